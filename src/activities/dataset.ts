@@ -1,0 +1,82 @@
+import { stat } from 'node:fs/promises';
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { validateDatasetFile, type DatasetReport } from '../dataset/index.js';
+import { ErrorType } from '../shared/errorTypes.js';
+import type { DatasetSummary, FineTuneMethodType, PiiPolicy } from '../shared/types.js';
+
+export interface ValidateDatasetInput {
+  role: DatasetSummary['role'];
+  path: string;
+  model: string;
+  method: FineTuneMethodType;
+  piiScan?: PiiPolicy;
+}
+
+const SHOWN_ERRORS = 10;
+
+function describeErrors(path: string, report: DatasetReport): string {
+  const lines = report.errors
+    .slice(0, SHOWN_ERRORS)
+    .map((e) => (e.line > 0 ? `  line ${e.line}: ${e.message}` : `  ${e.message}`));
+  const more =
+    report.errorCount > SHOWN_ERRORS ? `\n  … and ${report.errorCount - SHOWN_ERRORS} more` : '';
+  return `${path} is not a valid ${report.format} dataset (${report.errorCount} error(s)); fix these and start again:\n${lines.join('\n')}${more}`;
+}
+
+/**
+ * Streams the dataset once: format checks with line numbers, digest, token counts and cost.
+ * Bad data fails here, before anything is uploaded or paid for. Heartbeats carry progress.
+ */
+export async function validateDataset(input: ValidateDatasetInput): Promise<DatasetSummary> {
+  const ctx = Context.current();
+  await stat(input.path).catch(() => {
+    throw ApplicationFailure.nonRetryable(
+      `Cannot read ${input.role} dataset ${input.path} on the worker: the file must exist where the worker runs.`,
+      ErrorType.DatasetUnreadable,
+    );
+  });
+  const report = await validateDatasetFile(input.path, {
+    model: input.model,
+    // A validation file must only parse; the minimum example count applies to training data.
+    method: input.method,
+    minExamples: input.role === 'training' ? 10 : 1,
+    piiScan: (input.piiScan ?? 'off') !== 'off',
+    signal: ctx.cancellationSignal,
+    onProgress: (p) => ctx.heartbeat(p),
+  });
+  if (!report.ok) {
+    throw ApplicationFailure.nonRetryable(
+      describeErrors(input.path, report),
+      ErrorType.InvalidDataset,
+      {
+        errors: report.errors.slice(0, SHOWN_ERRORS),
+        errorCount: report.errorCount,
+      },
+    );
+  }
+  const pii = report.pii;
+  const piiHits = pii ? pii.emails + pii.phones + pii.cardNumbers : 0;
+  if (input.piiScan === 'block' && piiHits > 0 && pii) {
+    throw ApplicationFailure.nonRetryable(
+      `${input.path} looks like it contains personal data (${pii.emails} e-mail address(es), ${pii.phones} phone number(s), ` +
+        `${pii.cardNumbers} card number(s); first lines: ${pii.lines.slice(0, 10).join(', ')}). ` +
+        'Remove it, or start with piiScan "warn" to proceed anyway.',
+      ErrorType.PiiFound,
+    );
+  }
+  if (piiHits > 0) ctx.log.warn('dataset may contain personal data', { path: input.path, ...pii });
+  return {
+    role: input.role,
+    path: input.path,
+    digest: report.digest,
+    bytes: report.bytes,
+    format: report.format,
+    examples: report.examples,
+    billableTokens: report.tokens.billableTotal,
+    overLimit: report.tokens.overLimit,
+    warningCount: report.warningCount,
+    estimatedTrainedTokens: report.cost?.estimatedTrainedTokens,
+    estimatedUsd: report.cost?.estimatedUsd,
+  };
+}

@@ -1,0 +1,36 @@
+import type OpenAI from 'openai';
+import { validateDataset } from './dataset.js';
+import type { OpenAIActivityDeps } from './openai/deps.js';
+import { uploadDataset, waitForFileReady, type UploadDatasetInput } from './openai/files.js';
+import {
+  cancelFineTuneJob,
+  cancelJobForRun,
+  createFineTuneJob,
+  pollFineTuneJob,
+  type CreateJobInput,
+} from './openai/jobs.js';
+import { summarizeResults } from './openai/results.js';
+
+export type { CreateJobInput, UploadDatasetInput };
+export type { ValidateDatasetInput } from './dataset.js';
+
+/**
+ * The activities the workflows call, bound to their clients. The names are provider-neutral: a
+ * different fine-tuning provider implements this same object, and the workflows do not change.
+ */
+export function createActivities(deps: OpenAIActivityDeps) {
+  const client: OpenAI = deps.client;
+  return {
+    validateDataset,
+    uploadDataset: (input: UploadDatasetInput) => uploadDataset(deps, input),
+    waitForFileReady: (fileId: string) => waitForFileReady(client, fileId),
+    createFineTuneJob: (input: CreateJobInput) => createFineTuneJob(client, input),
+    pollFineTuneJob: (jobId: string) => pollFineTuneJob(client, jobId),
+    cancelFineTuneJob: (jobId: string) => cancelFineTuneJob(client, jobId),
+    cancelJobForRun: (workflowId: string, runId: string) =>
+      cancelJobForRun(client, workflowId, runId),
+    summarizeResults: (fileId: string) => summarizeResults(client, fileId),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

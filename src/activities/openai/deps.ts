@@ -1,0 +1,29 @@
+import OpenAI from 'openai';
+
+export interface OpenAIActivityDeps {
+  client: OpenAI;
+  /** Files at or above this size go through the Uploads API in parts (resumable). */
+  multipartThresholdBytes: number;
+  /** Size of each part; the API allows up to 64 MB. */
+  partSizeBytes: number;
+}
+
+export const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
+export const DEFAULT_PART_SIZE = 32 * 1024 * 1024;
+
+/**
+ * The client the activities use. SDK retries are kept low (the activity retry policy is the real
+ * one, and it is visible in the Temporal UI); job creation turns them off entirely.
+ */
+export function createOpenAIClient(opts: {
+  apiKey: string;
+  baseURL?: string;
+  timeoutMs?: number;
+}): OpenAI {
+  return new OpenAI({
+    apiKey: opts.apiKey,
+    baseURL: opts.baseURL,
+    timeout: opts.timeoutMs ?? 60_000,
+    maxRetries: 1,
+  });
+}

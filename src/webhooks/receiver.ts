@@ -1,0 +1,106 @@
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import OpenAI from 'openai';
+import { childLogger } from '../logging.js';
+import type { JobEventSignal } from '../shared/types.js';
+import { jobEventSignal } from '../workflows/definitions.js';
+import { DeliveryLedger } from './deliveryLedger.js';
+
+const log = childLogger('webhooks');
+
+export interface WebhookReceiverOptions {
+  client: Client;
+  /** The endpoint's signing secret (`whsec_…`), from the environment, never from a request. */
+  secret: string;
+  host?: string;
+  port?: number;
+  path?: string;
+  /** Seconds a signature stays valid (OpenAI's SDK default: 300). */
+  toleranceSeconds?: number;
+}
+
+export interface RunningWebhookReceiver {
+  url: string;
+  close(): Promise<void>;
+  stats: { accepted: number; rejected: number; duplicates: number; signalled: number };
+}
+
+const JOB_ID = /^ftjob-[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Receives OpenAI webhooks, verifies them with the `openai` client (Standard Webhooks signature,
+ * timestamp tolerance), and signals the workflows waiting on that job. A forged, stale or replayed
+ * delivery signals nothing. The workflow re-reads the job itself, so even a valid webhook only
+ * ever wakes it up early; it never decides the outcome.
+ */
+export async function startWebhookReceiver(
+  opts: WebhookReceiverOptions,
+): Promise<RunningWebhookReceiver> {
+  const verifier = new OpenAI({ apiKey: 'unused-for-verification', webhookSecret: opts.secret });
+  const ledger = new DeliveryLedger(10_000);
+  const stats = { accepted: 0, rejected: 0, duplicates: 0, signalled: 0 };
+  const path = opts.path ?? '/webhooks/openai';
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Verification needs the exact bytes that were signed: keep the body as a string.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.get('/healthz', () => ({ ok: true }));
+  app.post(path, async (req, reply) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    let event;
+    try {
+      event = await verifier.webhooks.unwrap(
+        body,
+        req.headers as Record<string, string>,
+        opts.secret,
+        opts.toleranceSeconds,
+      );
+    } catch (err) {
+      stats.rejected++;
+      log.warn(
+        { reason: (err as Error).name },
+        'rejected webhook: signature, timestamp or headers invalid',
+      );
+      return reply.code(400).send({ error: 'invalid signature' });
+    }
+    const deliveryId = String(req.headers['webhook-id']);
+    if (!ledger.firstTime(deliveryId)) {
+      stats.duplicates++;
+      return reply.code(200).send({ ok: true, duplicate: true });
+    }
+    stats.accepted++;
+    if (!event.type.startsWith('fine_tuning.job.'))
+      return reply.code(200).send({ ok: true, ignored: true });
+    const jobId = (event.data as { id?: unknown }).id;
+    if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
+      return reply.code(200).send({ ok: true, ignored: true });
+    }
+    try {
+      const n = await signalWaiters(opts.client, { type: event.type, jobId, deliveryId });
+      stats.signalled += n;
+      return reply.code(200).send({ ok: true, signalled: n });
+    } catch (err) {
+      // Temporal unreachable: answer 5xx so OpenAI delivers again later; forget we saw it.
+      ledger.forget(deliveryId);
+      log.error({ err: (err as Error).message, jobId }, 'could not signal workflows');
+      return reply.code(503).send({ error: 'temporarily unavailable' });
+    }
+  });
+
+  const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  return { url: `${address}${path}`, stats, close: () => app.close() };
+}
+
+/** Finds running waits on the job through visibility (search attribute FineTuneJobId) and signals them. */
+async function signalWaiters(client: Client, signal: JobEventSignal): Promise<number> {
+  const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId = '${signal.jobId}' AND ExecutionStatus = 'Running'`;
+  let n = 0;
+  for await (const wf of client.workflow.list({ query })) {
+    await client.workflow.getHandle(wf.workflowId, wf.runId).signal(jobEventSignal, signal);
+    n++;
+  }
+  log.info({ jobId: signal.jobId, type: signal.type, signalled: n }, 'webhook delivered');
+  return n;
+}

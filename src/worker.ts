@@ -1,0 +1,106 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities/index.js';
+import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
+import { readWorkerEnv } from './config.js';
+import { logger } from './logging.js';
+import { connectClient, connectWorkerConnection } from './temporal/connection.js';
+import { ensureSearchAttributes } from './temporal/searchAttributes.js';
+
+/** The workflows entry, from source (tsx, tests) or from the build. */
+export function workflowsPath(): string {
+  for (const name of ['./workflows/index.ts', './workflows/index.js']) {
+    const p = fileURLToPath(new URL(name, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error(
+    'cannot find the workflows entry (src/workflows/index.ts or dist/workflows/index.js)',
+  );
+}
+
+export interface FineTuneWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  openai: { apiKey: string; baseURL?: string };
+  multipartThresholdBytes?: number;
+  partSizeBytes?: number;
+  /** A prebuilt bundle (tests build one and share it); bundled at start when omitted. */
+  workflowBundle?: { codePath: string };
+  /** Give in-flight uploads time to checkpoint on shutdown. */
+  shutdownGraceTime?: string;
+}
+
+export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
+  const deps: OpenAIActivityDeps = {
+    client: createOpenAIClient(opts.openai),
+    multipartThresholdBytes: opts.multipartThresholdBytes ?? 64 * 1024 * 1024,
+    partSizeBytes: opts.partSizeBytes ?? 32 * 1024 * 1024,
+  };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities(deps),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: workflowsPath() }),
+    shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
+  });
+}
+
+/** `finetune worker`: configuration from the environment, runs until SIGINT/SIGTERM. */
+export async function runWorkerFromEnv(
+  overrides: { address?: string; namespace?: string } = {},
+): Promise<void> {
+  const env = readWorkerEnv();
+  const { connection, namespace } = await connectWorkerConnection(overrides);
+  await registerSearchAttributes(overrides, namespace);
+  const worker = await createFineTuneWorker({
+    connection,
+    namespace,
+    taskQueue: env.FINETUNE_TASK_QUEUE,
+    openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL },
+    multipartThresholdBytes: env.FINETUNE_MULTIPART_THRESHOLD_BYTES,
+    partSizeBytes: env.FINETUNE_PART_SIZE_BYTES,
+    workflowBundle: process.env.FINETUNE_WORKFLOW_BUNDLE
+      ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
+      : undefined,
+  });
+  logger.info({ taskQueue: env.FINETUNE_TASK_QUEUE, namespace }, 'worker started');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+async function registerSearchAttributes(
+  overrides: { address?: string; namespace?: string },
+  namespace: string,
+): Promise<void> {
+  // Best effort: self-hosted clusters accept it; Temporal Cloud manages attributes elsewhere.
+  try {
+    const client = await connectClient(overrides);
+    try {
+      const added = await ensureSearchAttributes(client.connection as Connection, namespace);
+      if (added.length) logger.info({ added }, 'registered search attributes');
+    } finally {
+      await client.connection.close();
+    }
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message },
+      'could not register search attributes; create them on the server (see README)',
+    );
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runWorkerFromEnv().catch((err: unknown) => {
+    logger.error({ err }, 'worker failed');
+    process.exitCode = 1;
+  });
+}

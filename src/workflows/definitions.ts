@@ -1,0 +1,24 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type {
+  AwaitJobResult,
+  JobEventSignal,
+  JobSnapshot,
+  PipelineProgress,
+} from '../shared/types.js';
+
+/** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
+export const jobEventSignal = defineSignal<[JobEventSignal]>('jobEvent');
+
+/** Pipeline: where it is, what it made so far. */
+export const progressQuery = defineQuery<PipelineProgress>('progress');
+
+/** awaitFineTuneJob: the latest job snapshot and how much polling it took. */
+export interface AwaitJobProgress {
+  jobId: string;
+  last?: JobSnapshot;
+  polls: number;
+  wakeups: number;
+  nextPollAtMs?: number;
+  result?: AwaitJobResult;
+}
+export const jobProgressQuery = defineQuery<AwaitJobProgress>('jobProgress');

@@ -1,0 +1,168 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  executeChild,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { ErrorType } from '../shared/errorTypes.js';
+import {
+  FineTuneBaseModel,
+  FineTuneDatasetDigest,
+  FineTuneJobId,
+  FineTuneStage,
+} from '../shared/searchAttributes.js';
+import type {
+  DatasetRef,
+  DatasetSummary,
+  JobSnapshot,
+  PipelineInput,
+  PipelineProgress,
+  PipelineResult,
+  PipelineStage,
+  UploadedFile,
+} from '../shared/types.js';
+import { DEFAULT_WAIT_POLICY } from '../shared/types.js';
+import {
+  datasetActivities,
+  fileReadyActivities,
+  jobActivities,
+  resultActivities,
+  uploadActivities,
+} from './activityOptions.js';
+import { awaitFineTuneJob } from './awaitFineTuneJob.js';
+import { progressQuery } from './definitions.js';
+import { resolveWaitPolicy } from './waitPolicy.js';
+
+/**
+ * The fine-tune pipeline. Each stage is one hop from here:
+ *   1. validate   — datasetActivities.validateDataset (src/activities/dataset.ts)
+ *   2. upload     — uploadActivities.uploadDataset + fileReadyActivities (src/activities/openai/files.ts)
+ *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/openai/jobs.ts)
+ *   4. wait       — child workflow awaitFineTuneJob (webhook signal + adaptive poll)
+ *   5. results    — resultActivities.summarizeResults
+ * W&B versioning (before upload), W&B sync (after the wait, for any terminal status) and promotion
+ * (after success) plug in between these stages.
+ */
+export async function fineTunePipeline(input: PipelineInput): Promise<PipelineResult> {
+  const info = workflowInfo();
+  const method = input.method ?? { type: 'supervised' as const };
+  const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
+  const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
+  setHandler(progressQuery, () => progress);
+  const setStage = (stage: PipelineStage, details?: string) => {
+    progress.stage = stage;
+    upsertSearchAttributes([{ key: FineTuneStage, value: stage }]);
+    setCurrentDetails(details ?? `stage: ${stage}`);
+  };
+  upsertSearchAttributes([{ key: FineTuneBaseModel, value: input.model }]);
+
+  try {
+    setStage('validating', 'validating datasets');
+    const refs: { role: DatasetSummary['role']; ref: DatasetRef }[] = [
+      { role: 'training', ref: input.training },
+    ];
+    if (input.validation) refs.push({ role: 'validation', ref: input.validation });
+    const datasets: DatasetSummary[] = await Promise.all(
+      refs.map(({ role, ref }) =>
+        datasetActivities.validateDataset({
+          role,
+          path: ref.path,
+          model: input.model,
+          method: method.type,
+          piiScan: input.piiScan,
+        }),
+      ),
+    );
+    progress.datasets = datasets;
+    upsertSearchAttributes([{ key: FineTuneDatasetDigest, value: datasets[0]!.digest }]);
+
+    setStage('uploading', `uploading ${datasets.length} file(s)`);
+    const files: UploadedFile[] = [];
+    for (const d of datasets) {
+      const file = await uploadActivities.uploadDataset({ path: d.path, digest: d.digest });
+      await fileReadyActivities.waitForFileReady(file.fileId);
+      files.push(file);
+      progress.files = [...files];
+    }
+
+    setStage('creating_job', 'creating the fine-tuning job');
+    const created = await jobActivities.createFineTuneJob({
+      workflowId: info.workflowId,
+      runId: info.firstExecutionRunId,
+      model: input.model,
+      trainingFileId: files[0]!.fileId,
+      validationFileId: files[1]?.fileId,
+      method,
+      suffix: input.suffix,
+      seed: input.seed,
+      metadata: input.metadata,
+    });
+    progress.jobId = created.jobId;
+    progress.job = created;
+    upsertSearchAttributes([{ key: FineTuneJobId, value: created.jobId }]);
+
+    setStage('training', `job ${created.jobId} submitted`);
+    progress.waitWorkflowId = `${info.workflowId}/job`;
+    const waited = await executeChild(awaitFineTuneJob, {
+      workflowId: progress.waitWorkflowId,
+      args: [{ jobId: created.jobId, policy }],
+      staticSummary: `wait for ${created.jobId}`,
+    });
+    const job = waited.snapshot;
+    progress.job = job;
+    failUnlessSucceeded(job, setStage, progress);
+
+    const results = job.resultFiles[0]
+      ? await resultActivities.summarizeResults(job.resultFiles[0])
+      : undefined;
+    setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+    return {
+      status: 'succeeded',
+      jobId: job.jobId,
+      fineTunedModel: job.fineTunedModel!,
+      trainedTokens: job.trainedTokens,
+      datasets,
+      files,
+      results,
+    };
+  } catch (err) {
+    if (isCancellation(err)) {
+      // The workflow was cancelled: cancel the job too, even though this scope is being cancelled.
+      await CancellationScope.nonCancellable(async () => {
+        if (progress.jobId) await jobActivities.cancelFineTuneJob(progress.jobId);
+        else if (progress.stage === 'creating_job') {
+          await jobActivities.cancelJobForRun(info.workflowId, info.firstExecutionRunId);
+        }
+        setStage('cancelled', 'cancelled by request');
+      });
+    } else if (progress.stage !== 'failed') {
+      progress.error = err instanceof Error ? err.message : String(err);
+      setStage('failed', progress.error);
+    }
+    throw err;
+  }
+}
+
+function failUnlessSucceeded(
+  job: JobSnapshot,
+  setStage: (s: PipelineStage, d?: string) => void,
+  progress: PipelineProgress,
+): void {
+  if (job.status === 'succeeded' && job.fineTunedModel) return;
+  if (job.status === 'cancelled') {
+    progress.error = `Fine-tuning job ${job.jobId} was cancelled outside this workflow.`;
+    setStage('failed', progress.error);
+    throw ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobCancelled);
+  }
+  const e = job.error;
+  const param = e?.param ? ` (${e.param})` : '';
+  progress.error = e
+    ? `Fine-tuning job ${job.jobId} failed: ${e.code}: ${e.message}${param}`
+    : `Fine-tuning job ${job.jobId} ended with status ${job.status} and no error details.`;
+  setStage('failed', progress.error);
+  throw ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobFailed, job.error);
+}

@@ -1,0 +1,3 @@
+// Workflow entry point for the bundler: every workflow type the worker serves.
+export { fineTunePipeline } from './fineTunePipeline.js';
+export { awaitFineTuneJob } from './awaitFineTuneJob.js';

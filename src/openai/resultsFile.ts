@@ -1,4 +1,4 @@
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 
@@ -19,28 +19,51 @@ class Base64Decoder extends Transform {
   }
 }
 
+const HEAD_BYTES = 64;
+
 /**
- * The results file has come back both as plain CSV and base64-encoded CSV. Its first column is
- * `step`; the base64 form of "step," starts "c3RlcC", which is how the two are told apart.
+ * The results file has come back both as plain CSV and as base64-encoded CSV. A CSV header always
+ * has a comma; base64 never does. The first bytes (gathered across chunks) decide.
  */
+export function looksBase64(head: Buffer): boolean {
+  const text = head.toString('latin1');
+  return text.trim().length > 0 && /^[A-Za-z0-9+/=\s]+$/.test(text);
+}
+
 export async function decodedResults(
   body: WebReadableStream<Uint8Array> | Readable,
 ): Promise<{ stream: Readable; base64: boolean }> {
   const source = body instanceof Readable ? body : Readable.fromWeb(body);
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await iterator.next();
-  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
-  const base64 = /^\s*c3RlcC/.test(head.subarray(0, 16).toString('latin1'));
-  async function* rest(): AsyncGenerator<Buffer> {
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  let ended = false;
+  while (headLength < HEAD_BYTES) {
+    const n = await iterator.next();
+    if (n.done) {
+      ended = true;
+      break;
+    }
+    const chunk = Buffer.from(n.value);
+    headChunks.push(chunk);
+    headLength += chunk.length;
+  }
+  const head = Buffer.concat(headChunks);
+  const base64 = looksBase64(head.subarray(0, HEAD_BYTES));
+  async function* all(): AsyncGenerator<Buffer> {
     if (head.length) yield head;
+    if (ended) return;
     for (;;) {
       const n = await iterator.next();
       if (n.done) return;
       yield Buffer.from(n.value);
     }
   }
-  const raw = Readable.from(rest());
-  return { stream: base64 ? raw.pipe(new Base64Decoder()) : raw, base64 };
+  const raw = Readable.from(all());
+  if (!base64) return { stream: raw, base64 };
+  // pipeline (not pipe) so a network error on the body reaches whoever reads the decoded stream.
+  const decoded = pipeline(raw, new Base64Decoder(), () => undefined);
+  return { stream: decoded, base64 };
 }
 
 export type ResultsRow = Record<string, string>;

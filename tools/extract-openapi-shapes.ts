@@ -1,0 +1,193 @@
+/**
+ * Extracts the few OpenAPI component schemas the OpenAI emulator's conformance test needs from
+ * OpenAI's published OpenAPI description (about 3 MB of YAML), and writes them as one small,
+ * self-contained JSON Schema (2020-12) document. Prose, examples and vendor extensions are dropped;
+ * OpenAPI 3.0 idioms that JSON Schema does not know (`nullable`, boolean `exclusiveMinimum`) are
+ * rewritten so ajv can compile the result.
+ *
+ *   npx tsx tools/extract-openapi-shapes.ts <openapi.yaml> [--commit <sha>] [--out <file>]
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+
+/** The schemas the emulator's responses and webhooks are checked against. */
+export const ROOT_SCHEMAS = [
+  'OpenAIFile',
+  'ListFilesResponse',
+  'DeleteFileResponse',
+  'Upload',
+  'UploadPart',
+  'FineTuningJob',
+  'ListPaginatedFineTuningJobsResponse',
+  'FineTuningJobEvent',
+  'ListFineTuningJobEventsResponse',
+  'FineTuningJobCheckpoint',
+  'ListFineTuningJobCheckpointsResponse',
+  'ErrorResponse',
+  'WebhookFineTuningJobSucceeded',
+  'WebhookFineTuningJobFailed',
+  'WebhookFineTuningJobCancelled',
+] as const;
+
+const REF_PREFIX = '#/components/schemas/';
+/**
+ * JSON Schema keywords kept (plus `nullable`, rewritten below). Everything else describes rather
+ * than constrains (description, example, title, deprecated, discriminator, x-…), or is a spelling
+ * no validator knows (the spec has a stray `min_items`), and is dropped.
+ */
+const KEYWORDS = new Set([
+  '$ref',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'prefixItems',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'default',
+  'nullable',
+]);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const isObject = (v: Json | undefined): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function refName(ref: string): string {
+  if (!ref.startsWith(REF_PREFIX)) throw new Error(`unsupported $ref ${ref}`);
+  return ref.slice(REF_PREFIX.length);
+}
+
+/** `{nullable: true}` and 3.0-style boolean exclusive bounds, rewritten for JSON Schema 2020-12. */
+function normalise(node: JsonObject): JsonObject {
+  const out: JsonObject = { ...node };
+  for (const [bound, flag] of [
+    ['minimum', 'exclusiveMinimum'],
+    ['maximum', 'exclusiveMaximum'],
+  ] as const) {
+    if (out[flag] === true && typeof out[bound] === 'number') {
+      out[flag] = out[bound];
+      delete out[bound];
+    } else if (out[flag] === false) delete out[flag];
+  }
+  // allOf: [{$ref}, {nullable: true}] is the spec's way of saying "this object or null".
+  const all = out.allOf;
+  if (Array.isArray(all)) {
+    const rest = all.filter(
+      (s) => !(isObject(s) && Object.keys(s).length === 1 && s.nullable === true),
+    );
+    if (rest.length < all.length) {
+      delete out.allOf;
+      const inner: Json = rest.length === 1 ? rest[0]! : { allOf: rest };
+      return { ...out, anyOf: [inner, { type: 'null' }] };
+    }
+  }
+  if (out.nullable === true) {
+    delete out.nullable;
+    return { anyOf: [out, { type: 'null' }] };
+  }
+  delete out.nullable;
+  return out;
+}
+
+function clean(node: Json, found: Set<string>): Json {
+  if (Array.isArray(node)) return node.map((n) => clean(n, found));
+  if (!isObject(node)) return node;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!KEYWORDS.has(key)) continue;
+    if (key === '$ref' && typeof value === 'string') {
+      const name = refName(value);
+      found.add(name);
+      out.$ref = `#/$defs/${name}`;
+    } else if (key === 'properties' && isObject(value)) {
+      // Property names are data, not keywords: never strip a property called "description".
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([prop, schema]) => [prop, clean(schema, found)]),
+      );
+    } else {
+      out[key] = clean(value, found);
+    }
+  }
+  return normalise(out);
+}
+
+export function extractShapes(specText: string, commit: string | undefined): JsonObject {
+  const spec = YAML.parse(specText) as JsonObject;
+  const components = spec.components;
+  const schemas = isObject(components) ? components.schemas : undefined;
+  if (!isObject(schemas))
+    throw new Error('the file has no components.schemas: is it an OpenAPI description?');
+  const defs: JsonObject = {};
+  const pending: string[] = [...ROOT_SCHEMAS];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (name in defs) continue;
+    const schema = schemas[name];
+    if (schema === undefined) throw new Error(`schema ${name} is not in the spec`);
+    const refs = new Set<string>();
+    defs[name] = clean(schema, refs);
+    pending.push(...[...refs].filter((r) => !(r in defs)));
+  }
+  const info = isObject(spec.info) ? spec.info : {};
+  const sha256 = createHash('sha256').update(specText).digest('hex');
+  const sorted = Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .map((k) => [k, defs[k]!]),
+  );
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $comment:
+      `Generated by tools/extract-openapi-shapes.ts from OpenAI's openapi.yaml ` +
+      `(openai/openai-openapi${commit ? ` commit ${commit}` : ''}, info.version ${String(info.version)}, ` +
+      `sha256 ${sha256}). Only the schemas the emulator conformance test needs, with their $refs; ` +
+      'prose, examples and x- extensions removed. Regenerate rather than edit.',
+    $defs: sorted,
+  };
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      commit: { type: 'string' },
+      out: { type: 'string', default: 'test/fixtures/openapi/fine-tuning-shapes.json' },
+    },
+  });
+  const input = positionals[0];
+  if (!input) {
+    process.stderr.write(
+      'usage: tsx tools/extract-openapi-shapes.ts <openapi.yaml> [--commit <sha>] [--out <file>]\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const shapes = extractShapes(readFileSync(input, 'utf8'), values.commit);
+  writeFileSync(values.out!, `${JSON.stringify(shapes, null, 2)}\n`);
+  const count = Object.keys(shapes.$defs as JsonObject).length;
+  process.stdout.write(`wrote ${count} schemas to ${values.out}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

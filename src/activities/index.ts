@@ -10,6 +10,9 @@ import {
   type CreateJobInput,
 } from './openai/jobs.js';
 import { summarizeResults } from './openai/results.js';
+import { withPulse } from './pulse.js';
+import type { PartsCheckpoint } from './openai/uploadParts.js';
+import type { UploadedFile } from '../shared/types.js';
 
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
@@ -22,9 +25,10 @@ export function createActivities(deps: OpenAIActivityDeps) {
   const client: OpenAI = deps.client;
   return {
     validateDataset,
-    uploadDataset: (input: UploadDatasetInput) => uploadDataset(deps, input),
+    uploadDataset: (input: UploadDatasetInput) =>
+      withPulse<UploadedFile, PartsCheckpoint>((pulse) => uploadDataset(deps, input, pulse)),
     waitForFileReady: (fileId: string) => waitForFileReady(client, fileId),
-    createFineTuneJob: (input: CreateJobInput) => createFineTuneJob(client, input),
+    createFineTuneJob: (input: CreateJobInput) => withPulse(() => createFineTuneJob(client, input)),
     pollFineTuneJob: (jobId: string) => pollFineTuneJob(client, jobId),
     cancelFineTuneJob: (jobId: string) => cancelFineTuneJob(client, jobId),
     cancelJobForRun: (workflowId: string, runId: string) =>

@@ -14,10 +14,13 @@ export const datasetActivities = proxyActivities<Pick<Activities, 'validateDatas
   retry: { maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
-/** Large uploads heartbeat per part and resume from the last part after a crash. */
+/**
+ * Uploads heartbeat every few seconds (and checkpoint per part, resuming from the last part after a
+ * crash), so a dead worker is noticed within the heartbeat timeout, not after two hours.
+ */
 export const uploadActivities = proxyActivities<Pick<Activities, 'uploadDataset'>>({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '5s',
     maximumInterval: '2 minutes',
@@ -40,12 +43,19 @@ export const fileReadyActivities = proxyActivities<Pick<Activities, 'waitForFile
 
 /** Short calls to the job API; an OpenAI outage of hours is waited out, not failed on. */
 export const jobActivities = proxyActivities<
-  Pick<
-    Activities,
-    'createFineTuneJob' | 'pollFineTuneJob' | 'cancelFineTuneJob' | 'cancelJobForRun'
-  >
+  Pick<Activities, 'pollFineTuneJob' | 'cancelFineTuneJob' | 'cancelJobForRun'>
 >({
   startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
+});
+
+/**
+ * Creating the job heartbeats, so a worker that dies mid-call is retried in seconds; the retry
+ * looks the job up by its metadata before creating, so it never makes a second one.
+ */
+export const createJobActivities = proxyActivities<Pick<Activities, 'createFineTuneJob'>>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
 });
 

@@ -27,6 +27,7 @@ import type {
 } from '../shared/types.js';
 import { DEFAULT_WAIT_POLICY } from '../shared/types.js';
 import {
+  createJobActivities,
   datasetActivities,
   fileReadyActivities,
   jobActivities,
@@ -90,7 +91,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     }
 
     setStage('creating_job', 'creating the fine-tuning job');
-    const created = await jobActivities.createFineTuneJob({
+    const created = await createJobActivities.createFineTuneJob({
       workflowId: info.workflowId,
       runId: info.firstExecutionRunId,
       model: input.model,

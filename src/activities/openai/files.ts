@@ -8,7 +8,8 @@ import type { UploadedFile } from '../../shared/types.js';
 import type { OpenAIActivityDeps } from './deps.js';
 import { calling } from './errors.js';
 import { providerFileName } from './fileNames.js';
-import { uploadInParts } from './uploadParts.js';
+import type { Pulse } from '../pulse.js';
+import { uploadInParts, type PartsCheckpoint } from './uploadParts.js';
 
 export interface UploadDatasetInput {
   path: string;
@@ -41,6 +42,7 @@ async function stillUsable(client: OpenAI, fileId: string): Promise<boolean> {
 export async function uploadDataset(
   deps: OpenAIActivityDeps,
   input: UploadDatasetInput,
+  pulse: Pulse<PartsCheckpoint>,
 ): Promise<UploadedFile> {
   const { client } = deps;
   if (
@@ -62,12 +64,16 @@ export async function uploadDataset(
   if (existing) return { fileId: existing.id, digest: input.digest, reused: true, via: 'files' };
 
   if (size >= deps.multipartThresholdBytes) {
-    const file = await uploadInParts(client, {
-      path: input.path,
-      filename,
-      bytes: size,
-      partSize: deps.partSizeBytes,
-    });
+    const file = await uploadInParts(
+      client,
+      {
+        path: input.path,
+        filename,
+        bytes: size,
+        partSize: deps.partSizeBytes,
+      },
+      pulse,
+    );
     return { fileId: file.id, digest: input.digest, reused: false, via: 'uploads' };
   }
   // Small files: buffered so the SDK can retry the request (a streamed body cannot be re-sent).

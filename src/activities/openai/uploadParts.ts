@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { activityInfo, Context } from '@temporalio/activity';
 import OpenAI, { toFile } from 'openai';
+import type { Pulse } from '../pulse.js';
 import { calling } from './errors.js';
 
 /** Heartbeat details: enough to resume after a worker crash, nothing more. */
@@ -39,6 +40,7 @@ async function readPart(path: string, offset: number, length: number): Promise<B
 export async function uploadInParts(
   client: OpenAI,
   args: { path: string; filename: string; bytes: number; partSize: number },
+  pulse: Pulse<PartsCheckpoint>,
 ): Promise<OpenAI.Files.FileObject> {
   const ctx = Context.current();
   let cp: PartsCheckpoint | undefined = resumable(activityInfo().heartbeatDetails, Date.now());
@@ -53,7 +55,7 @@ export async function uploadInParts(
       }),
     );
     cp = { uploadId: upload.id, createdAtMs: Date.now(), partIds: [] };
-    ctx.heartbeat(cp);
+    pulse.checkpoint(cp);
   }
   const totalParts = Math.max(1, Math.ceil(args.bytes / args.partSize));
   for (let i = cp.partIds.length; i < totalParts; i++) {
@@ -70,7 +72,7 @@ export async function uploadInParts(
         ),
     );
     cp = { ...cp, partIds: [...cp.partIds, part.id] };
-    ctx.heartbeat(cp);
+    pulse.checkpoint(cp);
   }
   const { uploadId, partIds } = cp;
   const done = await calling('Completing the multipart upload', () =>

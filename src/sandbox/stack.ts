@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import {
+  startOpenAIEmulator,
+  type OpenAIEmulatorOptions,
+  type RunningOpenAIEmulator,
+} from '../emulators/openai/index.js';
+import { projectRoot } from '../projectRoot.js';
+import { startDevServer, type DevServer } from '../temporal/devServer.js';
+import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
+import { createFineTuneWorker } from '../worker.js';
+
+/** The emulator's key: not a secret, it opens nothing but the local emulator. */
+export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
+export const SANDBOX_TASK_QUEUE = 'fine-tune-sandbox';
+
+export interface SandboxStackOptions {
+  /** Serve the Temporal Web UI. */
+  ui: boolean;
+  /** Keep workflow histories in .sandbox/temporal.db between runs. */
+  persist: boolean;
+  emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps'>;
+  /** Deliver no webhooks: the adaptive poll alone finds the job's end. */
+  dropWebhooks: boolean;
+}
+
+/** Everything the sandbox runs locally: Temporal, the OpenAI emulator, the webhook receiver, a worker. */
+export interface SandboxStack {
+  server: DevServer;
+  client: Client;
+  openai: RunningOpenAIEmulator;
+  receiver: RunningWebhookReceiver;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
+  const stateDir = join(projectRoot(), '.sandbox');
+  mkdirSync(stateDir, { recursive: true });
+  const server = await startDevServer({
+    ui: opts.ui,
+    dbFile: opts.persist ? join(stateDir, 'temporal.db') : undefined,
+  });
+  const stops: (() => Promise<unknown>)[] = [() => server.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const connection = await Connection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: server.namespace });
+    // A fresh signing secret per sandbox: the receiver verifies what the emulator signs.
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    const receiver = await startWebhookReceiver({ client, secret, host: '127.0.0.1', port: 0 });
+    stops.push(() => receiver.close());
+    const openai = await startOpenAIEmulator({
+      ...opts.emulator,
+      apiKey: SANDBOX_OPENAI_KEY,
+      webhook: { url: receiver.url, secret, dropRate: opts.dropWebhooks ? 1 : 0 },
+    });
+    stops.push(() => openai.close());
+    const workerConnection = await NativeConnection.connect({ address: server.address });
+    stops.push(() => workerConnection.close());
+    const worker = await createFineTuneWorker({
+      connection: workerConnection,
+      namespace: server.namespace,
+      taskQueue: SANDBOX_TASK_QUEUE,
+      openai: { apiKey: SANDBOX_OPENAI_KEY, baseURL: `${openai.url}/v1` },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    return { server, client, openai, receiver, worker, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Harness } from './harness.js';
+import { TEST_OPENAI_KEY } from './harness.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+/** A worker in a process of its own (`finetune worker`'s code path), so a test can SIGKILL it. */
+export interface WorkerProcess {
+  kill(): Promise<void>;
+  stderr(): string;
+}
+
+export function spawnWorker(h: Harness): WorkerProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: h.temporalAddress,
+      TEMPORAL_NAMESPACE: 'default',
+      OPENAI_API_KEY: TEST_OPENAI_KEY,
+      OPENAI_BASE_URL: `${h.openai.url}/v1`,
+      FINETUNE_TASK_QUEUE: h.taskQueue,
+      FINETUNE_WORKFLOW_BUNDLE: h.bundlePath,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  let err = '';
+  child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-8000)));
+  return {
+    stderr: () => err,
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}

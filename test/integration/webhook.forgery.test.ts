@@ -1,0 +1,113 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFineTunePipeline } from '../../src/client/pipeline.js';
+import { jobProgressQuery } from '../../src/workflows/definitions.js';
+import { eventually, startHarness, type Harness } from './support/harness.js';
+import { sampleInput } from './support/pipelineInput.js';
+
+/** Signs like OpenAI (Standard Webhooks): HMAC-SHA256 over `id.timestamp.body`. */
+function sign(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return `v1,${mac}`;
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+}
+
+describe('webhook receiver against forged, stale and replayed deliveries', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Webhooks from the emulator are off: every delivery here is hand-made.
+    h = await startHarness({ durations: { validatingMs: 200, queuedMs: 200, runningMs: 60_000 } });
+    h.openai.setWebhook(undefined);
+    await h.startWorker();
+  });
+  afterAll(() => h?.close());
+
+  it('signals nothing for a forged or stale delivery, and once for a replayed one', async () => {
+    const started = await startFineTunePipeline(
+      h.client,
+      sampleInput({ minPollMs: 60_000, maxPollMs: 120_000 }),
+      { taskQueue: h.taskQueue },
+    );
+    const waitHandle = h.client.workflow.getHandle(`${started.workflowId}/job`);
+    const jobId = await eventually('the job to be waited on', async () => {
+      const p = await waitHandle.query(jobProgressQuery).catch(() => undefined);
+      return p?.last?.status === 'running' || p?.last?.status === 'queued' ? p.jobId : undefined;
+    });
+    const wakeupsBefore = (await waitHandle.query(jobProgressQuery)).wakeups;
+    const now = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      id: 'evt_test1',
+      object: 'event',
+      type: 'fine_tuning.job.succeeded',
+      created_at: now,
+      data: { id: jobId },
+    });
+
+    const forged = await post(h.receiver.url, body, {
+      'webhook-id': 'wh_forged',
+      'webhook-timestamp': String(now),
+      'webhook-signature': sign(
+        `whsec_${Buffer.from('not-the-secret').toString('base64')}`,
+        'wh_forged',
+        now,
+        body,
+      ),
+    });
+    expect(forged.status).toBe(400);
+
+    const tampered = await post(h.receiver.url, body.replace('succeeded', 'failed'), {
+      'webhook-id': 'wh_tampered',
+      'webhook-timestamp': String(now),
+      'webhook-signature': sign(h.webhookSecret, 'wh_tampered', now, body),
+    });
+    expect(tampered.status).toBe(400);
+
+    const staleTs = now - 3600;
+    const stale = await post(h.receiver.url, body, {
+      'webhook-id': 'wh_stale',
+      'webhook-timestamp': String(staleTs),
+      'webhook-signature': sign(h.webhookSecret, 'wh_stale', staleTs, body),
+    });
+    expect(stale.status).toBe(400);
+
+    const missing = await post(h.receiver.url, body, { 'webhook-id': 'wh_nosig' });
+    expect(missing.status).toBe(400);
+    expect(h.receiver.stats.signalled).toBe(0);
+    expect((await waitHandle.query(jobProgressQuery)).wakeups).toBe(wakeupsBefore);
+
+    const headers = {
+      'webhook-id': 'wh_genuine',
+      'webhook-timestamp': String(now),
+      'webhook-signature': sign(h.webhookSecret, 'wh_genuine', now, body),
+    };
+    const genuine = await post(h.receiver.url, body, headers);
+    expect(genuine.status).toBe(200);
+    expect(genuine.json.signalled).toBe(1);
+    const replayed = await post(h.receiver.url, body, headers);
+    expect(replayed.status).toBe(200);
+    expect(replayed.json.duplicate).toBe(true);
+    expect(h.receiver.stats.signalled).toBe(1);
+
+    await eventually('the genuine wake-up to be counted', async () => {
+      const p = await waitHandle.query(jobProgressQuery);
+      return p.wakeups === wakeupsBefore + 1 ? true : undefined;
+    });
+    // A genuine webhook only wakes the workflow: it re-reads the job, which is still running.
+    const after = await waitHandle.query(jobProgressQuery);
+    expect(after.last?.status).not.toBe('succeeded');
+    await started.handle.cancel();
+  });
+});

@@ -1,0 +1,206 @@
+// npm run bench:wait — how fast the workflow learns that a fine-tuning job ended, and how many
+// OpenAI calls the waiting costs, for: webhooks delivered, webhooks all lost (the adaptive poll
+// alone), and a fixed 60-second polling loop (what WandbLogger does, per minute), in one run.
+//
+// Time is compressed by --scale (default 60): a two-hour job runs for two minutes, and every wait
+// policy interval is divided by the same factor, so call counts are those of a two-hour job and
+// poll-driven latencies multiply back to real-world equivalents. Webhook latency is not scaled.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { startFineTunePipeline } from '../src/client/pipeline.js';
+import { startOpenAIEmulator, type RunningOpenAIEmulator } from '../src/emulators/openai/index.js';
+import { DEFAULT_WAIT_POLICY, type WaitPolicy } from '../src/shared/types.js';
+import { startDevServer } from '../src/temporal/devServer.js';
+import { startWebhookReceiver } from '../src/webhooks/receiver.js';
+import { jobProgressQuery } from '../src/workflows/definitions.js';
+import { createFineTuneWorker } from '../src/worker.js';
+import { sampleInput } from '../test/integration/support/pipelineInput.js';
+import { formatMs, median, percentile } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '10' },
+    scale: { type: 'string', default: '60' },
+    'job-minutes': { type: 'string', default: '120' },
+  },
+});
+const N = Number(args.jobs);
+const SCALE = Number(args.scale);
+const JOB_MS = (Number(args['job-minutes']) * 60_000) / SCALE;
+const KEY = 'sk-bench';
+
+interface Mode {
+  name: string;
+  webhooks: boolean;
+  policy: WaitPolicy;
+  /** Poll-driven latency scales with time compression; webhook delivery does not. */
+  latencyScales: boolean;
+}
+
+const scaled = (ms: number) => Math.max(1, Math.round(ms / SCALE));
+const MODES: Mode[] = [
+  {
+    name: 'webhooks on (adaptive poll as safety net)',
+    webhooks: true,
+    policy: {
+      ...DEFAULT_WAIT_POLICY,
+      minPollMs: scaled(DEFAULT_WAIT_POLICY.minPollMs),
+      maxPollMs: scaled(DEFAULT_WAIT_POLICY.maxPollMs),
+    },
+    latencyScales: false,
+  },
+  {
+    name: 'webhooks dropped (adaptive poll only)',
+    webhooks: false,
+    policy: {
+      ...DEFAULT_WAIT_POLICY,
+      minPollMs: scaled(DEFAULT_WAIT_POLICY.minPollMs),
+      maxPollMs: scaled(DEFAULT_WAIT_POLICY.maxPollMs),
+    },
+    latencyScales: true,
+  },
+  {
+    name: 'fixed 60 s polling loop',
+    webhooks: false,
+    policy: {
+      mode: 'fixed',
+      fixedIntervalMs: scaled(60_000),
+      minPollMs: scaled(60_000),
+      maxPollMs: scaled(60_000),
+    },
+    latencyScales: true,
+  },
+];
+
+interface ModeResult {
+  mode: Mode;
+  latenciesMs: number[];
+  callsPerJob: number;
+  failures: number;
+}
+
+const WAIT_ROUTES = ['GET /v1/fine_tuning/jobs/:id', 'GET /v1/fine_tuning/jobs/:id/events'];
+function waitCalls(emu: RunningOpenAIEmulator): number {
+  const r = emu.stats().requests;
+  return WAIT_ROUTES.reduce((sum, route) => sum + (r[route] ?? 0), 0);
+}
+
+async function runMode(
+  mode: Mode,
+  address: string,
+  client: Client,
+  receiverUrl: string,
+  secret: string,
+): Promise<ModeResult> {
+  const emu = await startOpenAIEmulator({
+    apiKey: KEY,
+    durations: {
+      validatingMs: scaled(2 * 60_000),
+      queuedMs: scaled(5 * 60_000),
+      runningMs: JOB_MS,
+    },
+    steps: 100,
+    webhook: { url: receiverUrl, secret, dropRate: mode.webhooks ? 0 : 1 },
+  });
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+  const native = await NativeConnection.connect({ address });
+  const worker = await createFineTuneWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    openai: { apiKey: KEY, baseURL: `${emu.url}/v1` },
+  });
+  try {
+    return await worker.runUntil(async () => {
+      const started = await Promise.all(
+        Array.from({ length: N }, () =>
+          startFineTunePipeline(client, sampleInput(mode.policy), { taskQueue }),
+        ),
+      );
+      const latenciesMs: number[] = [];
+      let failures = 0;
+      await Promise.all(
+        started.map(async (s) => {
+          try {
+            const result = await s.handle.result();
+            const wait = await client.workflow
+              .getHandle(`${s.workflowId}/job`)
+              .query(jobProgressQuery);
+            const terminalAt = emu.jobTimeline(result.jobId)?.terminalAtMs;
+            if (wait.result && terminalAt !== undefined)
+              latenciesMs.push(Math.max(0, wait.result.detectedAtMs - terminalAt));
+          } catch {
+            failures++;
+          }
+        }),
+      );
+      return { mode, latenciesMs, callsPerJob: waitCalls(emu) / N, failures };
+    });
+  } finally {
+    await native.close();
+    await emu.close();
+  }
+}
+
+function report(results: ModeResult[]): void {
+  console.log(
+    `\nbench:wait — ${N} pipelines per mode, a ${args['job-minutes']}-minute job compressed ${SCALE}x (${formatMs(JOB_MS)} of running)\n`,
+  );
+  const header = [
+    'mode',
+    'median',
+    'p99',
+    'real-world median',
+    'real-world p99',
+    'API calls/job while waiting',
+  ];
+  const rows = results.map((r) => {
+    const med = median(r.latenciesMs);
+    const p99 = percentile(r.latenciesMs, 99);
+    const k = r.mode.latencyScales ? SCALE : 1;
+    return [
+      r.mode.name + (r.failures ? ` (${r.failures} failed)` : ''),
+      formatMs(med),
+      formatMs(p99),
+      formatMs(med * k),
+      formatMs(p99 * k),
+      r.callsPerJob.toFixed(1),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log(
+    '\nlatency = job reached a terminal status at OpenAI → the workflow knew it (workflow clock).',
+  );
+  console.log(
+    'real-world = measured × scale for poll-driven modes; webhook delivery is not time-compressed.',
+  );
+}
+
+async function main() {
+  Runtime.install({
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const server = await startDevServer();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const receiver = await startWebhookReceiver({ client, secret, port: 0 });
+  try {
+    const results = await Promise.all(
+      MODES.map((m) => runMode(m, server.address, client, receiver.url, secret)),
+    );
+    report(results);
+  } finally {
+    await receiver.close();
+    await connection.close();
+    await server.stop();
+  }
+}
+
+await main();

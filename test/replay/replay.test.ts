@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleToFile } from '../support/bundle.js';
+
+interface Fixture {
+  name: string;
+  workflowId: string;
+  history: { events: { eventType?: string; [k: string]: unknown }[] };
+}
+
+const DIR = join(import.meta.dirname, 'histories');
+const fixtures: Fixture[] = readdirSync(DIR).flatMap((type) =>
+  readdirSync(join(DIR, type))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => {
+      const data = JSON.parse(readFileSync(join(DIR, type, f), 'utf8')) as Omit<Fixture, 'name'>;
+      return { name: `${type}/${f}`, ...data };
+    }),
+);
+
+describe('replay of committed workflow histories', () => {
+  let options: ReplayWorkerOptions;
+  beforeAll(async () => {
+    options = { workflowBundle: { codePath: await bundleToFile() } };
+  });
+
+  it('has fixtures for both workflow types', () => {
+    const types = new Set(fixtures.map((f) => f.name.split('/')[0]));
+    expect(types).toEqual(new Set(['fineTunePipeline', 'awaitFineTuneJob']));
+  });
+
+  it.each(fixtures.map((f) => [f.name, f] as const))(
+    '%s replays deterministically',
+    async (_n, f) => {
+      await Worker.runReplayHistory(options, f.history, f.workflowId);
+    },
+  );
+
+  it('catches a changed workflow (negative control)', async () => {
+    const f = fixtures.find((x) => x.name === 'fineTunePipeline/succeeded.json')!;
+    const mutated = structuredClone(f.history);
+    // Pretend the recorded run scheduled a different activity first: the code no longer matches.
+    const scheduled = mutated.events.find(
+      (e) =>
+        e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED' ||
+        e.eventType === 'ActivityTaskScheduled',
+    );
+    expect(scheduled).toBeDefined();
+    const attrs = scheduled!.activityTaskScheduledEventAttributes as {
+      activityType: { name: string };
+    };
+    attrs.activityType.name = 'somethingElse';
+    await expect(Worker.runReplayHistory(options, mutated, f.workflowId)).rejects.toBeInstanceOf(
+      DeterminismViolationError,
+    );
+  });
+});

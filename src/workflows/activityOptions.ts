@@ -63,3 +63,41 @@ export const resultActivities = proxyActivities<Pick<Activities, 'summarizeResul
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '5s', maximumAttempts: 10, nonRetryableErrorTypes },
 });
+
+/** OpenAI reads for the W&B sync: short, retried through outages. */
+export const syncJobActivities = proxyActivities<
+  Pick<Activities, 'describeJobForSync' | 'listFineTuneJobIds'>
+>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
+});
+
+/**
+ * Small W&B calls (GraphQL, one file). A W&B outage is waited out for a day: the sync then
+ * completes with nothing lost, since every write is idempotent.
+ */
+export const wandbActivities = proxyActivities<
+  Pick<
+    Activities,
+    | 'resolveWandbTarget'
+    | 'findWandbRun'
+    | 'openWandbRun'
+    | 'useDatasetArtifact'
+    | 'logModelArtifact'
+    | 'finishWandbRun'
+  >
+>({
+  startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** Streaming work (results rows, dataset files): heartbeats carry the checkpoint to resume from. */
+export const wandbHistoryActivities = proxyActivities<
+  Pick<Activities, 'logResultsHistory' | 'logDatasetArtifact'>
+>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});

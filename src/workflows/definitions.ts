@@ -5,6 +5,7 @@ import type {
   JobSnapshot,
   PipelineProgress,
 } from '../shared/types.js';
+import type { SyncOutcome } from '../shared/syncTypes.js';
 
 /** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
 export const jobEventSignal = defineSignal<[JobEventSignal]>('jobEvent');
@@ -22,3 +23,19 @@ export interface AwaitJobProgress {
   result?: AwaitJobResult;
 }
 export const jobProgressQuery = defineQuery<AwaitJobProgress>('jobProgress');
+
+/** syncFineTune: where the sync of one job is. */
+export interface SyncProgress {
+  jobId: string;
+  step: 'checking' | 'waiting' | 'logging' | 'done' | 'skipped';
+  runPath?: string;
+  outcome?: SyncOutcome;
+}
+export const syncProgressQuery = defineQuery<SyncProgress>('syncProgress');
+
+/** syncFineTunes: how far the batch is. */
+export interface SyncBatchProgress {
+  total: number;
+  done: SyncOutcome[];
+}
+export const syncBatchQuery = defineQuery<SyncBatchProgress>('syncBatch');

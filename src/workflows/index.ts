@@ -1,3 +1,5 @@
 // Workflow entry point for the bundler: every workflow type the worker serves.
 export { fineTunePipeline } from './fineTunePipeline.js';
 export { awaitFineTuneJob } from './awaitFineTuneJob.js';
+export { syncFineTune } from './syncFineTune.js';
+export { syncFineTunes } from './syncFineTunes.js';

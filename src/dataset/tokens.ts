@@ -1,0 +1,108 @@
+import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import { contentText } from './contentParts.js';
+import type { ExampleView } from './formats/index.js';
+import type { ChatMessage } from './messages.js';
+import type { EncodingName } from './models.js';
+
+// Token counting after OpenAI's data-prep cookbook: 3 tokens per message, the tokens of every
+// value, 1 more per `name`, and 3 for the reply primer. It is an estimate: the service's exact
+// template is not published. Non-text values (tool calls, tool definitions) are counted as their
+// JSON text; image parts are not counted (their cost depends on size and detail).
+
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const REPLY_PRIMER = 3;
+/** Pieces (regex-split words) whose counts are remembered; cleared when full. */
+const PIECE_CACHE_SIZE = 200_000;
+
+export class TokenCounter {
+  private readonly pattern: RegExp;
+  private readonly cache = new Map<string, number>();
+
+  constructor(
+    readonly encoding: EncodingName,
+    private readonly tiktoken: Tiktoken,
+    patStr: string,
+  ) {
+    this.pattern = new RegExp(patStr, 'gu');
+  }
+
+  /**
+   * Exact BPE count of `text`, treating special-token text as plain text. Splits with the
+   * encoding's own pattern and caches per piece — js-tiktoken's `encode` rebuilds its regexes on
+   * every call, which made a large file ten times slower.
+   */
+  count(text: string): number {
+    let total = 0;
+    for (const match of text.matchAll(this.pattern)) {
+      const piece = match[0];
+      let n = this.cache.get(piece);
+      if (n === undefined) {
+        n = this.tiktoken.encode(piece, [], []).length;
+        if (this.cache.size >= PIECE_CACHE_SIZE) this.cache.clear();
+        this.cache.set(piece, n);
+      }
+      total += n;
+    }
+    return total;
+  }
+}
+
+const counters = new Map<EncodingName, Promise<TokenCounter>>();
+
+/** Loads the ranks shipped inside js-tiktoken (no network); cached per process. */
+export function loadTokenCounter(encoding: EncodingName): Promise<TokenCounter> {
+  let counter = counters.get(encoding);
+  if (!counter) {
+    counter = importRanks(encoding).then(
+      (ranks) => new TokenCounter(encoding, new Tiktoken(ranks), ranks.pat_str),
+    );
+    counters.set(encoding, counter);
+  }
+  return counter;
+}
+
+async function importRanks(encoding: EncodingName): Promise<TiktokenBPE> {
+  const module =
+    encoding === 'o200k_base'
+      ? await import('js-tiktoken/ranks/o200k_base')
+      : await import('js-tiktoken/ranks/cl100k_base');
+  return module.default;
+}
+
+export interface ExampleTokens {
+  total: number;
+  assistant: number;
+}
+
+export function countExampleTokens(counter: TokenCounter, view: ExampleView): ExampleTokens {
+  if (view.completion) {
+    const prompt = counter.count(view.completion.prompt);
+    const completion = counter.count(view.completion.completion);
+    return { total: prompt + completion, assistant: completion };
+  }
+  let total = REPLY_PRIMER;
+  for (const message of view.messages) total += countMessage(counter, message);
+  if (view.tools.length > 0) total += counter.count(JSON.stringify(view.tools));
+  let assistant = 0;
+  for (const message of view.trained) assistant += countAssistantOutput(counter, message);
+  return { total, assistant };
+}
+
+function countMessage(counter: TokenCounter, message: ChatMessage): number {
+  let n = TOKENS_PER_MESSAGE;
+  for (const [key, value] of Object.entries(message)) {
+    if (key === 'weight' || value === null || value === undefined) continue;
+    if (key === 'content') n += counter.count(contentText(value));
+    else n += counter.count(typeof value === 'string' ? value : JSON.stringify(value));
+    if (key === 'name') n += TOKENS_PER_NAME;
+  }
+  return n;
+}
+
+function countAssistantOutput(counter: TokenCounter, message: ChatMessage): number {
+  let n = counter.count(contentText(message.content));
+  if (message.tool_calls) n += counter.count(JSON.stringify(message.tool_calls));
+  if (message.function_call) n += counter.count(JSON.stringify(message.function_call));
+  return n;
+}

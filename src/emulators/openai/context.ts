@@ -1,0 +1,43 @@
+import type { BlobStore } from './blobStore.js';
+import type { IdFactory } from './ids.js';
+import type {
+  FaultOptions,
+  OpenAIEmulatorOptions,
+  ResolvedDurations,
+  WebhookTarget,
+} from './options.js';
+import type { Random } from './random.js';
+import type { FileRecord, JobRecord, UploadRecord } from './records.js';
+import type { EmulatorStats } from './stats.js';
+import type { Timers } from './timers.js';
+
+/** Settings that can change while the emulator runs. */
+export interface LiveSettings {
+  trainingNotAvailable: boolean;
+  faults: FaultOptions | undefined;
+  webhook: WebhookTarget | undefined;
+}
+
+/** Everything the routes and the job lifecycle share. */
+export interface EmulatorContext {
+  readonly apiKey: string | undefined;
+  readonly durations: ResolvedDurations;
+  readonly steps: number;
+  readonly resultsBase64: boolean;
+  readonly failTraining: OpenAIEmulatorOptions['failTraining'];
+  readonly settings: LiveSettings;
+  readonly organizationId: string;
+  /** The org segment of fine-tuned model names (`personal` for a personal account). */
+  readonly organizationSlug: string;
+  readonly ids: IdFactory;
+  readonly faultRandom: Random;
+  readonly webhookRandom: Random;
+  readonly blobs: BlobStore;
+  readonly timers: Timers;
+  readonly stats: EmulatorStats;
+  readonly files: Map<string, FileRecord>;
+  readonly uploads: Map<string, UploadRecord>;
+  readonly jobs: Map<string, JobRecord>;
+  /** A creation counter that orders records made within the same second. */
+  nextSeq(): number;
+}

@@ -1,0 +1,124 @@
+import type { AddressInfo } from 'node:net';
+import { BlobStore } from './blobStore.js';
+import type { EmulatorContext, LiveSettings } from './context.js';
+import { FaultInjector } from './faults.js';
+import { IdFactory } from './ids.js';
+import { JobLifecycle } from './jobLifecycle.js';
+import {
+  resolveDurations,
+  type FaultOptions,
+  type OpenAIEmulatorOptions,
+  type WebhookTarget,
+} from './options.js';
+import { createRandom } from './random.js';
+import { buildServer } from './server.js';
+import { EmulatorStats, type EmulatorStatsSnapshot } from './stats.js';
+import { Timers } from './timers.js';
+import { WebhookSender } from './webhookSender.js';
+
+export type { FaultOptions, OpenAIEmulatorOptions, WebhookTarget } from './options.js';
+export type { EmulatorStatsSnapshot, WebhookStats } from './stats.js';
+export { signWebhook } from './webhookSignature.js';
+
+export interface RunningOpenAIEmulator {
+  /** e.g. http://127.0.0.1:PORT (clients use `${url}/v1`). */
+  url: string;
+  /** Stops the server, every job timer and every webhook retry; removes stored files. */
+  close(): Promise<void>;
+  /** Applies to events that happen from now on. */
+  setWebhook(target: WebhookTarget | undefined): void;
+  setFaults(faults: FaultOptions | undefined): void;
+  setTrainingNotAvailable(on: boolean): void;
+  stats(): EmulatorStatsSnapshot;
+  /** Real-clock milliseconds, for latency measurements. */
+  jobTimeline(
+    jobId: string,
+  ): { createdAtMs: number; terminalAtMs?: number; status: string } | undefined;
+}
+
+/**
+ * Starts a local stand-in for the OpenAI Files, Uploads and fine-tuning APIs that the official
+ * `openai` client works against unchanged (`baseURL: `${url}/v1``). Jobs run on real, compressed
+ * time; webhooks are signed like the real service's. Test and sandbox infrastructure only.
+ */
+export async function startOpenAIEmulator(
+  options: OpenAIEmulatorOptions = {},
+): Promise<RunningOpenAIEmulator> {
+  const seed = options.seed;
+  const ids = new IdFactory(createRandom(seed));
+  const settings: LiveSettings = {
+    trainingNotAvailable: options.trainingNotAvailable ?? false,
+    faults: options.faults,
+    webhook: options.webhook,
+  };
+  let seq = 0;
+  const ctx: EmulatorContext = {
+    apiKey: options.apiKey,
+    durations: resolveDurations(options.durations),
+    steps: Math.max(1, Math.floor(options.steps ?? 60)),
+    resultsBase64: options.resultsBase64 ?? true,
+    failTraining: options.failTraining,
+    settings,
+    organizationId: ids.organization(),
+    organizationSlug: 'personal',
+    ids,
+    faultRandom: createRandom(seed === undefined ? undefined : seed + 1),
+    webhookRandom: createRandom(seed === undefined ? undefined : seed + 2),
+    blobs: await BlobStore.create(),
+    timers: new Timers(),
+    stats: new EmulatorStats(),
+    files: new Map(),
+    uploads: new Map(),
+    jobs: new Map(),
+    nextSeq: () => ++seq,
+  };
+  const webhooks = new WebhookSender({
+    target: () => settings.webhook,
+    ids,
+    random: ctx.webhookRandom,
+    timers: ctx.timers,
+    stats: ctx.stats.webhooks,
+  });
+  const lifecycle = new JobLifecycle(ctx, webhooks);
+  const faults = new FaultInjector(() => settings.faults, ctx.faultRandom);
+  const app = await buildServer(ctx, lifecycle, faults);
+  try {
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  } catch (err) {
+    await ctx.blobs.close();
+    throw err;
+  }
+  const { address, port, family } = app.server.address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        lifecycle.close();
+        ctx.timers.closeAll();
+        webhooks.close();
+        await app.close();
+        await ctx.blobs.close();
+      })();
+      return closing;
+    },
+    setWebhook(target) {
+      settings.webhook = target;
+    },
+    setFaults(next) {
+      settings.faults = next;
+      faults.reset();
+    },
+    setTrainingNotAvailable(on) {
+      settings.trainingNotAvailable = on;
+    },
+    stats: () => ctx.stats.snapshot(),
+    jobTimeline(jobId) {
+      const job = ctx.jobs.get(jobId);
+      if (!job) return undefined;
+      return { createdAtMs: job.createdAtMs, terminalAtMs: job.terminalAtMs, status: job.status };
+    },
+  };
+}

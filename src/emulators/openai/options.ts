@@ -1,0 +1,85 @@
+/** Where and how the emulator delivers webhooks (Standard Webhooks, like OpenAI). */
+export interface WebhookTarget {
+  url: string;
+  /** Signing secret `whsec_<base64>` (a secret without the prefix is used as UTF-8 bytes). */
+  secret: string;
+  /** Share of events never delivered at all (0…1). */
+  dropRate?: number;
+  /** Share of events delivered twice with the same `webhook-id` (0…1). */
+  duplicateRate?: number;
+  /** Wait before the first delivery attempt, in ms. */
+  delayMs?: number;
+  /** Attempts per event before giving up (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled each time (default 500). */
+  retryBaseMs?: number;
+}
+
+/** Faults injected into `/v1/*` requests, decided per request. */
+export interface FaultOptions {
+  /** Share of requests answered 429 with `retry-after` (0…1). */
+  rate429?: number;
+  /** `retry-after` seconds on injected 429s (default 1). */
+  retryAfterSeconds?: number;
+  /** Share of requests answered 500 (0…1). */
+  rate5xx?: number;
+  /** Share of requests whose connection is dropped without an answer (0…1). */
+  rateReset?: number;
+  /** Extra delay before every answer, in ms. */
+  latencyMs?: number;
+  /** Only requests whose path matches are affected. */
+  onlyPaths?: RegExp;
+  /** Stop injecting errors after this many (latency is not counted). */
+  maxFaults?: number;
+}
+
+export interface OpenAIEmulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** When set, only this bearer key is accepted (401 otherwise); when unset, any non-empty key. */
+  apiKey?: string;
+  /**
+   * Real time per job phase (defaults 1000/1000/6000 ms: a "two hour" job in seconds), and how
+   * long an uploaded file stays `uploaded` before it is `processed` (default 200 ms).
+   */
+  durations?: {
+    validatingMs?: number;
+    queuedMs?: number;
+    runningMs?: number;
+    fileProcessingMs?: number;
+  };
+  /** Training steps reported (default 60): one metrics event per step, spread over runningMs. */
+  steps?: number;
+  /** Serve results files base64-encoded, as the real service does (default true). */
+  resultsBase64?: boolean;
+  /** Job creation answers 403 `training_not_available` (files still upload). */
+  trainingNotAvailable?: boolean;
+  /** Decides, when a job starts running, that it fails part-way through training. */
+  failTraining?: (job: {
+    model: string;
+    suffix: string | null;
+    metadata: Record<string, string>;
+  }) => boolean;
+  webhook?: WebhookTarget;
+  faults?: FaultOptions;
+  /** Makes ids, job seeds, fault injection and webhook drop/duplicate decisions repeatable. */
+  seed?: number;
+}
+
+export interface ResolvedDurations {
+  validatingMs: number;
+  queuedMs: number;
+  runningMs: number;
+  fileProcessingMs: number;
+}
+
+export function resolveDurations(d: OpenAIEmulatorOptions['durations']): ResolvedDurations {
+  return {
+    validatingMs: d?.validatingMs ?? 1000,
+    queuedMs: d?.queuedMs ?? 1000,
+    runningMs: d?.runningMs ?? 6000,
+    fileProcessingMs: d?.fileProcessingMs ?? 200,
+  };
+}

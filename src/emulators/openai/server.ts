@@ -1,0 +1,107 @@
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { childLogger } from '../../logging.js';
+import { authError } from './auth.js';
+import type { EmulatorContext } from './context.js';
+import { ApiError, invalidRequest, serverError } from './errors.js';
+import type { FaultInjector } from './faults.js';
+import { requestId } from './ids.js';
+import type { JobLifecycle } from './jobLifecycle.js';
+import { registerFileRoutes } from './routes/files.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { registerUploadRoutes } from './routes/uploads.js';
+
+const log = childLogger('openai-emulator');
+
+function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
+  return reply.code(err.status).headers(err.headers).send(err.body());
+}
+
+/** Errors from fastify itself (bad JSON, wrong content type, body too large) in OpenAI's shape. */
+function asApiError(err: FastifyError): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+    return invalidRequest(
+      'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.',
+    );
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500)
+    return new ApiError(status, err.message, 'invalid_request_error');
+  log.error({ err: err.message, stack: err.stack }, 'unexpected error in the OpenAI emulator');
+  return serverError();
+}
+
+/**
+ * The HTTP face of the emulator: OpenAI's paths under /v1, bearer auth, `x-request-id` on every
+ * answer, errors in OpenAI's shape, fault injection before any work is done.
+ */
+export async function buildServer(
+  ctx: EmulatorContext,
+  lifecycle: JobLifecycle,
+  faults: FaultInjector,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024 * 1024,
+    genReqId: requestId,
+    // Keep-alive sockets of clients must not hold close() up.
+    forceCloseConnections: true,
+  });
+  await app.register(multipart);
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined); // POST …/cancel sends no body
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(err as SyntaxError, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const started = Date.now();
+    reply.header('x-request-id', req.id);
+    reply.header('openai-version', '2020-10-01');
+    reply.header('openai-organization', 'user-emulator');
+    reply.header('openai-processing-ms', '0');
+    const route = req.routeOptions.url ?? '(unmatched)';
+    ctx.stats.countRequest(`${req.method} ${route}`);
+    const path = req.url.split('?')[0]!;
+    if (!path.startsWith('/v1/')) return;
+
+    const denied = authError(req.headers.authorization, ctx.apiKey);
+    if (denied) return sendError(reply, denied);
+
+    const latency = faults.latencyMs(path);
+    if (latency > 0) await ctx.timers.sleep(latency);
+    const fault = faults.decide(path);
+    if (fault.kind === 'reset') {
+      reply.hijack();
+      req.raw.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'error') return sendError(reply, fault.error);
+    reply.header('openai-processing-ms', String(Date.now() - started));
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendError(
+      reply,
+      new ApiError(
+        404,
+        `Invalid URL (${req.method} ${req.url.split('?')[0]})`,
+        'invalid_request_error',
+      ),
+    ),
+  );
+  app.setErrorHandler((err: FastifyError, _req, reply) => sendError(reply, asApiError(err)));
+
+  app.get('/healthz', () => ({ ok: true }));
+  registerFileRoutes(app, ctx);
+  registerUploadRoutes(app, ctx);
+  registerJobRoutes(app, ctx, lifecycle);
+  return app;
+}

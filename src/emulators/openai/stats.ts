@@ -1,0 +1,42 @@
+export interface WebhookStats {
+  /** Deliveries the receiver acknowledged with a 2xx. */
+  sent: number;
+  /** Events deliberately never delivered (dropRate). */
+  dropped: number;
+  /** Extra deliveries injected (duplicateRate), same `webhook-id` as the original. */
+  duplicated: number;
+  /** Attempts that got a non-2xx answer or no answer (each is retried while attempts remain). */
+  failedDeliveries: number;
+}
+
+export interface EmulatorStatsSnapshot {
+  /** Requests by route, e.g. "POST /v1/fine_tuning/jobs" or "GET /v1/files/:file_id". */
+  requests: Record<string, number>;
+  jobsCreated: number;
+  /** Files clients created (`POST /v1/files` and completed Uploads); results files excluded. */
+  filesCreated: number;
+  uploadsCreated: number;
+  webhooks: WebhookStats;
+}
+
+export class EmulatorStats {
+  readonly requests: Record<string, number> = {};
+  jobsCreated = 0;
+  filesCreated = 0;
+  uploadsCreated = 0;
+  readonly webhooks: WebhookStats = { sent: 0, dropped: 0, duplicated: 0, failedDeliveries: 0 };
+
+  countRequest(route: string): void {
+    this.requests[route] = (this.requests[route] ?? 0) + 1;
+  }
+
+  snapshot(): EmulatorStatsSnapshot {
+    return {
+      requests: { ...this.requests },
+      jobsCreated: this.jobsCreated,
+      filesCreated: this.filesCreated,
+      uploadsCreated: this.uploadsCreated,
+      webhooks: { ...this.webhooks },
+    };
+  }
+}

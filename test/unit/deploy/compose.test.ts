@@ -12,7 +12,8 @@ import { loadCompose, type ServiceModel } from './composeModel.js';
 import { hostPathFor } from './composePaths.js';
 import { dockerComposeConfig, findDockerCompose } from './dockerCompose.js';
 import { interpolate, variableReferences } from './interpolation.js';
-import { CODE_SEARCH_ATTRIBUTES, projectExpectations, ROOT } from './projectExpectations.js';
+import { projectExpectations } from './projectExpectations.js';
+import { CODE_SEARCH_ATTRIBUTES, ROOT } from './projectFacts.js';
 import { mutations, writeMutated } from './composeMutations.js';
 
 const COMPOSE = join(ROOT, 'docker-compose.yml');
@@ -55,6 +56,15 @@ describe('docker-compose.yml', () => {
       CODE_SEARCH_ATTRIBUTES.map((a) => a.name).sort(),
     );
     expect(created).toEqual(expect.arrayContaining(CODE_SEARCH_ATTRIBUTES));
+  });
+
+  it('fails as soon as the code exports a key the compose file does not create', () => {
+    const added = { name: 'FineTuneNewKey', type: 'Keyword' };
+    const problems = checkComposeFile(COMPOSE, {
+      ...expectations,
+      searchAttributes: [...CODE_SEARCH_ATTRIBUTES, added],
+    });
+    expect(problems).toEqual(['search attribute FineTuneNewKey is not created']);
   });
 
   it('passes each secret only to the services that use it, as a ${VAR} reference', () => {

@@ -124,9 +124,8 @@ const checkSecrets: Check = (m) => {
   return problems;
 };
 
-/** Name=Type pairs from the one-shot's SEARCH_ATTRIBUTES. */
-export function searchAttributeSpec(s: ServiceModel, env: Env): { name: string; type: string }[] {
-  const raw = interpolate(s.environment.SEARCH_ATTRIBUTES ?? '', env, 'placeholder');
+/** Name=Type pairs, whitespace-separated, as create-search-attributes.sh reads them. */
+export function parseSearchAttributes(raw: string): { name: string; type: string }[] {
   return raw
     .split(/\s+/)
     .filter(Boolean)
@@ -134,6 +133,13 @@ export function searchAttributeSpec(s: ServiceModel, env: Env): { name: string; 
       const [name = '', type = ''] = pair.split('=');
       return { name, type };
     });
+}
+
+/** The pairs the one-shot service's SEARCH_ATTRIBUTES holds. */
+export function searchAttributeSpec(s: ServiceModel, env: Env): { name: string; type: string }[] {
+  return parseSearchAttributes(
+    interpolate(s.environment.SEARCH_ATTRIBUTES ?? '', env, 'placeholder'),
+  );
 }
 
 const checkSearchAttributes: Check = (m, x) => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { isRecord, type Raw } from './composeModel.js';
-import { ROOT } from './projectExpectations.js';
+import { ROOT } from './projectFacts.js';
 
 /** The mapping at `path` inside the parsed document (created when missing). */
 export function at(doc: Raw, ...path: string[]): Raw {

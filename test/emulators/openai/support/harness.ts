@@ -1,0 +1,103 @@
+import OpenAI, { toFile } from 'openai';
+import { expect } from 'vitest';
+import {
+  startOpenAIEmulator,
+  type OpenAIEmulatorOptions,
+  type RunningOpenAIEmulator,
+} from '../../../../src/emulators/openai/index.js';
+import { ResponseRecorder } from './recorder.js';
+
+/** Job phases short enough for unit tests: a whole job in well under a second. */
+export const FAST: OpenAIEmulatorOptions = {
+  durations: { validatingMs: 60, queuedMs: 60, runningMs: 300, fileProcessingMs: 40 },
+  steps: 12,
+};
+
+export interface TestEmulator {
+  emulator: RunningOpenAIEmulator;
+  recorder: ResponseRecorder;
+  /** The official client on the emulator, no SDK retries (tests that want them ask). */
+  client: OpenAI;
+  clientWith(options: ConstructorParameters<typeof OpenAI>[0]): OpenAI;
+  /** Closes the emulator and fails the test file if any answer broke the OpenAPI shapes. */
+  close(): Promise<void>;
+}
+
+export async function startTestEmulator(
+  options: OpenAIEmulatorOptions = FAST,
+): Promise<TestEmulator> {
+  const emulator = await startOpenAIEmulator(options);
+  const recorder = new ResponseRecorder();
+  const baseURL = `${emulator.url}/v1`;
+  const clientWith = (o: ConstructorParameters<typeof OpenAI>[0]) =>
+    recorder.client({ baseURL, apiKey: options.apiKey ?? 'sk-test', ...o });
+  return {
+    emulator,
+    recorder,
+    client: clientWith({}),
+    clientWith,
+    async close() {
+      await emulator.close();
+      expect(await recorder.conformanceProblems()).toEqual([]);
+    },
+  };
+}
+
+export function chatLine(i: number): string {
+  return JSON.stringify({
+    messages: [
+      { role: 'system', content: 'You answer tersely.' },
+      { role: 'user', content: `What is ${i} + ${i}?` },
+      { role: 'assistant', content: String(i + i) },
+    ],
+  });
+}
+
+export function chatJsonl(examples: number): string {
+  return `${Array.from({ length: examples }, (_, i) => chatLine(i)).join('\n')}\n`;
+}
+
+export async function uploadJsonl(
+  client: OpenAI,
+  content: string,
+  name = 'train.jsonl',
+): Promise<OpenAI.Files.FileObject> {
+  const file = await client.files.create({
+    file: await toFile(Buffer.from(content), name),
+    purpose: 'fine-tune',
+  });
+  return client.files.waitForProcessing(file.id, { pollInterval: 20 });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until `check` gives a value; fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(15);
+  }
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Polls a job to a terminal status, returning it and every distinct status seen on the way. */
+export async function runToEnd(
+  client: OpenAI,
+  jobId: string,
+): Promise<{ job: OpenAI.FineTuning.FineTuningJob; seen: string[] }> {
+  const seen: string[] = [];
+  const job = await eventually(`job ${jobId} to finish`, async () => {
+    const j = await client.fineTuning.jobs.retrieve(jobId);
+    if (seen.at(-1) !== j.status) seen.push(j.status);
+    return TERMINAL.has(j.status) ? j : undefined;
+  });
+  return { job, seen };
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module namespace.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+type Schema = Record<string, unknown> & {
+  properties?: Record<string, unknown>;
+  required?: string[];
+};
+
+const FIXTURE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'fixtures',
+  'openapi',
+  'fine-tuning-shapes.json',
+);
+
+/**
+ * Narrow, documented allowances for what the real service is observed to send but the spec
+ * (openai-openapi f85dbe2) does not describe. Everything else must match the spec exactly.
+ */
+export const ALLOWANCES = {
+  /** `paused` after pause: the spec's own pause example returns it, but the enum lacks it. */
+  pausedStatus: 'FineTuningJob.status may be "paused"',
+  /** Healthy jobs carry `error: {}` (2026 guide) instead of null; only failed jobs have a code. */
+  emptyJobError: 'FineTuningJob.error may be exactly {}',
+  /** Fields observed on real jobs that the spec does not list. */
+  observedJobFields:
+    'FineTuningJob may also have user_provided_suffix, usage_metrics, shared_with_openai, eval_id',
+  /** Observed `null` where the spec types an integer/string (file never expires / no details). */
+  nullableFileFields: 'OpenAIFile.expires_at and status_details may be null',
+  /** An empty file list has no first or last item. */
+  emptyListIds: 'ListFilesResponse.first_id/last_id may be null when data is empty',
+} as const;
+
+const OBSERVED_JOB_FIELDS = {
+  user_provided_suffix: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+  usage_metrics: { type: 'null' },
+  shared_with_openai: { type: 'boolean' },
+  eval_id: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+};
+
+const nullable = (schema: unknown) => ({ anyOf: [schema, { type: 'null' }] });
+
+/** The spec's schemas, with the allowances applied and unknown properties forbidden. */
+function loadShapes(): { $defs: Record<string, Schema> } & Record<string, unknown> {
+  const doc = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { $defs: Record<string, Schema> };
+  const defs = doc.$defs;
+  const job = defs.FineTuningJob!;
+  const props = job.properties!;
+  const status = props.status as { enum: string[] };
+  status.enum = [...status.enum, 'paused'];
+  props.error = { anyOf: [props.error, { type: 'object', maxProperties: 0 }] };
+  Object.assign(props, OBSERVED_JOB_FIELDS);
+  const file = defs.OpenAIFile!.properties!;
+  file.expires_at = nullable(file.expires_at);
+  file.status_details = nullable(file.status_details);
+  const list = defs.ListFilesResponse!.properties!;
+  list.first_id = nullable(list.first_id);
+  list.last_id = nullable(list.last_id);
+  // Stricter than the spec on purpose: a misspelt or invented field fails the check.
+  for (const name of [
+    'OpenAIFile',
+    'ListFilesResponse',
+    'DeleteFileResponse',
+    'Upload',
+    'UploadPart',
+    'FineTuningJob',
+    'ListPaginatedFineTuningJobsResponse',
+    'FineTuningJobEvent',
+    'ListFineTuningJobEventsResponse',
+    'FineTuningJobCheckpoint',
+    'ListFineTuningJobCheckpointsResponse',
+    'ErrorResponse',
+    'Error',
+  ]) {
+    defs[name]!.additionalProperties = false;
+  }
+  return doc;
+}
+
+/** Unix seconds, not milliseconds: a plausible date between 2020 and 2100. */
+const unixSeconds = (n: number) => Number.isInteger(n) && n > 1_577_836_800 && n < 4_102_444_800;
+
+function buildAjv(): Ajv2020 {
+  // strictTypes off: the spec often says `required` without `type: object`.
+  const ajv = new Ajv2020({ strict: true, strictTypes: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addFormat('unixtime', { type: 'number', validate: unixSeconds });
+  ajv.addSchema(loadShapes(), 'shapes');
+  return ajv;
+}
+
+let shared: Ajv2020 | undefined;
+
+/** Problems of `value` against component schema `name` (empty when it conforms). */
+export function violations(name: string, value: unknown): string[] {
+  shared ??= buildAjv();
+  const validate = shared.getSchema(`shapes#/$defs/${name}`);
+  if (!validate) throw new Error(`no schema ${name} in the fixture`);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(
+    (e: ErrorObject) => `${name}${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  );
+}
+
+const ID = '[^/]+';
+const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
+  ['POST', /^\/v1\/files$/, 'OpenAIFile'],
+  ['GET', /^\/v1\/files$/, 'ListFilesResponse'],
+  ['GET', new RegExp(`^/v1/files/${ID}$`), 'OpenAIFile'],
+  ['DELETE', new RegExp(`^/v1/files/${ID}$`), 'DeleteFileResponse'],
+  ['GET', new RegExp(`^/v1/files/${ID}/content$`), null], // raw bytes, no schema
+  ['POST', /^\/v1\/uploads$/, 'Upload'],
+  ['POST', new RegExp(`^/v1/uploads/${ID}/parts$`), 'UploadPart'],
+  ['POST', new RegExp(`^/v1/uploads/${ID}/(complete|cancel)$`), 'Upload'],
+  ['POST', /^\/v1\/fine_tuning\/jobs$/, 'FineTuningJob'],
+  ['GET', /^\/v1\/fine_tuning\/jobs$/, 'ListPaginatedFineTuningJobsResponse'],
+  ['GET', new RegExp(`^/v1/fine_tuning/jobs/${ID}$`), 'FineTuningJob'],
+  ['POST', new RegExp(`^/v1/fine_tuning/jobs/${ID}/(cancel|pause|resume)$`), 'FineTuningJob'],
+  ['GET', new RegExp(`^/v1/fine_tuning/jobs/${ID}/events$`), 'ListFineTuningJobEventsResponse'],
+  [
+    'GET',
+    new RegExp(`^/v1/fine_tuning/jobs/${ID}/checkpoints$`),
+    'ListFineTuningJobCheckpointsResponse',
+  ],
+];
+
+/** The schema an answer to `method path` with `status` must match; null for raw content. */
+export function schemaFor(method: string, path: string, status: number): string | null | undefined {
+  if (status >= 400) return 'ErrorResponse';
+  return ROUTES.find(([m, p]) => m === method && p.test(path))?.[2];
+}

@@ -100,7 +100,7 @@ describe('files.create', () => {
       purpose: 'fine-tune',
     });
     await expect(csv).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(csv).rejects.toMatchObject({ message: expect.stringMatching(/Must be \.jsonl/) });
+    await expect(csv).rejects.toThrow(/Must be \.jsonl/);
     const purpose = t.client.files.create({
       file: await toFile(Buffer.from('{}'), 'x.jsonl'),
       purpose: 'training' as OpenAI.FilePurpose,
@@ -170,16 +170,14 @@ describe('files.retrieve, content, delete', () => {
       file: await toFile(Buffer.from('secret'), 'notes.txt'),
       purpose: 'user_data',
     });
-    await expect(t.client.files.content(created.id)).rejects.toMatchObject({
-      status: 400,
-      message: expect.stringContaining('Not allowed to download files of purpose: user_data'),
-    });
+    const refused = t.client.files.content(created.id);
+    await expect(refused).rejects.toMatchObject({ status: 400 });
+    await expect(refused).rejects.toThrow('Not allowed to download files of purpose: user_data');
   });
 
   it('says which file is missing', async () => {
-    await expect(t.client.files.retrieve('file-doesnotexist')).rejects.toMatchObject({
-      status: 404,
-      message: expect.stringContaining('file-doesnotexist'),
-    });
+    const missing = t.client.files.retrieve('file-doesnotexist');
+    await expect(missing).rejects.toMatchObject({ status: 404 });
+    await expect(missing).rejects.toThrow('file-doesnotexist');
   });
 });

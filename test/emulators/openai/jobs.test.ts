@@ -49,7 +49,7 @@ describe('fineTuning.jobs.create', () => {
       hyperparameters: { n_epochs: 'auto', batch_size: 'auto', learning_rate_multiplier: 'auto' },
       method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 'auto' } } },
     });
-    expect(job.seed).toEqual(expect.any(Number));
+    expect(Number.isInteger(job.seed)).toBe(true);
     expect(job.organization_id).toMatch(/^org-/);
   });
 
@@ -140,9 +140,7 @@ describe('fineTuning.jobs.create', () => {
     });
     await expect(
       bad({ model: 'gpt-4.1-mini', training_file: training, epochs: 3 }),
-    ).rejects.toMatchObject({
-      message: expect.stringContaining('Unrecognized request argument supplied: epochs'),
-    });
+    ).rejects.toThrow('Unrecognized request argument supplied: epochs');
     await expect(
       bad({
         model: 'gpt-4.1-mini',
@@ -174,10 +172,7 @@ describe('fineTuning.jobs.create', () => {
       });
       await expect(
         client.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id }),
-      ).rejects.toMatchObject({
-        status: 400,
-        message: expect.stringContaining('still being processed'),
-      });
+      ).rejects.toThrow(/^400 .*still being processed/);
     } finally {
       await slow.close();
     }
@@ -197,9 +192,7 @@ describe('fineTuning.jobs.create', () => {
         code: 'training_not_available',
         type: 'invalid_request_error',
       });
-      await expect(attempt).rejects.toMatchObject({
-        message: expect.stringContaining('winding down the fine-tuning platform'),
-      });
+      await expect(attempt).rejects.toThrow('winding down the fine-tuning platform');
     } finally {
       t.emulator.setTrainingNotAvailable(false);
     }
@@ -273,7 +266,7 @@ describe('job lifecycle', () => {
     );
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ code: 'invalid_training_file', param: 'training_file' });
-    expect(job.error.message).toMatch(/Line 5, message 1: unrecognized role "bot"/);
+    expect(job.error?.message).toMatch(/Line 5, message 1: unrecognized role "bot"/);
   });
 
   it('fails with invalid_validation_file when only the validation file is bad', async () => {
@@ -299,7 +292,7 @@ describe('job lifecycle', () => {
     expect(job.error).toMatchObject({ code: 'training_failed', param: null });
     const events = await t.client.fineTuning.jobs.listEvents(job.id, { limit: 100 });
     expect(events.data.filter((e) => e.type === 'metrics')).toHaveLength(6);
-    expect(events.data[0]).toMatchObject({ level: 'error', message: job.error.message });
+    expect(events.data[0]).toMatchObject({ level: 'error', message: job.error?.message });
   });
 
   it('cancels a running job; a finished job cannot be cancelled again', async () => {
@@ -312,16 +305,15 @@ describe('job lifecycle', () => {
     );
     const cancelled = await t.client.fineTuning.jobs.cancel(created.id);
     expect(cancelled.status).toBe('cancelled');
-    expect(cancelled.finished_at).toEqual(expect.any(Number));
+    expect(cancelled.finished_at).toBeGreaterThanOrEqual(cancelled.created_at);
     await sleep(350);
     expect((await t.client.fineTuning.jobs.retrieve(created.id)).status).toBe('cancelled');
     await expect(t.client.fineTuning.jobs.cancel(created.id)).rejects.toBeInstanceOf(
       OpenAI.BadRequestError,
     );
-    expect(t.emulator.jobTimeline(created.id)).toMatchObject({
-      status: 'cancelled',
-      terminalAtMs: expect.any(Number),
-    });
+    const timeline = t.emulator.jobTimeline(created.id)!;
+    expect(timeline.status).toBe('cancelled');
+    expect(timeline.terminalAtMs).toBeGreaterThan(timeline.createdAtMs);
   });
 
   it('pauses and resumes a running job', async () => {

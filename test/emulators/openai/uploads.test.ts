@@ -83,12 +83,9 @@ describe('uploads', () => {
     const data = Buffer.from('{"x":1}\n');
     const upload = await start(data.length + 5);
     const part = await addPart(upload.id, data);
-    await expect(
-      t.client.uploads.complete(upload.id, { part_ids: [part.id] }),
-    ).rejects.toMatchObject({
-      status: 400,
-      message: expect.stringMatching(/8 bytes.*13 bytes/),
-    });
+    await expect(t.client.uploads.complete(upload.id, { part_ids: [part.id] })).rejects.toThrow(
+      /^400 .*8 bytes.*13 bytes/,
+    );
 
     const exact = await start(data.length);
     const p = await addPart(exact.id, data);
@@ -111,11 +108,9 @@ describe('uploads', () => {
     await expect(addPart(upload.id, Buffer.from('67890'))).rejects.toBeInstanceOf(
       OpenAI.BadRequestError,
     );
-    await expect(
-      t.client.uploads.complete(upload.id, { part_ids: [part.id] }),
-    ).rejects.toMatchObject({
-      message: expect.stringContaining('cancelled'),
-    });
+    await expect(t.client.uploads.complete(upload.id, { part_ids: [part.id] })).rejects.toThrow(
+      /^400 .*cancelled/,
+    );
     await expect(t.client.uploads.cancel(upload.id)).rejects.toMatchObject({ status: 400 });
   });
 
@@ -123,10 +118,7 @@ describe('uploads', () => {
     const upload = await start(5);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 3601 * 1000);
-    await expect(addPart(upload.id, Buffer.from('12345'))).rejects.toMatchObject({
-      status: 400,
-      message: expect.stringContaining('expired'),
-    });
+    await expect(addPart(upload.id, Buffer.from('12345'))).rejects.toThrow(/^400 .*expired/);
   });
 
   it('checks the request: mime type for fine-tune, missing fields, unknown upload', async () => {

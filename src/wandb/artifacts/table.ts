@@ -136,8 +136,18 @@ export class TableFileWriter {
   /** Abandon the table and delete its temp file. */
   async discard(): Promise<void> {
     this.#closed = true;
-    this.#out.destroy();
+    if (!this.#out.destroyed) {
+      this.#out.on('error', () => undefined); // pending writes fail on destroy; we are throwing them away
+      const closed = once(this.#out, 'close');
+      this.#out.destroy();
+      await closed;
+    }
     await rm(this.#path, { force: true });
+  }
+
+  /** Where the table is being written. */
+  get localPath(): string {
+    return this.#path;
   }
 
   #check(cell: unknown, column: TableColumn): void {

@@ -1,0 +1,4 @@
+import { artifactMutations } from './mutationsArtifacts.js';
+import { runMutations } from './mutationsRuns.js';
+
+export const mutationRoot = { ...runMutations, ...artifactMutations };

@@ -12,12 +12,15 @@ import type { EncodingName } from './models.js';
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_NAME = 1;
 const REPLY_PRIMER = 3;
-/** Pieces (regex-split words) whose counts are remembered; cleared when full. */
-const PIECE_CACHE_SIZE = 200_000;
+/** Cache budgets in characters of keys (a few MB each), and the longest key worth caching. */
+const PIECE_CACHE_CHARS = 2_000_000;
+const VALUE_CACHE_CHARS = 4_000_000;
+const MAX_CACHED_KEY = 2_000;
 
 export class TokenCounter {
   private readonly pattern: RegExp;
-  private readonly cache = new Map<string, number>();
+  private readonly pieces = new BoundedCache(PIECE_CACHE_CHARS);
+  private readonly values = new BoundedCache(VALUE_CACHE_CHARS);
 
   constructor(
     readonly encoding: EncodingName,
@@ -29,22 +32,47 @@ export class TokenCounter {
 
   /**
    * Exact BPE count of `text`, treating special-token text as plain text. Splits with the
-   * encoding's own pattern and caches per piece — js-tiktoken's `encode` rebuilds its regexes on
-   * every call, which made a large file ten times slower.
+   * encoding's own pattern and caches per piece: js-tiktoken's `encode` rebuilds its regexes on
+   * every call, which made a large file ten times slower. Short whole values are cached too,
+   * since system prompts repeat on every line.
    */
   count(text: string): number {
+    const known = this.values.get(text);
+    if (known !== undefined) return known;
     let total = 0;
-    for (const match of text.matchAll(this.pattern)) {
-      const piece = match[0];
-      let n = this.cache.get(piece);
+    // String#match with a global pattern returns plain strings: faster than matchAll's records.
+    for (const piece of text.match(this.pattern) ?? []) {
+      let n = this.pieces.get(piece);
       if (n === undefined) {
         n = this.tiktoken.encode(piece, [], []).length;
-        if (this.cache.size >= PIECE_CACHE_SIZE) this.cache.clear();
-        this.cache.set(piece, n);
+        this.pieces.set(piece, n);
       }
       total += n;
     }
+    this.values.set(text, total);
     return total;
+  }
+}
+
+/** A string → count map capped by the total length of its keys; cleared when full. */
+class BoundedCache {
+  private readonly map = new Map<string, number>();
+  private chars = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  get(key: string): number | undefined {
+    return key.length <= MAX_CACHED_KEY ? this.map.get(key) : undefined;
+  }
+
+  set(key: string, value: number): void {
+    if (key.length > MAX_CACHED_KEY) return;
+    if (this.chars + key.length > this.maxChars) {
+      this.map.clear();
+      this.chars = 0;
+    }
+    this.map.set(key, value);
+    this.chars += key.length;
   }
 }
 

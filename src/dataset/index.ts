@@ -27,3 +27,4 @@ export {
 export type { LegacyTable } from './legacyTable.js';
 export { defaultEpochs, estimateCost } from './cost.js';
 export { modelFacts, type ModelFacts } from './models.js';
+export { datasetArtifactMetadata, type ArtifactMetadata } from './artifactMetadata.js';

@@ -1,3 +1,4 @@
+import type { LineFindings } from '../json.js';
 import { checkMessages, type MessageRules } from '../messages.js';
 import { calledFunctionNames, checkToolDefinitions } from '../tools.js';
 import { toolList, warnUnknownKeys, type ExampleChecker } from './example.js';
@@ -21,18 +22,8 @@ export const checkChatExample: ExampleChecker = (line, _lineNumber, _state, out)
   const { messages, images } = checked;
   const assistants = messages.filter((m) => m.role === 'assistant');
   const trained = assistants.filter((m) => m.weight !== 0);
-  // A message rejected above (say, a misspelt role) would make the checks below misleading.
-  if (!checked.complete) {
-    // nothing more to say until the messages themselves are fixed
-  } else if (assistants.length === 0) {
-    out.errors.push(
-      'has no assistant message, so there is nothing to learn; end the conversation with the assistant reply',
-    );
-  } else if (trained.length === 0) {
-    out.errors.push(
-      'marks every assistant message weight 0, so nothing is trained; set weight 1 on at least one',
-    );
-  }
+  // After a rejected message (say, a misspelt role) these checks would only mislead.
+  if (checked.complete) checkSomethingIsTrained(assistants.length, trained.length, out);
   const last = messages[messages.length - 1];
   if (last && last.role !== 'assistant' && assistants.length > 0) {
     out.warnings.push(
@@ -50,3 +41,15 @@ export const checkChatExample: ExampleChecker = (line, _lineNumber, _state, out)
   }
   return { messages, trained, tools: toolList(line), images };
 };
+
+function checkSomethingIsTrained(assistants: number, trained: number, out: LineFindings): void {
+  if (assistants === 0) {
+    out.errors.push(
+      'has no assistant message, so there is nothing to learn; end the conversation with the assistant reply',
+    );
+  } else if (trained === 0) {
+    out.errors.push(
+      'marks every assistant message weight 0, so nothing is trained; set weight 1 on at least one',
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startOpenAIEmulator, type OpenAIEmulatorOptions } from '../../emulators/openai/index.js';
 import { UserError } from '../userError.js';
+import { emulateWandbCommand } from './emulateWandb.js';
 
 interface OpenAIFlags {
   host: string;
@@ -110,7 +111,6 @@ function openaiCommand(): Command {
 export function emulateCommand(): Command {
   return new Command('emulate')
     .description('Run a local emulator of an external service (for sandboxes and tests)')
-    .addCommand(openaiCommand());
-  // The W&B emulator's subcommand is added here as `.addCommand(emulateWandbCommand())`,
-  // imported from './emulateWandb.js' once that file exists.
+    .addCommand(openaiCommand())
+    .addCommand(emulateWandbCommand());
 }

@@ -49,6 +49,13 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     res.writeHead(200).end('ok');
     return;
   }
+  if (method === 'POST' && url.pathname.startsWith('/sdk/otel/')) {
+    // The SDK exports its own OpenTelemetry metrics to the base URL (without the API key
+    // at times); accepted and dropped.
+    await readBody(req);
+    res.writeHead(200).end();
+    return;
+  }
   requireKey(req, deps.checkKey);
   if (method === 'POST' && url.pathname === '/graphql')
     return graphqlRoute(req, res, backend, deps.baseUrl());
@@ -59,12 +66,6 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
     segments[4] === 'file_stream'
   ) {
     return fileStreamRoute(req, res, backend, segments.slice(1, 4));
-  }
-  if (method === 'POST' && url.pathname.startsWith('/sdk/otel/')) {
-    // The SDK exports its own OpenTelemetry metrics to the base URL; accepted and dropped.
-    await readBody(req);
-    res.writeHead(200).end();
-    return;
   }
   if (method === 'GET' && first === 'files' && segments.length >= 5)
     return runFileRoute(res, backend, segments.slice(1));

@@ -17,6 +17,17 @@ import { viewerView } from './identity.js';
 import { projectView } from './project.js';
 import { stringifyExtendedJson } from './serialize.js';
 
+/** At most `count` items spread evenly, keeping the first and the last (as W&B samples history). */
+function evenlySampled<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items;
+  if (count <= 0) return [];
+  if (count === 1) return [items.at(-1) as T];
+  return Array.from(
+    { length: count },
+    (_, i) => items[Math.round((i * (items.length - 1)) / (count - 1))] as T,
+  );
+}
+
 function stepOf(line: string, index: number): number {
   const step = parseObjectLine(line)?._step;
   return typeof step === 'number' ? step : index;
@@ -34,7 +45,7 @@ function historyPage(
       (args.maxStep == null || step < args.maxStep)
     );
   });
-  return args.samples == null ? lines : lines.slice(0, args.samples);
+  return args.samples == null ? lines : evenlySampled(lines, args.samples);
 }
 
 interface SampleSpec {
@@ -44,13 +55,14 @@ interface SampleSpec {
   maxStep?: number;
 }
 
+/** A sampledHistory spec's step range is inclusive at both ends (wandb-core asks for [a, b - 1]). */
 function sampled(run: RunRecord, specJson: string): Record<string, unknown>[] {
   const spec = (parseObjectLine(specJson) ?? {}) as SampleSpec;
   const rows = historyRows(run).filter((row, i) => {
     const step = typeof row._step === 'number' ? row._step : i;
     return (
       (spec.minStep == null || step >= spec.minStep) &&
-      (spec.maxStep == null || step < spec.maxStep)
+      (spec.maxStep == null || step <= spec.maxStep)
     );
   });
   const keys = spec.keys ?? [];
@@ -61,7 +73,7 @@ function sampled(run: RunRecord, specJson: string): Record<string, unknown>[] {
         ? row
         : Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]])),
     );
-  return spec.samples == null ? picked : picked.slice(0, spec.samples);
+  return spec.samples == null ? picked : evenlySampled(picked, spec.samples);
 }
 
 /** An empty or missing name list means every file; `pattern` is a glob with `*` or `%`. */

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import { startWandbEmulator, type WandbEmulatorOptions } from '../../emulators/wandb/index.js';
+
+interface WandbFlags {
+  host: string;
+  port: number;
+  apiKey?: string;
+  entity: string;
+  dataDir?: string;
+  rate429: number;
+  rate5xx: number;
+  latencyMs: number;
+}
+
+function numberIn(min: number, max: number, integer = false) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(
+        `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+      );
+    }
+    return n;
+  };
+}
+const rate = numberIn(0, 1);
+
+export function toWandbEmulatorOptions(f: WandbFlags, apiKey: string): WandbEmulatorOptions {
+  const faulty = f.rate429 > 0 || f.rate5xx > 0 || f.latencyMs > 0;
+  return {
+    host: f.host,
+    port: f.port,
+    apiKeys: [apiKey],
+    defaultEntity: f.entity,
+    ...(f.dataDir ? { dataDir: f.dataDir } : {}),
+    ...(faulty
+      ? { faults: { rate429: f.rate429, rate5xx: f.rate5xx, latencyMs: f.latencyMs } }
+      : {}),
+  };
+}
+
+/** `finetune emulate wandb`: a local W&B backend for the official clients and ours. */
+export function emulateWandbCommand(): Command {
+  return new Command('wandb')
+    .description(
+      'Serve a local W&B backend (GraphQL, file stream, artifact storage) for WANDB_BASE_URL',
+    )
+    .option('--host <ip>', 'interface to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 = any free port)', numberIn(0, 65_535, true), 8791)
+    .option('--api-key <key>', 'accept only this API key (default: a fresh random key, printed)')
+    .option('--entity <name>', "the viewer's default entity", 'sandbox')
+    .option('--data-dir <dir>', 'keep blobs here (default: a temp dir removed on exit)')
+    .option('--rate-429 <rate>', 'share of requests answered 429 with Retry-After (0–1)', rate, 0)
+    .option('--rate-5xx <rate>', 'share of requests answered 503 (0–1)', rate, 0)
+    .option('--latency-ms <n>', 'extra delay on every request', numberIn(0, 600_000, true), 0)
+    .action(async (f: WandbFlags) => {
+      // W&B clients insist on keys of 40+ word characters; "local-" marks a non-cloud key.
+      const apiKey = f.apiKey ?? `local-${randomBytes(20).toString('hex')}`;
+      const emulator = await startWandbEmulator(toWandbEmulatorOptions(f, apiKey));
+      process.stdout.write(
+        `W&B emulator listening at ${emulator.url} (entity "${f.entity}")\n` +
+          `export WANDB_BASE_URL=${emulator.url}\n` +
+          `export WANDB_API_KEY=${apiKey}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => void emulator.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

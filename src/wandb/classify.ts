@@ -12,6 +12,10 @@ import {
 const AUTH_PATTERN =
   /\b(permission denied|unauthori[sz]ed|not authori[sz]ed|forbidden|unauthenticated|invalid api key|api key .*invalid|not logged in|access denied)\b/i;
 const NOT_FOUND_PATTERN = /\b(not found|does not exist|doesn't exist|no such|could not find)\b/i;
+// Requests the server can never accept as sent: schema mismatches (GraphQL validation) and input
+// the server rejects by rule. Retrying them only burns attempts, so they are permanent.
+const REJECTED_PATTERN =
+  /(Cannot query field|Unknown argument|Unknown type|Variable "\$\w+"|Expected type|Field "[^"]+" is not defined|Syntax Error|\binvalid\b|must not|must be|is not allowed|already exists)/i;
 const AUTH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'PERMISSION_DENIED', 'UNAUTHORIZED']);
 const NOT_FOUND_CODES = new Set(['NOT_FOUND']);
 
@@ -61,6 +65,16 @@ export function classifyGraphqlErrors(
   ) {
     return new WandbNotFoundError(
       `W&B could not find what ${operation} refers to: ${text}. Check the entity, project, run or artifact name.`,
+      details,
+    );
+  }
+  const rejected = (i: GraphqlErrorItem): boolean =>
+    i.code === 'GRAPHQL_VALIDATION_FAILED' ||
+    i.code === 'BAD_USER_INPUT' ||
+    REJECTED_PATTERN.test(i.message);
+  if (items.some(rejected)) {
+    return new WandbProtocolError(
+      `W&B rejected ${operation}: ${text}. The request does not fit this server (client bug, unsupported server version, or invalid input).`,
       details,
     );
   }

@@ -147,6 +147,8 @@ describe('WandbTransport error classification', () => {
     ['project not found', WandbNotFoundError],
     ['run acme/p/r does not exist', WandbNotFoundError],
     ['internal error: database timeout', WandbTransientError],
+    ['Cannot query field "foo" on type "Run".', WandbProtocolError],
+    ['invalid alias "v3": it is a version name', WandbProtocolError],
   ])('GraphQL error "%s" in a 200 → %o, not retried', async (message, errorClass) => {
     peer = await startHttpPeer((_req, res) =>
       json(res, 200, { data: { ping: 'partial' }, errors: [{ message }] }),

@@ -55,7 +55,10 @@ export interface LogArtifactInput {
   type: string;
   description?: string;
   metadata?: Record<string, unknown>;
-  /** Extra aliases; "latest" is always applied by W&B semantics. */
+  /**
+   * Aliases for the new version. "latest" is never sent: W&B moves it on commit, and sending it
+   * would move it back to an older version when the content is deduplicated.
+   */
   aliases?: string[];
   /** The run's step when it was logged (outputs only). */
   historyStep?: number;
@@ -96,7 +99,7 @@ function validate(input: LogArtifactInput): string[] {
       throw new WandbInputError(`Artifact "${input.name}" lists "${f.path}" twice.`);
     seen.add(f.path);
   }
-  const aliases = [...new Set(['latest', ...(input.aliases ?? [])])];
+  const aliases = [...new Set(input.aliases ?? [])].filter((a) => a !== 'latest');
   aliases.forEach(validateAlias);
   return aliases;
 }
@@ -169,10 +172,9 @@ export async function logArtifact(
   };
 
   if (result.deduplicated) {
-    // Same content already stored: W&B makes no version. Re-apply the caller's own aliases (never
-    // "latest": that would move it back to an older version).
-    const extra = aliases.filter((a) => a !== 'latest');
-    if (extra.length > 0) {
+    // Same content already stored: W&B makes no version. Make sure the caller's aliases point at
+    // it (the Python SDK does not re-apply them; a re-sync should leave the aliases it asked for).
+    if (aliases.length > 0) {
       await addAliases(
         t,
         {
@@ -180,7 +182,7 @@ export async function logArtifact(
           entity: input.entity,
           project: input.project,
           collection: input.name,
-          aliases: extra,
+          aliases,
         },
         options,
       );

@@ -17,6 +17,7 @@ import {
   tableFileRef,
   WandbAuthError,
   WandbClient,
+  WandbInputError,
   type HistoryRow,
   type RunRecord,
 } from '../../../src/wandb/index.js';
@@ -285,6 +286,50 @@ describe('artifacts over the emulator', () => {
     expect(
       emu.state.artifactVersions('sandbox', PROJECT, 'weights').flatMap((v) => v.aliases),
     ).not.toContain('production');
+  });
+
+  it('logging older content again dedups to the old version without moving latest back', async () => {
+    const runId = nextRunId();
+    await startRun(runId);
+    const log = (text: string, aliases: string[]) =>
+      client.logArtifact({
+        project: PROJECT,
+        runId,
+        role: 'output',
+        name: 'flipflop',
+        type: 'model',
+        aliases,
+        files: [{ path: 'f', source: bytes(text) }],
+      });
+    const a = await log('A', []);
+    await log('B', []);
+    const again = await log('A', ['resynced']);
+    expect(again).toMatchObject({ deduplicated: true, id: a.id });
+    const versions = emu.state.artifactVersions('sandbox', PROJECT, 'flipflop');
+    expect(versions).toHaveLength(2);
+    expect(versions.find((v) => v.versionIndex === 1)?.aliases).toContain('latest');
+    expect(versions.find((v) => v.versionIndex === 0)?.aliases).toEqual(['resynced']);
+  });
+
+  it('refuses a second type for an existing artifact name before uploading anything', async () => {
+    const runId = nextRunId();
+    await startRun(runId);
+    const log = (type: string) =>
+      client.logArtifact({
+        project: PROJECT,
+        runId,
+        role: 'output',
+        name: 'typed',
+        type,
+        files: [{ path: 'f', source: bytes(type) }],
+      });
+    await log('model');
+    const creates = () => emu.state.stats().graphql.CreateArtifact ?? 0;
+    const before = creates();
+    const err = await log('dataset').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WandbInputError); // our own check, not the server's refusal
+    expect((err as Error).message).toMatch(/already exists .* with type "model", not "dataset"/);
+    expect(creates()).toBe(before);
   });
 
   it('logs a dataset as a run input (lineage), with a Table file, and reuses it from another run', async () => {

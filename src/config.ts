@@ -4,11 +4,19 @@ import { TASK_QUEUE } from './shared/types.js';
 
 // Worker-side settings from the environment. Secrets stay here: they never enter workflow
 // inputs, history or logs.
+// Compose files pass unset variables as "": treat an empty value as absent.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const WorkerEnv = z.object({
   OPENAI_API_KEY: z
-    .string()
+    .string({ error: 'OPENAI_API_KEY is not set: the worker needs it to call OpenAI' })
     .min(1, 'OPENAI_API_KEY is not set: the worker needs it to call OpenAI'),
-  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: optional(z.url()),
+  /** Without it the pipeline runs and W&B steps are skipped; the sync workflows refuse to start. */
+  WANDB_API_KEY: optional(z.string()),
+  WANDB_BASE_URL: optional(z.url()),
+  WANDB_ENTITY: optional(z.string()),
   FINETUNE_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   FINETUNE_MULTIPART_THRESHOLD_BYTES: z.coerce
     .number()

@@ -4,6 +4,7 @@ import type { Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
+import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { readWorkerEnv } from './config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
@@ -25,6 +26,8 @@ export interface FineTuneWorkerOptions {
   namespace: string;
   taskQueue: string;
   openai: { apiKey: string; baseURL?: string };
+  /** W&B sync; without an API key the W&B activities fail with a message saying so. */
+  wandb?: WandbSettings;
   multipartThresholdBytes?: number;
   partSizeBytes?: number;
   /** A prebuilt bundle (tests build one and share it); bundled at start when omitted. */
@@ -43,7 +46,7 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities(deps),
+    activities: createActivities({ ...deps, wandb: createWandbClient(opts.wandb ?? {}) }),
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: workflowsPath() }),
@@ -63,6 +66,7 @@ export async function runWorkerFromEnv(
     namespace,
     taskQueue: env.FINETUNE_TASK_QUEUE,
     openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL },
+    wandb: { apiKey: env.WANDB_API_KEY, baseUrl: env.WANDB_BASE_URL, entity: env.WANDB_ENTITY },
     multipartThresholdBytes: env.FINETUNE_MULTIPART_THRESHOLD_BYTES,
     partSizeBytes: env.FINETUNE_PART_SIZE_BYTES,
     workflowBundle: process.env.FINETUNE_WORKFLOW_BUNDLE

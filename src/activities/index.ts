@@ -13,6 +13,9 @@ import { summarizeResults } from './openai/results.js';
 import { withPulse } from './pulse.js';
 import type { PartsCheckpoint } from './openai/uploadParts.js';
 import type { UploadedFile } from '../shared/types.js';
+import { describeJobForSync, listFineTuneJobIds } from './openai/syncJobs.js';
+import { createWandbActivities } from './wandb/index.js';
+import type { WandbClient } from '../wandb/index.js';
 
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
@@ -21,9 +24,12 @@ export type { ValidateDatasetInput } from './dataset.js';
  * The activities the workflows call, bound to their clients. The names are provider-neutral: a
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
-export function createActivities(deps: OpenAIActivityDeps) {
+export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClient }) {
   const client: OpenAI = deps.client;
   return {
+    ...createWandbActivities({ wandb: deps.wandb, openai: client }),
+    describeJobForSync: (jobId: string) => describeJobForSync(client, jobId),
+    listFineTuneJobIds: (opts: { limit?: number }) => listFineTuneJobIds(client, opts),
     validateDataset,
     uploadDataset: (input: UploadDatasetInput) =>
       withPulse<UploadedFile, PartsCheckpoint>((pulse) => uploadDataset(deps, input, pulse)),

@@ -15,6 +15,12 @@ export const ErrorType = {
   FileNotReady: 'FileNotReady',
   FineTuneJobFailed: 'FineTuneJobFailed',
   FineTuneJobCancelled: 'FineTuneJobCancelled',
+  WandbNotConfigured: 'WandbNotConfigured',
+  WandbAuthentication: 'WandbAuthentication',
+  WandbNotFound: 'WandbNotFound',
+  WandbRejected: 'WandbRejected',
+  WandbUnavailable: 'WandbUnavailable',
+  InvalidSyncOptions: 'InvalidSyncOptions',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -30,4 +36,9 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.OpenAINotFound,
   ErrorType.OpenAIQuotaExceeded,
   ErrorType.FileProcessingFailed,
+  ErrorType.WandbNotConfigured,
+  ErrorType.WandbAuthentication,
+  ErrorType.WandbNotFound,
+  ErrorType.WandbRejected,
+  ErrorType.InvalidSyncOptions,
 ];

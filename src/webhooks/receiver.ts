@@ -60,7 +60,7 @@ export async function startWebhookReceiver(
     } catch (err) {
       stats.rejected++;
       log.warn(
-        { reason: (err as Error).name },
+        { reason: (err as Error).message },
         'rejected webhook: signature, timestamp or headers invalid',
       );
       return reply.code(400).send({ error: 'invalid signature' });

@@ -34,7 +34,11 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
   };
 
   const integration = job.wandbIntegration;
-  if (integration && integration.project === target.project && (integration.entity ?? target.entity) === target.entity) {
+  if (
+    integration &&
+    integration.project === target.project &&
+    (integration.entity ?? target.entity) === target.entity
+  ) {
     // OpenAI's own integration writes a run with this same id into this project: never a second one.
     return skip(
       `OpenAI's W&B integration already logs this job to ${target.entity}/${target.project}/${input.jobId}`,
@@ -61,13 +65,13 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
   say('logging', 'opening the W&B run');
   const run = await wandbActivities.openWandbRun({
     target,
-    job,
+    jobId: input.jobId,
     runOptions: input.runOptions,
-    overwrite: input.overwrite || existing !== null,
   });
   progress.runPath = run.runPath;
 
   let historyRows = 0;
+  let historySummary: Record<string, unknown> | undefined;
   if (job.resultFiles[0]) {
     say('logging', 'logging the results file as history');
     const history = await wandbHistoryActivities.logResultsHistory({
@@ -76,12 +80,19 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
       resultsFileId: job.resultFiles[0],
     });
     historyRows = history.rows;
+    historySummary = history.summary;
   }
 
   const artifacts: string[] = [];
+  const extraConfig: Record<string, number | null> = {};
   if (input.datasets?.length) {
     for (const d of input.datasets) {
-      const used = await wandbActivities.useDatasetArtifact({ target, runId: input.jobId, ref: d.ref, fileId: d.fileId });
+      const used = await wandbActivities.useDatasetArtifact({
+        target,
+        runId: input.jobId,
+        ref: d.ref,
+        fileId: d.fileId,
+      });
       artifacts.push(used.ref);
     }
   } else if (input.logDatasets) {
@@ -98,7 +109,10 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
         fileId: f.fileId,
         overwrite: input.overwrite,
       });
-      if (logged) artifacts.push(logged.ref);
+      if (logged) {
+        artifacts.push(logged.ref);
+        extraConfig[f.role === 'training' ? 'n_train' : 'n_valid'] = logged.items;
+      }
     }
   }
 
@@ -113,7 +127,13 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
     artifacts.push(model.ref);
   }
 
-  await wandbActivities.finishWandbRun({ target, runId: input.jobId, job });
+  await wandbActivities.finishWandbRun({
+    target,
+    jobId: input.jobId,
+    runOptions: input.runOptions,
+    extraConfig,
+    historySummary,
+  });
   say('done', `synced to ${run.runPath} (${job.status})`);
   progress.outcome = {
     jobId: input.jobId,

@@ -1,9 +1,9 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ApplicationFailure,
   executeChild,
   setCurrentDetails,
   setHandler,
-  WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/workflow';
 import {
   SYNC_DEFAULTS,
@@ -12,6 +12,7 @@ import {
   type SyncOptions,
   type SyncOutcome,
 } from '../shared/syncTypes.js';
+import { ErrorType } from '../shared/errorTypes.js';
 import { syncJobActivities } from './activityOptions.js';
 import { syncBatchQuery } from './definitions.js';
 import { syncFineTune, syncWorkflowId } from './syncFineTune.js';
@@ -22,8 +23,14 @@ import { syncFineTune, syncWorkflowId } from './syncFineTune.js';
  * reason; it never stops the rest of the batch (the Python logger returned early there).
  */
 export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFineTunesResult> {
-  if (options.numFineTunes !== undefined && (!Number.isInteger(options.numFineTunes) || options.numFineTunes < 1)) {
-    throw ApplicationFailure.nonRetryable(`numFineTunes must be a positive whole number, got ${options.numFineTunes}`, 'InvalidSyncOptions');
+  if (
+    options.numFineTunes !== undefined &&
+    (!Number.isInteger(options.numFineTunes) || options.numFineTunes < 1)
+  ) {
+    throw ApplicationFailure.nonRetryable(
+      `numFineTunes must be a positive whole number, got ${options.numFineTunes}`,
+      ErrorType.InvalidSyncOptions,
+    );
   }
   const project = options.project ?? SYNC_DEFAULTS.project;
   const perJob = (jobId: string): SyncJobInput => ({
@@ -43,7 +50,10 @@ export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFine
     ? [options.fineTuneJobId]
     : await syncJobActivities.listFineTuneJobIds({ limit: options.numFineTunes });
   const outcomes: (SyncOutcome | undefined)[] = jobIds.map(() => undefined);
-  setHandler(syncBatchQuery, () => ({ total: jobIds.length, done: outcomes.filter(Boolean) as SyncOutcome[] }));
+  setHandler(syncBatchQuery, () => ({
+    total: jobIds.length,
+    done: outcomes.filter(Boolean) as SyncOutcome[],
+  }));
 
   const syncOne = async (index: number): Promise<void> => {
     const jobId = jobIds[index]!;
@@ -55,7 +65,11 @@ export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFine
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        outcomes[index] = { jobId, outcome: 'skipped', reason: 'a sync of this job is already running' };
+        outcomes[index] = {
+          jobId,
+          outcome: 'skipped',
+          reason: 'a sync of this job is already running',
+        };
       } else {
         // One job's failure is reported, not allowed to stop the others.
         outcomes[index] = { jobId, outcome: 'skipped', reason: `sync failed: ${rootMessage(err)}` };

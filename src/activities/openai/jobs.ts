@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import type { FineTuneMethod, JobSnapshot } from '../../shared/types.js';
 import { isTerminal, WORKFLOW_ID_METADATA_KEY } from '../../shared/types.js';
 import { calling } from './errors.js';
+import { toApiMethod } from './method.js';
 import { latestMetrics, toSnapshot } from './snapshot.js';
 
 export const RUN_ID_METADATA_KEY = 'tf_run_id';
@@ -61,7 +62,7 @@ export async function createFineTuneJob(
         validation_file: input.validationFileId ?? null,
         suffix: input.suffix ?? null,
         seed: input.seed ?? null,
-        method: input.method as OpenAI.FineTuning.JobCreateParams['method'],
+        method: toApiMethod(input.method),
         metadata: {
           ...input.metadata,
           [WORKFLOW_ID_METADATA_KEY]: input.workflowId,

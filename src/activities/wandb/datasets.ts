@@ -1,0 +1,151 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Context } from '@temporalio/activity';
+import OpenAI from 'openai';
+import { datasetArtifactMetadata, validateDatasetFile } from '../../dataset/index.js';
+import type { WandbTarget } from '../../shared/syncTypes.js';
+import { sanitizeArtifactName } from '../../wandb/index.js';
+import { toFailure } from '../openai/errors.js';
+import { withPulse } from '../pulse.js';
+import { writeDatasetTable } from './datasetTable.js';
+import { requireWandb, type WandbActivityDeps } from './deps.js';
+import { wandbCalling } from './errors.js';
+
+export interface LogDatasetInput {
+  target: WandbTarget;
+  runId: string;
+  role: 'training' | 'validation';
+  fileId: string;
+  overwrite: boolean;
+}
+
+export interface LoggedDataset {
+  ref: string;
+  /** Records in the file (W&B's `items`; config n_train / n_valid). */
+  items: number | null;
+  reused: boolean;
+}
+
+/** WandbLogger's names: `train-<file id>` of type training_files, `valid-<file id>` of validation_files. */
+export function datasetArtifactName(role: LogDatasetInput['role'], fileId: string) {
+  return role === 'training'
+    ? { name: sanitizeArtifactName(`train-${fileId}`), type: 'training_files' }
+    : { name: sanitizeArtifactName(`valid-${fileId}`), type: 'validation_files' };
+}
+
+async function download(
+  deps: WandbActivityDeps,
+  fileId: string,
+  dest: string,
+  signal: AbortSignal,
+) {
+  const response = await deps.openai.files.content(fileId, { signal });
+  if (!response.body) throw new Error(`file ${fileId} has no body`);
+  await pipeline(
+    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+    createWriteStream(dest),
+    { signal },
+  );
+}
+
+/**
+ * Logs a training or validation file as an input artifact of the run, with its W&B Table (every
+ * format, every row). An existing version for the same file is reused (no download); identical
+ * content is deduplicated by W&B, so no extra version appears on a retry or a re-sync.
+ * Returns null when OpenAI no longer has the file (as WandbLogger, the sync goes on without it).
+ */
+export async function logDatasetArtifact(
+  deps: WandbActivityDeps,
+  input: LogDatasetInput,
+): Promise<LoggedDataset | null> {
+  const wandb = requireWandb(deps);
+  const { name, type } = datasetArtifactName(input.role, input.fileId);
+  const { entity, project } = input.target;
+  const ref = `${entity}/${project}/${name}:${input.fileId}`;
+  return withPulse(async () => {
+    const ctx = Context.current();
+    const signal = ctx.cancellationSignal;
+    if (!input.overwrite) {
+      const existing = await wandbCalling(`Looking up ${ref}`, () => wandb.fetchArtifact(ref));
+      if (existing) {
+        await wandbCalling(`Using ${ref}`, () =>
+          wandb.useArtifact({ entity, project, runId: input.runId, artifactId: existing.id }),
+        );
+        const items = existing.metadata.items;
+        return { ref, items: typeof items === 'number' ? items : null, reused: true };
+      }
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'tf-dataset-'));
+    let tablePath: string | undefined;
+    try {
+      const path = join(dir, 'data.jsonl');
+      try {
+        await download(deps, input.fileId, path, signal);
+      } catch (err) {
+        if (err instanceof OpenAI.NotFoundError) {
+          ctx.log.warn('dataset file could not be retrieved; logging the run without it', {
+            fileId: input.fileId,
+          });
+          return null;
+        }
+        throw toFailure(err, `Downloading ${input.role} file ${input.fileId}`);
+      }
+      const report = await validateDatasetFile(path, {
+        model: 'gpt-4.1-mini',
+        method: 'supervised',
+        minExamples: 0,
+        piiScan: false,
+        signal,
+      });
+      const table = await writeDatasetTable(path, report.format, signal);
+      tablePath = table.localPath;
+      const logged = await wandbCalling(`Logging ${ref}`, () =>
+        wandb.logArtifact({
+          entity,
+          project,
+          runId: input.runId,
+          role: 'input',
+          name,
+          type,
+          metadata: { ...datasetArtifactMetadata(report), openai_file_id: input.fileId },
+          aliases: [input.fileId],
+          files: [
+            { path: input.fileId, source: { path } },
+            { path: `${input.fileId}.table.json`, source: { path: table.localPath } },
+          ],
+        }),
+      );
+      return { ref, items: report.rows, reused: logged.deduplicated };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      if (tablePath) await rm(tablePath, { force: true });
+    }
+  });
+}
+
+/** Pipeline mode: the dataset version logged before upload becomes the run's input. */
+export async function useDatasetArtifact(
+  deps: WandbActivityDeps,
+  input: { target: WandbTarget; runId: string; ref: string; fileId: string },
+): Promise<{ ref: string }> {
+  const wandb = requireWandb(deps);
+  const version = await wandbCalling(`Looking up ${input.ref}`, () =>
+    wandb.fetchArtifact(input.ref),
+  );
+  if (!version) throw new Error(`dataset artifact ${input.ref} is gone from W&B`);
+  await wandbCalling(`Using ${input.ref}`, () =>
+    wandb.useArtifact({
+      ...input.target,
+      runId: input.runId,
+      artifactId: version.id,
+      artifactEntity: version.entity,
+      artifactProject: version.project,
+    }),
+  );
+  return { ref: input.ref };
+}

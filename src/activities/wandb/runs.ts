@@ -1,0 +1,112 @@
+import { Context } from '@temporalio/activity';
+import type { ExistingRun, WandbRunOptions, WandbTarget } from '../../shared/syncTypes.js';
+import { calling } from '../openai/errors.js';
+import { requireWandb, type WandbActivityDeps } from './deps.js';
+import { wandbCalling } from './errors.js';
+import { jobOutcomeSummary, jobRunConfig } from './jobFacts.js';
+
+export const RUN_JOB_TYPE = 'fine-tune';
+
+export function runPath(target: WandbTarget, runId: string): string {
+  return `${target.entity}/${target.project}/${runId}`;
+}
+
+/** The entity to write to: the one given, else the API key's default entity. */
+export async function resolveWandbTarget(
+  deps: WandbActivityDeps,
+  input: { project: string; entity?: string },
+): Promise<WandbTarget> {
+  const wandb = requireWandb(deps);
+  const entity =
+    input.entity ?? (await wandbCalling('Finding your W&B entity', () => wandb.defaultEntity()));
+  return { entity, project: input.project };
+}
+
+/**
+ * "Already synced?": the run and its summary status. Unlike WandbLogger, an API error is not
+ * taken to mean "not synced" — it fails (and retries), so an outage never causes a duplicate sync.
+ */
+export async function findWandbRun(
+  deps: WandbActivityDeps,
+  input: { target: WandbTarget; runId: string },
+): Promise<ExistingRun | null> {
+  const wandb = requireWandb(deps);
+  const run = await wandbCalling(`Looking for W&B run ${runPath(input.target, input.runId)}`, () =>
+    wandb.getRun({ ...input.target, runId: input.runId }),
+  );
+  if (!run) return null;
+  const status = run.summary.status;
+  return {
+    runPath: runPath(input.target, input.runId),
+    status: typeof status === 'string' ? status : null,
+  };
+}
+
+export interface OpenRunInput {
+  target: WandbTarget;
+  jobId: string;
+  runOptions?: WandbRunOptions;
+  /** Extra config keys known later (n_train, n_valid). */
+  extraConfig?: Record<string, unknown>;
+}
+
+/** Creates or updates the run (id and name = job id) with the job as its config. Idempotent. */
+export async function openWandbRun(
+  deps: WandbActivityDeps,
+  input: OpenRunInput,
+): Promise<{ runPath: string }> {
+  const wandb = requireWandb(deps);
+  const signal = Context.current().cancellationSignal;
+  const job = await calling(`Reading fine-tuning job ${input.jobId}`, () =>
+    deps.openai.fineTuning.jobs.retrieve(input.jobId, { signal }),
+  );
+  const opts = input.runOptions ?? {};
+  await wandbCalling(`Writing W&B run ${runPath(input.target, input.jobId)}`, () =>
+    wandb.upsertRun(
+      {
+        runId: input.jobId,
+        project: input.target.project,
+        entity: input.target.entity,
+        displayName: input.jobId,
+        jobType: RUN_JOB_TYPE,
+        tags: opts.tags,
+        notes: opts.notes,
+        group: opts.group,
+        config: { ...opts.config, ...jobRunConfig(job), ...input.extraConfig },
+      },
+      { signal },
+    ),
+  );
+  return { runPath: runPath(input.target, input.jobId) };
+}
+
+export interface FinishRunInput extends OpenRunInput {
+  /** Last value of every history key, from logResultsHistory. */
+  historySummary?: Record<string, unknown>;
+}
+
+/**
+ * Finishes the run with the job's real outcome: summary status (succeeded, failed, cancelled),
+ * the model name or the job's error, and exit code 0 only for success — WandbLogger left failed
+ * and cancelled runs open.
+ */
+export async function finishWandbRun(
+  deps: WandbActivityDeps,
+  input: FinishRunInput,
+): Promise<{ runPath: string; status: string }> {
+  const wandb = requireWandb(deps);
+  const signal = Context.current().cancellationSignal;
+  await openWandbRun(deps, input); // config with n_train / n_valid, now known
+  const job = await calling(`Reading fine-tuning job ${input.jobId}`, () =>
+    deps.openai.fineTuning.jobs.retrieve(input.jobId, { signal }),
+  );
+  const stream = wandb.fileStream({ ...input.target, runId: input.jobId });
+  await wandbCalling(`Finishing W&B run ${runPath(input.target, input.jobId)}`, () =>
+    stream.finish({
+      exitCode: job.status === 'succeeded' ? 0 : 1,
+      summary: { ...input.historySummary, ...jobOutcomeSummary(job) },
+      signal,
+    }),
+  );
+  return { runPath: runPath(input.target, input.jobId), status: job.status };
+}

@@ -91,18 +91,6 @@ function normalise(node: JsonObject): JsonObject {
       delete out[bound];
     } else if (out[flag] === false) delete out[flag];
   }
-  // allOf: [{$ref}, {nullable: true}] is the spec's way of saying "this object or null".
-  const all = out.allOf;
-  if (Array.isArray(all)) {
-    const rest = all.filter(
-      (s) => !(isObject(s) && Object.keys(s).length === 1 && s.nullable === true),
-    );
-    if (rest.length < all.length) {
-      delete out.allOf;
-      const inner: Json = rest.length === 1 ? rest[0]! : { allOf: rest };
-      return { ...out, anyOf: [inner, { type: 'null' }] };
-    }
-  }
   if (out.nullable === true) {
     delete out.nullable;
     return { anyOf: [out, { type: 'null' }] };
@@ -111,9 +99,29 @@ function normalise(node: JsonObject): JsonObject {
   return out;
 }
 
-function clean(node: Json, found: Set<string>): Json {
-  if (Array.isArray(node)) return node.map((n) => clean(n, found));
-  if (!isObject(node)) return node;
+/** `{nullable: true}`, perhaps with prose beside it, and no constraint of its own. */
+const isNullMarker = (s: Json): boolean =>
+  isObject(s) &&
+  s.nullable === true &&
+  Object.keys(s).every((key) => key === 'nullable' || !KEYWORDS.has(key));
+
+/**
+ * `allOf: [{$ref}, {nullable: true}]` is the spec's way of saying "this object or null". It must
+ * be rewritten before the parts are cleaned: on its own, `{nullable: true}` means "anything".
+ */
+function liftNullableAllOf(node: JsonObject): JsonObject {
+  const all = node.allOf;
+  if (!Array.isArray(all) || !all.some(isNullMarker)) return node;
+  if (node.anyOf !== undefined) throw new Error('allOf with a nullable marker next to anyOf');
+  const rest = all.filter((s) => !isNullMarker(s));
+  const others = Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'allOf'));
+  return { ...others, anyOf: [rest.length === 1 ? rest[0]! : { allOf: rest }, { type: 'null' }] };
+}
+
+function clean(raw: Json, found: Set<string>): Json {
+  if (Array.isArray(raw)) return raw.map((n) => clean(n, found));
+  if (!isObject(raw)) return raw;
+  const node = liftNullableAllOf(raw);
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (!KEYWORDS.has(key)) continue;
@@ -133,14 +141,18 @@ function clean(node: Json, found: Set<string>): Json {
   return normalise(out);
 }
 
-export function extractShapes(specText: string, commit: string | undefined): JsonObject {
+export function extractShapes(
+  specText: string,
+  commit: string | undefined,
+  roots: readonly string[] = ROOT_SCHEMAS,
+): JsonObject {
   const spec = YAML.parse(specText) as JsonObject;
   const components = spec.components;
   const schemas = isObject(components) ? components.schemas : undefined;
   if (!isObject(schemas))
     throw new Error('the file has no components.schemas: is it an OpenAPI description?');
   const defs: JsonObject = {};
-  const pending: string[] = [...ROOT_SCHEMAS];
+  const pending: string[] = [...roots];
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (name in defs) continue;

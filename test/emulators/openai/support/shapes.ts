@@ -80,6 +80,7 @@ function loadShapes(): { $defs: Record<string, Schema> } & Record<string, unknow
     'ErrorResponse',
     'Error',
   ]) {
+    defs[name]!.type = 'object'; // the spec leaves it out on some (then null would pass)
     defs[name]!.additionalProperties = false;
   }
   return doc;

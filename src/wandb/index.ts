@@ -75,23 +75,24 @@ export class WandbClient {
   /** The configured entity, else the viewer's default entity (fetched once per client). */
   async defaultEntity(options?: CallOptions): Promise<string> {
     if (this.#entity) return this.#entity;
-    this.#defaultEntity ??= this.viewer(options).then((v) => v.entity);
-    try {
-      return await this.#defaultEntity;
-    } catch (err) {
-      this.#defaultEntity = undefined; // do not cache a failure
-      throw err;
-    }
+    // Shared by concurrent callers, so it runs without any one caller's signal; each caller can
+    // still stop waiting for it on its own.
+    this.#defaultEntity ??= this.viewer().then(
+      (v) => v.entity,
+      (err: unknown) => {
+        this.#defaultEntity = undefined; // do not cache a failure
+        throw err;
+      },
+    );
+    return untilAborted(this.#defaultEntity, options?.signal);
   }
 
   async serverFeatures(options?: CallOptions): Promise<ReadonlySet<string>> {
-    this.#features ??= fetchServerFeatures(this.transport, options);
-    try {
-      return await this.#features;
-    } catch (err) {
+    this.#features ??= fetchServerFeatures(this.transport).catch((err: unknown) => {
       this.#features = undefined;
       throw err;
-    }
+    });
+    return untilAborted(this.#features, options?.signal);
   }
 
   async upsertRun(input: UpsertRunInput, options?: CallOptions): Promise<RunRecord> {
@@ -184,6 +185,17 @@ export class WandbClient {
   ): Promise<T & { entity: string }> {
     return { ...input, entity: input.entity ?? (await this.defaultEntity(options)) };
   }
+}
+
+/** Wait for a shared promise, but give up (with the signal's reason) when the signal aborts. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export * from './errors.js';

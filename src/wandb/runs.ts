@@ -205,9 +205,10 @@ export async function fetchServerFeatures(
     const data = await t.graphql(ServerFeaturesOp, {}, options);
     return new Set((data.serverInfo?.features ?? []).filter((f) => f.isEnabled).map((f) => f.name));
   } catch (err) {
-    options.signal?.throwIfAborted();
-    if (err instanceof WandbAuthError) throw err;
-    return new Set();
+    // A server without this query (or with another shape) supports nothing optional; a transient
+    // or auth failure is not an answer and must not be cached as "no features".
+    if (err instanceof WandbProtocolError || err instanceof WandbNotFoundError) return new Set();
+    throw err;
   }
 }
 

@@ -60,7 +60,7 @@ export async function runGraphql(
   const operationName = operationNameOf(body, document);
   const invalid = validate(schema, document);
   if (invalid.length > 0) {
-    log.warn(
+    log.info(
       { operationName, errors: invalid.map((e) => e.message) },
       'GraphQL request does not fit the emulated schema',
     );

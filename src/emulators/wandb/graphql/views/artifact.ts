@@ -10,7 +10,7 @@ import {
 } from '../../store/artifactRecords.js';
 import { resolveInCollection } from '../../store/artifacts.js';
 import type { ManifestEntry } from '../../store/manifest.js';
-import { connection, iso, type GqlContext, type PageArgs } from './context.js';
+import { connection, iso, type GqlContext, type PageArgs, type View } from './context.js';
 import { viewerView } from './identity.js';
 import { projectView } from './project.js';
 import { runView } from './run.js';
@@ -19,7 +19,7 @@ type FileArgs = PageArgs & { names?: string[] | null };
 
 const tagId = (name: string): string => Buffer.from(`Tag:${name}`).toString('base64');
 
-export function typeView(type: ArtifactTypeRecord, ctx: GqlContext) {
+export function typeView(type: ArtifactTypeRecord, ctx: GqlContext): View {
   const inType = () =>
     ctx.backend.artifacts.collectionsOf(type.project).filter((c) => c.type === type);
   const byName = ({ name }: { name: string }) => {
@@ -43,7 +43,7 @@ export function typeView(type: ArtifactTypeRecord, ctx: GqlContext) {
   };
 }
 
-export function aliasView(alias: AliasRecord, ctx: GqlContext) {
+export function aliasView(alias: AliasRecord, ctx: GqlContext): View {
   return {
     __typename: 'ArtifactAlias',
     id: alias.id,
@@ -53,7 +53,7 @@ export function aliasView(alias: AliasRecord, ctx: GqlContext) {
   };
 }
 
-export function collectionView(collection: CollectionRecord, ctx: GqlContext) {
+export function collectionView(collection: CollectionRecord, ctx: GqlContext): View {
   const memberships = () => [...collection.memberships].reverse();
   return {
     __typename: collection.kind === 'SEQUENCE' ? 'ArtifactSequence' : 'ArtifactPortfolio',
@@ -89,7 +89,7 @@ export function collectionView(collection: CollectionRecord, ctx: GqlContext) {
   };
 }
 
-export function membershipView(membership: MembershipRecord, ctx: GqlContext) {
+export function membershipView(membership: MembershipRecord, ctx: GqlContext): View {
   return {
     __typename: 'ArtifactCollectionMembership',
     id: membership.id,
@@ -132,7 +132,7 @@ function artifactFiles(artifact: ArtifactRecord, args: FileArgs, ctx: GqlContext
   return connection(entries, args, (e) => entryFileView(artifact, e, ctx));
 }
 
-export function manifestView(manifest: ManifestRecord, ctx: GqlContext) {
+export function manifestView(manifest: ManifestRecord, ctx: GqlContext): View {
   const { blobs } = ctx.backend;
   const url = () => ctx.baseUrl + blobs.downloadPath(manifest.blobKey);
   return {
@@ -154,7 +154,7 @@ export function manifestView(manifest: ManifestRecord, ctx: GqlContext) {
   };
 }
 
-export function artifactView(artifact: ArtifactRecord, ctx: GqlContext) {
+export function artifactView(artifact: ArtifactRecord, ctx: GqlContext): View {
   return {
     __typename: 'Artifact',
     id: artifact.id,

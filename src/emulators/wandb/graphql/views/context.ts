@@ -58,3 +58,9 @@ export function connection<T, N>(
 }
 
 export const iso = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, '');
+
+/**
+ * What a view function returns: an object whose fields are values or resolvers that graphql-js
+ * calls with (args, context). The SDL, not TypeScript, describes its shape.
+ */
+export type View = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import type { EntityRecord } from '../../store/projects.js';
-import { connection, type GqlContext, type PageArgs } from './context.js';
+import { connection, type GqlContext, type PageArgs, type View } from './context.js';
 import { projectView } from './project.js';
 
-export function viewerView(ctx: GqlContext) {
+export function viewerView(ctx: GqlContext): View {
   const entity = ctx.backend.defaultEntity;
   return {
     __typename: 'User',
@@ -22,7 +22,7 @@ export function viewerView(ctx: GqlContext) {
   };
 }
 
-export function entityView(entity: EntityRecord, ctx: GqlContext) {
+export function entityView(entity: EntityRecord, ctx: GqlContext): View {
   return {
     __typename: 'Entity',
     id: entity.id,

@@ -1,11 +1,11 @@
 import type { ProjectRecord } from '../../store/projects.js';
 import { artifactView, collectionView, membershipView, typeView } from './artifact.js';
-import { connection, iso, type GqlContext, type PageArgs } from './context.js';
+import { connection, iso, type GqlContext, type PageArgs, type View } from './context.js';
 import { entityView, viewerView } from './identity.js';
 import { runView } from './run.js';
 import { filterRuns } from './runFilters.js';
 
-export function projectView(project: ProjectRecord, ctx: GqlContext) {
+export function projectView(project: ProjectRecord, ctx: GqlContext): View {
   const { backend } = ctx;
   const findRun = ({ name }: { name: string }) => {
     const run = project.runs.get(name);

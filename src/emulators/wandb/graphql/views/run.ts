@@ -12,7 +12,7 @@ import {
   type RunRecord,
 } from '../../store/runs.js';
 import { artifactView } from './artifact.js';
-import { connection, iso, type GqlContext, type PageArgs } from './context.js';
+import { connection, iso, type GqlContext, type PageArgs, type View } from './context.js';
 import { viewerView } from './identity.js';
 import { projectView } from './project.js';
 import { stringifyExtendedJson } from './serialize.js';
@@ -92,7 +92,7 @@ function tail(lines: string[], count: number): string {
   return JSON.stringify(lines.slice(-count));
 }
 
-export function runView(run: RunRecord, ctx: GqlContext) {
+export function runView(run: RunRecord, ctx: GqlContext): View {
   const state = () => runState(run, Date.now(), ctx.backend.heartbeatTimeoutMs);
   return {
     __typename: 'Run',

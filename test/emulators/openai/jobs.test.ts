@@ -382,6 +382,9 @@ describe('fineTuning.jobs.list', () => {
     const all = await t.client.fineTuning.jobs.list();
     expect(all.data.map((j) => j.id)).toEqual(ids.slice(1).reverse()); // default page size 20
     expect(all.has_more).toBe(true);
+    const bare = await t.client.fineTuning.jobs.list({ metadata: null, limit: 100 });
+    expect(bare.data.length).toBeGreaterThan(0);
+    expect(bare.data.every((j) => j.metadata === null)).toBe(true);
     const none = await t.client.fineTuning.jobs.list({ metadata: { batch: 'nothing-like-this' } });
     expect(none).toMatchObject({ data: [], has_more: false });
   });

@@ -21,7 +21,8 @@ function requireJob(ctx: EmulatorContext, id: string): JobRecord {
  * jobs without metadata.
  */
 function metadataFilter(query: Query): ((job: JobRecord) => boolean) | undefined {
-  if (query.metadata === 'null')
+  // The SDK encodes `metadata: null` as an empty value.
+  if (query.metadata === 'null' || query.metadata === '')
     return (job) => !job.metadata || Object.keys(job.metadata).length === 0;
   const pairs = Object.entries(query).flatMap(([key, value]) => {
     const m = /^metadata\[(.+)\]$/.exec(key);

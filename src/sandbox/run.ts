@@ -21,6 +21,7 @@ export interface SandboxWhere {
   temporalAddress: string;
   webUi?: string;
   openaiEmulator: string;
+  wandb: string;
   webhookReceiver: string;
 }
 
@@ -32,7 +33,16 @@ export interface SandboxResult {
   fineTunedModel: string | null;
   error?: string;
   where: SandboxWhere;
-  wandb: { synced: false; reason: string };
+  wandb: {
+    /** Where the data went: the local W&B emulator or the user's W&B server. */
+    server: string;
+    emulated: boolean;
+    runPath: string | null;
+    datasetVersions: { role: string; ref: string; created: boolean }[];
+    artifacts: string[];
+    errors: string[];
+    skipped?: string;
+  };
   datasets: { role: string; examples: number; billableTokens: number; digest: string }[];
   files: string[];
   webhooks: { accepted: number; signalled: number };
@@ -79,6 +89,7 @@ export async function runSandbox(
         ? `${stack.server.uiUrl}/namespaces/${stack.server.namespace}/workflows/${started.workflowId}`
         : undefined,
       openaiEmulator: `${stack.openai.url}/v1`,
+      wandb: stack.wandb.emulated ? `${stack.wandb.baseUrl} (local emulator)` : stack.wandb.baseUrl,
       webhookReceiver: stack.receiver.url,
     };
     opts.onReady?.(where);
@@ -104,7 +115,15 @@ export async function runSandbox(
       fineTunedModel: outcome.ok ? outcome.model : null,
       ...(outcome.ok ? {} : { error: outcome.error }),
       where,
-      wandb: { synced: false, reason: 'W&B sync is not part of this build yet' },
+      wandb: {
+        server: stack.wandb.baseUrl,
+        emulated: stack.wandb.emulated,
+        runPath: progress?.wandb?.runPath ?? null,
+        datasetVersions: progress?.wandb?.datasetVersions ?? [],
+        artifacts: progress?.wandb?.artifacts ?? [],
+        errors: progress?.wandb?.errors ?? [],
+        ...(progress?.wandb?.skipped ? { skipped: progress.wandb.skipped } : {}),
+      },
       datasets: (progress?.datasets ?? []).map((d) => ({
         role: d.role,
         examples: d.examples,

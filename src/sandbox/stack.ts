@@ -8,6 +8,7 @@ import {
   type OpenAIEmulatorOptions,
   type RunningOpenAIEmulator,
 } from '../emulators/openai/index.js';
+import { startWandbEmulator, type RunningWandbEmulator } from '../emulators/wandb/index.js';
 import { projectRoot } from '../projectRoot.js';
 import { startDevServer, type DevServer } from '../temporal/devServer.js';
 import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
@@ -16,6 +17,8 @@ import { createFineTuneWorker } from '../worker.js';
 /** The emulator's key: not a secret, it opens nothing but the local emulator. */
 export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
 export const SANDBOX_TASK_QUEUE = 'fine-tune-sandbox';
+/** A key of the shape W&B issues; it opens only the local W&B emulator. */
+export const SANDBOX_WANDB_KEY = 'local-sandbox0000000000000000000000000000';
 
 export interface SandboxStackOptions {
   /** Serve the Temporal Web UI. */
@@ -32,6 +35,9 @@ export interface SandboxStack {
   server: DevServer;
   client: Client;
   openai: RunningOpenAIEmulator;
+  /** Null when the user's own W&B (WANDB_API_KEY) is used instead of the emulator. */
+  wandbEmulator: RunningWandbEmulator | null;
+  wandb: { baseUrl: string; entity?: string; emulated: boolean };
   receiver: RunningWebhookReceiver;
   worker: Worker;
   stop(): Promise<void>;
@@ -62,6 +68,26 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       webhook: { url: receiver.url, secret, dropRate: opts.dropWebhooks ? 1 : 0 },
     });
     stops.push(() => openai.close());
+    // Real W&B when the user has a key, else the local emulator.
+    let wandbEmulator: RunningWandbEmulator | null = null;
+    let wandb: SandboxStack['wandb'];
+    let wandbKey: string;
+    if (process.env.WANDB_API_KEY) {
+      wandbKey = process.env.WANDB_API_KEY;
+      wandb = {
+        baseUrl: process.env.WANDB_BASE_URL || 'https://api.wandb.ai',
+        entity: process.env.WANDB_ENTITY || undefined,
+        emulated: false,
+      };
+    } else {
+      wandbEmulator = await startWandbEmulator({
+        apiKeys: [SANDBOX_WANDB_KEY],
+        defaultEntity: 'sandbox',
+      });
+      stops.push(() => wandbEmulator!.close());
+      wandbKey = SANDBOX_WANDB_KEY;
+      wandb = { baseUrl: wandbEmulator.url, emulated: true };
+    }
     const workerConnection = await NativeConnection.connect({ address: server.address });
     stops.push(() => workerConnection.close());
     const worker = await createFineTuneWorker({
@@ -69,13 +95,14 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       namespace: server.namespace,
       taskQueue: SANDBOX_TASK_QUEUE,
       openai: { apiKey: SANDBOX_OPENAI_KEY, baseURL: `${openai.url}/v1` },
+      wandb: { apiKey: wandbKey, baseUrl: wandb.baseUrl, entity: wandb.entity },
     });
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    return { server, client, openai, receiver, worker, stop: stopAll };
+    return { server, client, openai, wandbEmulator, wandb, receiver, worker, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

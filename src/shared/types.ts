@@ -64,6 +64,20 @@ export interface PipelineInput {
   metadata?: Record<string, string>;
   wait?: Partial<WaitPolicy>;
   piiScan?: PiiPolicy;
+  /**
+   * W&B: datasets versioned before upload, metrics streamed while training, the job synced after.
+   * Default: on, project "OpenAI-Fine-Tune", when the worker has WANDB_API_KEY. `false` turns it off.
+   */
+  wandb?: { project?: string; entity?: string } | false;
+}
+
+/** What the pipeline did in W&B; `skipped` or `errors` say why something is missing. */
+export interface PipelineWandbResult {
+  skipped?: string;
+  runPath?: string;
+  datasetVersions: { role: 'training' | 'validation'; ref: string; created: boolean }[];
+  artifacts: string[];
+  errors: string[];
 }
 
 export interface DatasetSummary {
@@ -134,6 +148,7 @@ export interface PipelineProgress {
   waitWorkflowId?: string;
   job?: JobSnapshot;
   error?: string;
+  wandb?: PipelineWandbResult;
 }
 
 export interface ResultsSummary {
@@ -154,13 +169,16 @@ export interface PipelineResult {
   datasets: DatasetSummary[];
   files: UploadedFile[];
   results?: ResultsSummary;
+  wandb: PipelineWandbResult;
 }
 
 export interface AwaitJobInput {
   jobId: string;
   policy: WaitPolicy;
+  /** Stream training metrics into this W&B run (id = job id) while the job trains. */
+  live?: { target: { entity: string; project: string } };
   /** Carried over continue-as-new. */
-  carried?: { polls: number; wakeups: number; last?: JobSnapshot };
+  carried?: { polls: number; wakeups: number; last?: JobSnapshot; liveStep?: number };
 }
 
 export interface AwaitJobResult {

@@ -101,3 +101,22 @@ export const wandbHistoryActivities = proxyActivities<
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
+
+/** Live metrics are a convenience: a few quick tries, then the wait goes on without them. */
+export const liveMetricsActivities = proxyActivities<Pick<Activities, 'appendLiveMetrics'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
+});
+
+/**
+ * Dataset versioning runs before upload; if W&B stays down for this long the pipeline goes on
+ * without it (the fine-tune matters more than its bookkeeping) and says so in its result.
+ */
+export const datasetVersionActivities = proxyActivities<
+  Pick<Activities, 'versionDataset' | 'recordDatasetFile'>
+>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
+});

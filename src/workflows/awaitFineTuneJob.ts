@@ -9,7 +9,7 @@ import {
 import { FineTuneJobId, FineTuneStage } from '../shared/searchAttributes.js';
 import type { AwaitJobInput, AwaitJobResult, JobSnapshot } from '../shared/types.js';
 import { isTerminal } from '../shared/types.js';
-import { jobActivities } from './activityOptions.js';
+import { jobActivities, liveMetricsActivities } from './activityOptions.js';
 import { jobEventSignal, jobProgressQuery, type AwaitJobProgress } from './definitions.js';
 import { describeJob } from './describe.js';
 import { nextPollDelay, nextUnguidedStreak } from './waitPolicy.js';
@@ -26,6 +26,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     last: input.carried?.last,
     polls: input.carried?.polls ?? 0,
     wakeups: input.carried?.wakeups ?? 0,
+    liveStep: input.carried?.liveStep ?? 0,
   };
   let woken = false;
   const seenDeliveries = new Set<string>();
@@ -51,6 +52,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
       upsertSearchAttributes([{ key: FineTuneStage, value: snap.status }]);
     }
     setCurrentDetails(describeJob(snap));
+    await streamLiveMetrics(input, state, snap);
     if (isTerminal(snap.status)) {
       state.result = {
         snapshot: snap,
@@ -63,7 +65,12 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof awaitFineTuneJob>({
         ...input,
-        carried: { polls: state.polls, wakeups: state.wakeups, last: snap },
+        carried: {
+          polls: state.polls,
+          wakeups: state.wakeups,
+          last: snap,
+          liveStep: state.liveStep,
+        },
       });
     }
     streak = nextUnguidedStreak(streak, previous, snap, Date.now());
@@ -71,5 +78,28 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     state.nextPollAtMs = Date.now() + delay;
     await condition(() => woken, delay);
     woken = false;
+  }
+}
+
+/**
+ * Best effort: new training metrics go to the W&B run as they appear. A W&B problem only stops
+ * the live view (the final sync writes the whole history anyway); it never fails the wait.
+ */
+async function streamLiveMetrics(
+  input: AwaitJobInput,
+  state: AwaitJobProgress,
+  snap: JobSnapshot,
+): Promise<void> {
+  if (!input.live || state.liveError !== undefined) return;
+  if (snap.step === null || snap.step <= (state.liveStep ?? 0)) return;
+  try {
+    const { lastStep } = await liveMetricsActivities.appendLiveMetrics({
+      target: input.live.target,
+      jobId: input.jobId,
+      afterStep: state.liveStep ?? 0,
+    });
+    state.liveStep = lastStep;
+  } catch (err) {
+    state.liveError = err instanceof Error ? err.message : String(err);
   }
 }

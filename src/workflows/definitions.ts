@@ -21,6 +21,9 @@ export interface AwaitJobProgress {
   wakeups: number;
   nextPollAtMs?: number;
   result?: AwaitJobResult;
+  /** Last training step streamed to W&B, and why live streaming stopped, if it did. */
+  liveStep?: number;
+  liveError?: string;
 }
 export const jobProgressQuery = defineQuery<AwaitJobProgress>('jobProgress');
 

@@ -36,6 +36,7 @@ import {
 } from './activityOptions.js';
 import { awaitFineTuneJob } from './awaitFineTuneJob.js';
 import { progressQuery } from './definitions.js';
+import { PipelineWandb } from './pipelineWandb.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
 
 /**
@@ -45,14 +46,17 @@ import { resolveWaitPolicy } from './waitPolicy.js';
  *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/openai/jobs.ts)
  *   4. wait       — child workflow awaitFineTuneJob (webhook signal + adaptive poll)
  *   5. results    — resultActivities.summarizeResults
- * W&B versioning (before upload), W&B sync (after the wait, for any terminal status) and promotion
- * (after success) plug in between these stages.
+ * W&B (src/workflows/pipelineWandb.ts, best effort): datasets versioned before upload (an unchanged
+ * version's recorded file is reused), the run opened at job creation with metrics streamed live,
+ * and the child workflow syncFineTune after the wait, for any terminal status.
  */
 export async function fineTunePipeline(input: PipelineInput): Promise<PipelineResult> {
   const info = workflowInfo();
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
+  const wandb = new PipelineWandb(input);
+  progress.wandb = wandb.result;
   setHandler(progressQuery, () => progress);
   const setStage = (stage: PipelineStage, details?: string) => {
     progress.stage = stage;
@@ -81,11 +85,19 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     progress.datasets = datasets;
     upsertSearchAttributes([{ key: FineTuneDatasetDigest, value: datasets[0]!.digest }]);
 
+    await wandb.connect();
+    const knownFiles = await wandb.versionDatasets(datasets, method.type);
+
     setStage('uploading', `uploading ${datasets.length} file(s)`);
     const files: UploadedFile[] = [];
     for (const d of datasets) {
-      const file = await uploadActivities.uploadDataset({ path: d.path, digest: d.digest });
+      const file = await uploadActivities.uploadDataset({
+        path: d.path,
+        digest: d.digest,
+        knownFileId: knownFiles.get(d.role),
+      });
       await fileReadyActivities.waitForFileReady(file.fileId);
+      await wandb.recordFile(d.role, file);
       files.push(file);
       progress.files = [...files];
     }
@@ -105,16 +117,19 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     progress.jobId = created.jobId;
     progress.job = created;
     upsertSearchAttributes([{ key: FineTuneJobId, value: created.jobId }]);
+    await wandb.openRun(created.jobId);
 
     setStage('training', `job ${created.jobId} submitted`);
     progress.waitWorkflowId = `${info.workflowId}/job`;
     const waited = await executeChild(awaitFineTuneJob, {
       workflowId: progress.waitWorkflowId,
-      args: [{ jobId: created.jobId, policy }],
+      args: [{ jobId: created.jobId, policy, live: wandb.live }],
       staticSummary: `wait for ${created.jobId}`,
     });
     const job = waited.snapshot;
     progress.job = job;
+    setCurrentDetails(`job ${job.status}; syncing to W&B`);
+    await wandb.sync(job.jobId, files, datasets);
     failUnlessSucceeded(job, setStage, progress);
 
     const results = job.resultFiles[0]
@@ -129,13 +144,17 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       datasets,
       files,
       results,
+      wandb: wandb.result,
     };
   } catch (err) {
     if (isCancellation(err)) {
       // The workflow was cancelled: cancel the job too, even though this scope is being cancelled.
       await CancellationScope.nonCancellable(async () => {
-        if (progress.jobId) await jobActivities.cancelFineTuneJob(progress.jobId);
-        else if (progress.stage === 'creating_job') {
+        if (progress.jobId) {
+          await jobActivities.cancelFineTuneJob(progress.jobId);
+          // The run records the cancellation too (finished with status cancelled).
+          await wandb.sync(progress.jobId, progress.files, progress.datasets);
+        } else if (progress.stage === 'creating_job') {
           await jobActivities.cancelJobForRun(info.workflowId, info.firstExecutionRunId);
         }
         setStage('cancelled', 'cancelled by request');

@@ -22,10 +22,10 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
   };
 
   say('checking', 'checking the job and W&B');
-  const target: WandbTarget = await wandbActivities.resolveWandbTarget({
+  const target = (await wandbActivities.resolveWandbTarget({
     project: input.project,
     entity: input.entity,
-  });
+  })) as WandbTarget; // not optional: a worker without W&B fails this with WandbNotConfigured
   let job: JobForSync = await syncJobActivities.describeJobForSync(input.jobId);
   const skip = (reason: string, runPath?: string): SyncOutcome => {
     say('skipped', reason);

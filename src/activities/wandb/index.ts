@@ -11,14 +11,20 @@ import {
   type FinishRunInput,
   type OpenRunInput,
 } from './runs.js';
+import { recordDatasetFile, versionDataset, type VersionDatasetInput } from './versioning.js';
+import { appendLiveMetrics, type LiveMetricsInput } from './liveMetrics.js';
 
 export { createWandbClient, type WandbActivityDeps, type WandbSettings } from './deps.js';
 
 /** The W&B activities, bound to the worker's clients. */
 export function createWandbActivities(deps: WandbActivityDeps) {
   return {
-    resolveWandbTarget: (input: { project: string; entity?: string }) =>
+    resolveWandbTarget: (input: { project: string; entity?: string; optional?: boolean }) =>
       resolveWandbTarget(deps, input),
+    versionDataset: (input: VersionDatasetInput) => versionDataset(deps, input),
+    recordDatasetFile: (input: { target: WandbTarget; ref: string; fileId: string }) =>
+      recordDatasetFile(deps, input),
+    appendLiveMetrics: (input: LiveMetricsInput) => appendLiveMetrics(deps, input),
     findWandbRun: (input: { target: WandbTarget; runId: string }) => findWandbRun(deps, input),
     openWandbRun: (input: OpenRunInput) => openWandbRun(deps, input),
     logResultsHistory: (input: LogHistoryInput) => logResultsHistory(deps, input),

@@ -11,11 +11,15 @@ export function runPath(target: WandbTarget, runId: string): string {
   return `${target.entity}/${target.project}/${runId}`;
 }
 
-/** The entity to write to: the one given, else the API key's default entity. */
+/**
+ * The entity to write to: the one given, else the API key's default entity. With `optional`, a
+ * worker without W&B answers null (the pipeline then runs without W&B) instead of failing.
+ */
 export async function resolveWandbTarget(
   deps: WandbActivityDeps,
-  input: { project: string; entity?: string },
-): Promise<WandbTarget> {
+  input: { project: string; entity?: string; optional?: boolean },
+): Promise<WandbTarget | null> {
+  if (!deps.wandb && input.optional) return null;
   const wandb = requireWandb(deps);
   const entity =
     input.entity ?? (await wandbCalling('Finding your W&B entity', () => wandb.defaultEntity()));

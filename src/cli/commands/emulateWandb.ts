@@ -10,6 +10,7 @@ interface WandbFlags {
   dataDir?: string;
   rate429: number;
   rate5xx: number;
+  rate5xxAfter: number;
   latencyMs: number;
 }
 
@@ -27,7 +28,7 @@ function numberIn(min: number, max: number, integer = false) {
 const rate = numberIn(0, 1);
 
 export function toWandbEmulatorOptions(f: WandbFlags, apiKey: string): WandbEmulatorOptions {
-  const faulty = f.rate429 > 0 || f.rate5xx > 0 || f.latencyMs > 0;
+  const faulty = f.rate429 > 0 || f.rate5xx > 0 || f.rate5xxAfter > 0 || f.latencyMs > 0;
   return {
     host: f.host,
     port: f.port,
@@ -35,7 +36,14 @@ export function toWandbEmulatorOptions(f: WandbFlags, apiKey: string): WandbEmul
     defaultEntity: f.entity,
     ...(f.dataDir ? { dataDir: f.dataDir } : {}),
     ...(faulty
-      ? { faults: { rate429: f.rate429, rate5xx: f.rate5xx, latencyMs: f.latencyMs } }
+      ? {
+          faults: {
+            rate429: f.rate429,
+            rate5xx: f.rate5xx,
+            rate5xxAfterHandling: f.rate5xxAfter,
+            latencyMs: f.latencyMs,
+          },
+        }
       : {}),
   };
 }
@@ -53,6 +61,12 @@ export function emulateWandbCommand(): Command {
     .option('--data-dir <dir>', 'keep blobs here (default: a temp dir removed on exit)')
     .option('--rate-429 <rate>', 'share of requests answered 429 with Retry-After (0–1)', rate, 0)
     .option('--rate-5xx <rate>', 'share of requests answered 503 (0–1)', rate, 0)
+    .option(
+      '--rate-5xx-after <rate>',
+      'share of requests handled but answered 503, as if the response were lost (0–1)',
+      rate,
+      0,
+    )
     .option('--latency-ms <n>', 'extra delay on every request', numberIn(0, 600_000, true), 0)
     .action(async (f: WandbFlags) => {
       // W&B clients insist on keys of 40+ word characters; "local-" marks a non-cloud key.

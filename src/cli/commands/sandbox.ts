@@ -17,6 +17,7 @@ function describeWhere(w: SandboxWhere): string {
     `temporal   ${w.temporalAddress}`,
     w.webUi ? `web ui     ${w.webUi}` : 'web ui     (off: --no-ui)',
     `openai     ${w.openaiEmulator} (local emulator)`,
+    `w&b        ${w.wandb}`,
     `webhooks   ${w.webhookReceiver}`,
     `status     npx finetune status ${w.workflowId} --address ${w.temporalAddress} --watch`,
     '',

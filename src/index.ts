@@ -12,3 +12,5 @@ export { createFineTuneWorker, type FineTuneWorkerOptions } from './worker.js';
 export { connectClient } from './temporal/connection.js';
 export { ErrorType } from './shared/errorTypes.js';
 export * from './shared/types.js';
+export { startSync, renderSyncReport, type StartedSync } from './client/sync.js';
+export * from './shared/syncTypes.js';

@@ -4,6 +4,7 @@ import { emulateCommand } from './commands/emulate.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { syncCommand } from './commands/sync.js';
 import { temporalCliCommand } from './commands/temporalCli.js';
 import { webhookCommand } from './commands/webhook.js';
 import { workerCommand } from './commands/worker.js';
@@ -15,6 +16,7 @@ const program = new Command('finetune')
   .addCommand(startCommand())
   .addCommand(statusCommand())
   .addCommand(cancelCommand())
+  .addCommand(syncCommand())
   .addCommand(workerCommand())
   .addCommand(webhookCommand())
   .addCommand(emulateCommand())

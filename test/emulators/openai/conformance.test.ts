@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractShapes } from '../../../tools/extract-openapi-shapes.js';
 import {
   chatJsonl,
+  eventually,
   FAST,
   runToEnd,
   startTestEmulator,
@@ -250,9 +251,9 @@ describe('every endpoint of the emulator matches the OpenAPI shapes', () => {
       training_file: training.id,
     });
     await runToEnd(c, failed.id);
-    for (;;) {
-      if ((await c.fineTuning.jobs.retrieve(pausing.id)).status === 'running') break;
-    }
+    await eventually('running', async () =>
+      (await c.fineTuning.jobs.retrieve(pausing.id)).status === 'running' ? true : undefined,
+    );
     await c.fineTuning.jobs.pause(pausing.id);
     await c.fineTuning.jobs.retrieve(pausing.id);
     await c.fineTuning.jobs.resume(pausing.id);

@@ -34,11 +34,13 @@ export interface LogHistoryResult {
  * text). Empty cells are left out, so a sparse valid_loss column never logs zeros.
  */
 export function resultsRowToHistory(row: ResultsRow): HistoryRow | undefined {
-  const step = Number(row.step);
+  // Number('') is 0: a blank cell must stay blank, not become step 0 or a metric of 0.
+  const stepText = row.step?.trim();
+  const step = stepText ? Number(stepText) : Number.NaN;
   if (!Number.isInteger(step) || step < 0) return undefined;
   const values: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(row)) {
-    if (key === 'step' || raw === '' || raw === undefined) continue;
+    if (key === 'step' || raw === undefined || raw.trim() === '') continue;
     const n = Number(raw);
     values[key] = Number.isFinite(n) ? n : raw;
   }

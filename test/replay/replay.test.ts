@@ -27,9 +27,11 @@ describe('replay of committed workflow histories', () => {
     options = { workflowBundle: { codePath: await bundleToFile() } };
   });
 
-  it('has fixtures for both workflow types', () => {
+  it('has fixtures for every workflow type', () => {
     const types = new Set(fixtures.map((f) => f.name.split('/')[0]));
-    expect(types).toEqual(new Set(['fineTunePipeline', 'awaitFineTuneJob']));
+    expect(types).toEqual(
+      new Set(['fineTunePipeline', 'awaitFineTuneJob', 'syncFineTune', 'syncFineTunes']),
+    );
   });
 
   it.each(fixtures.map((f) => [f.name, f] as const))(

@@ -8,16 +8,25 @@ import {
   type RunningOpenAIEmulator,
 } from '../../../src/emulators/openai/index.js';
 import {
+  startWandbEmulator,
+  type RunningWandbEmulator,
+  type WandbEmulatorOptions,
+} from '../../../src/emulators/wandb/index.js';
+import {
   startWebhookReceiver,
   type RunningWebhookReceiver,
 } from '../../../src/webhooks/receiver.js';
 import { createFineTuneWorker } from '../../../src/worker.js';
 
 export const TEST_OPENAI_KEY = 'sk-test-emulator';
+export const TEST_WANDB_KEY = 'local-test000000000000000000000000000000000';
+export const TEST_WANDB_ENTITY = 'tester';
 
 export interface Harness {
   client: Client;
   openai: RunningOpenAIEmulator;
+  /** Null when the harness was started with `wandb: false` (the worker then has no W&B key). */
+  wandb: RunningWandbEmulator | null;
   receiver: RunningWebhookReceiver;
   webhookSecret: string;
   taskQueue: string;
@@ -47,7 +56,10 @@ function quietRuntime(): void {
  * A test's world: a Temporal client on the shared dev server, an OpenAI emulator and a webhook
  * receiver of its own, and a worker on a task queue no other test uses.
  */
-export async function startHarness(emulator: OpenAIEmulatorOptions = {}): Promise<Harness> {
+export async function startHarness(
+  emulator: OpenAIEmulatorOptions = {},
+  wandbOptions: WandbEmulatorOptions | false = {},
+): Promise<Harness> {
   quietRuntime();
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
@@ -62,6 +74,14 @@ export async function startHarness(emulator: OpenAIEmulatorOptions = {}): Promis
     webhook: { url: receiver.url, secret: webhookSecret },
     ...emulator,
   });
+  const wandb =
+    wandbOptions === false
+      ? null
+      : await startWandbEmulator({
+          apiKeys: [TEST_WANDB_KEY],
+          defaultEntity: TEST_WANDB_ENTITY,
+          ...wandbOptions,
+        });
   const taskQueue = `it-${randomUUID()}`;
   let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
 
@@ -76,6 +96,7 @@ export async function startHarness(emulator: OpenAIEmulatorOptions = {}): Promis
   return {
     client,
     openai,
+    wandb,
     receiver,
     webhookSecret,
     taskQueue,
@@ -88,6 +109,7 @@ export async function startHarness(emulator: OpenAIEmulatorOptions = {}): Promis
         namespace: 'default',
         taskQueue,
         openai: { apiKey: TEST_OPENAI_KEY, baseURL: `${openai.url}/v1` },
+        wandb: wandb ? { apiKey: TEST_WANDB_KEY, baseUrl: wandb.url } : undefined,
         workflowBundle: { codePath: bundlePath },
         shutdownGraceTime: '1s',
       });
@@ -99,6 +121,7 @@ export async function startHarness(emulator: OpenAIEmulatorOptions = {}): Promis
       await stopWorker();
       await receiver.close();
       await openai.close();
+      await wandb?.close();
       await connection.close();
     },
   };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Harness } from './harness.js';
-import { TEST_OPENAI_KEY } from './harness.js';
+import { TEST_OPENAI_KEY, TEST_WANDB_KEY } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -23,6 +23,8 @@ export function spawnWorker(h: Harness): WorkerProcess {
       OPENAI_BASE_URL: `${h.openai.url}/v1`,
       FINETUNE_TASK_QUEUE: h.taskQueue,
       FINETUNE_WORKFLOW_BUNDLE: h.bundlePath,
+      WANDB_API_KEY: h.wandb ? TEST_WANDB_KEY : '',
+      WANDB_BASE_URL: h.wandb?.url ?? '',
       LOG_LEVEL: 'warn',
     },
   });

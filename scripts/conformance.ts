@@ -2,7 +2,7 @@
  * Conformance proof for the W&B emulator: runs the official Python `wandb` client, unchanged,
  * against an in-process emulator and fails when any of its checks fail.
  *
- *   npx tsx scripts/conformance.ts        (npm run test:conformance)
+ *   npx tsx scripts/conformance.ts [--clean-only]       (npm run test:conformance)
  *
  * Installs the pinned client into .tools/wandb-venv when missing or when the requirements
  * changed (a marker holds the requirements' hash). Needs python3 (CONFORMANCE_PYTHON overrides)
@@ -13,7 +13,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWandbEmulator, type RunningWandbEmulator } from '../src/emulators/wandb/index.js';
+import {
+  startWandbEmulator,
+  type RunningWandbEmulator,
+  type WandbFaults,
+} from '../src/emulators/wandb/index.js';
 import { projectRoot } from '../src/projectRoot.js';
 
 const ROOT = projectRoot();
@@ -126,31 +130,83 @@ function runClient(env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function main(): Promise<number> {
-  const started = Date.now();
-  ensureVenv();
+interface Pass {
+  name: string;
+  project: string;
+  faults?: WandbFaults;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The clean pass is the proof; the faulty pass repeats it while the emulator answers some
+ * requests 429/503 — before or after handling them — so the client's retries must be idempotent
+ * against it. Short retry waits keep that pass quick.
+ */
+const PASSES: Pass[] = [
+  { name: 'clean', project: 'conformance' },
+  {
+    name: 'with injected faults',
+    project: 'conformance-faults',
+    faults: { rate429: 0.03, rate5xx: 0.07, rate5xxAfterHandling: 0.07 },
+    env: Object.fromEntries(
+      ['GRAPHQL', 'FILE_STREAM', 'FILE_TRANSFER'].flatMap((kind) => [
+        [`WANDB_X_${kind}_RETRY_WAIT_MIN_SECONDS`, '0.05'],
+        [`WANDB_X_${kind}_RETRY_WAIT_MAX_SECONDS`, '0.5'],
+      ]),
+    ),
+  },
+];
+
+function printStats(emulator: RunningWandbEmulator): void {
+  const stats = emulator.state.stats();
+  const ops = Object.entries(stats.graphql).sort(([a], [b]) => a.localeCompare(b));
+  console.log(`GraphQL operations the official client sent (${ops.length}):`);
+  for (const [name, count] of ops) {
+    const errors = stats.graphqlErrors[name];
+    console.log(`  ${name} ×${count}${errors ? ` (${errors} answered with errors)` : ''}`);
+  }
+  console.log(
+    `file-stream posts: ${stats.fileStreamPosts}, uploads: ${stats.uploads}, faults injected: ${stats.faultsInjected}`,
+  );
+}
+
+async function runPass(pass: Pass): Promise<number> {
+  console.log(`\n=== conformance pass: ${pass.name} ===`);
   const apiKey = `local-${randomBytes(20).toString('hex')}`;
-  const emulator = await startWandbEmulator({ apiKeys: [apiKey], defaultEntity: ENTITY });
+  const emulator = await startWandbEmulator({
+    apiKeys: [apiKey],
+    defaultEntity: ENTITY,
+    ...(pass.faults ? { faults: pass.faults } : {}),
+  });
   const home = mkdtempSync(join(tmpdir(), 'wandb-conformance-home-'));
-  let code = 1;
   try {
-    code = await runClient(clientEnv(emulator, apiKey, home));
-    const stats = emulator.state.stats();
-    const ops = Object.entries(stats.graphql).sort(([a], [b]) => a.localeCompare(b));
-    console.log(`\nGraphQL operations the official client sent (${ops.length}):`);
-    for (const [name, count] of ops) {
-      const errors = stats.graphqlErrors[name];
-      console.log(`  ${name} ×${count}${errors ? ` (${errors} answered with errors)` : ''}`);
-    }
-    console.log(`file-stream posts: ${stats.fileStreamPosts}, uploads: ${stats.uploads}`);
+    const env = {
+      ...clientEnv(emulator, apiKey, home),
+      ...pass.env,
+      CONFORMANCE_PROJECT: pass.project,
+    };
+    const code = await runClient(env);
+    printStats(emulator);
+    return code;
   } finally {
     await emulator.close();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  ensureVenv();
+  const passes = process.argv.includes('--clean-only') ? PASSES.slice(0, 1) : PASSES;
+  let failed = 0;
+  for (const pass of passes) {
+    if ((await runPass(pass)) !== 0) failed++;
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `conformance ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `\nconformance ${failed === 0 ? 'passed' : `FAILED (${failed} pass(es))`} in ${seconds}s`,
   );
-  return code;
+  return failed === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -5,6 +5,11 @@ export interface WandbFaults {
   rate5xx?: number;
   /** Probability (0..1) that a request is answered 429 with `Retry-After: 1`. */
   rate429?: number;
+  /**
+   * Probability (0..1) that a request is handled — its effects happen — but answered 503, as if
+   * the response were lost on the way back. A client must retry idempotently.
+   */
+  rate5xxAfterHandling?: number;
   /** Added delay before every matching request. */
   latencyMs?: number;
   /** Only requests whose path matches are affected (default: every path). */

@@ -62,4 +62,17 @@ describe('W&B emulator fault injection', () => {
     expect((await h.stream('sandbox', 'f', 'idem', chunk)).status).toBe(200);
     expect(h.emu.state.run('sandbox', 'f', 'idem')?.history).toEqual([{ _step: 1 }]);
   });
+
+  it('handles a request but answers 503 when the response is "lost"; the re-send changes nothing', async () => {
+    await h.upsertRun('sandbox', 'f', 'lost');
+    const chunk = {
+      files: { 'wandb-history.jsonl': { offset: 0, content: ['{"_step":1}', '{"_step":2}'] } },
+    };
+    h.emu.setFaults({ rate5xxAfterHandling: 1 });
+    expect((await h.stream('sandbox', 'f', 'lost', chunk)).status).toBe(503);
+    expect(h.emu.state.run('sandbox', 'f', 'lost')?.history).toHaveLength(2);
+    h.emu.setFaults(undefined);
+    expect((await h.stream('sandbox', 'f', 'lost', chunk)).status).toBe(200);
+    expect(h.emu.state.run('sandbox', 'f', 'lost')?.history).toEqual([{ _step: 1 }, { _step: 2 }]);
+  });
 });

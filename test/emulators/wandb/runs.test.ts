@@ -86,8 +86,16 @@ describe('W&B emulator runs (upsertBucket and reads)', () => {
     });
     const again = await h.upsertRun('sandbox', 'p', 'resume');
     expect(again).toMatchObject({ inserted: false, bucket: { historyLineCount: 2 } });
-    // A new init of the same id is running again until it completes.
-    expect(h.emu.state.run('sandbox', 'p', 'resume')?.state).toBe('running');
+    // Re-opening alone changes nothing; the new session's first stream request makes it running.
+    expect(h.emu.state.run('sandbox', 'p', 'resume')?.state).toBe('failed');
+    await h.stream('sandbox', 'p', 'resume', {
+      files: { 'wandb-history.jsonl': { offset: 2, content: ['{"_step":3}'] } },
+    });
+    expect(h.emu.state.run('sandbox', 'p', 'resume')).toMatchObject({
+      state: 'running',
+      exitcode: null,
+    });
+    expect(h.emu.state.run('sandbox', 'p', 'resume')?.history).toHaveLength(3);
   });
 
   it('answers project.run = null for an unknown run and errors for bad input', async () => {

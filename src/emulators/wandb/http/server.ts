@@ -3,7 +3,7 @@ import { childLogger } from '../../../logging.js';
 import type { Backend } from '../store/backend.js';
 import type { WandbFaults } from '../types.js';
 import { apiKeyOf, type KeyCheck } from './auth.js';
-import { injectFault } from './faults.js';
+import { discardingResponse, injectFault, sendInjected503 } from './faults.js';
 import { HttpError, readBody, sendError } from './io.js';
 import {
   artifactFallbackRoute,
@@ -80,13 +80,14 @@ export function createEmulatorServer(deps: ServerDeps): Server {
   return createServer((req, res) => {
     void (async () => {
       try {
-        const injected = await injectFault(
-          deps.faults(),
-          req,
-          res,
-          () => deps.backend.stats.faultsInjected++,
-        );
-        if (!injected) await route(req, res, deps);
+        const outcome = await injectFault(deps.faults(), req, res, () => {
+          deps.backend.stats.faultsInjected++;
+        });
+        if (outcome === 'none') await route(req, res, deps);
+        if (outcome === 'lose-response') {
+          await route(req, discardingResponse(), deps).catch(() => undefined);
+          sendInjected503(res);
+        }
       } catch (err) {
         if (err instanceof HttpError) {
           log.debug({ status: err.status, path: req.url?.split('?')[0] }, err.message);

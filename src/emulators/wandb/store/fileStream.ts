@@ -44,7 +44,14 @@ export function applyFileStream(run: RunRecord, body: FileStreamBody): void {
   for (const path of body.uploaded ?? []) {
     if (typeof path === 'string') run.reportedUploaded.add(path);
   }
-  if (body.preempting === true) run.preempting = true;
+  // Preempting lasts until the next request: any later traffic shows the process is alive.
+  run.preempting = body.preempting === true;
+  if (run.complete && body.complete !== true) {
+    // Streaming again after completion: a new session (re-init of the same run id) is running.
+    // wandb-core sends one request at a time, so a late retry cannot arrive after `complete`.
+    run.complete = false;
+    run.exitcode = null;
+  }
   if (body.complete === true) {
     run.complete = true;
     run.exitcode = typeof body.exitcode === 'number' ? body.exitcode : 0;

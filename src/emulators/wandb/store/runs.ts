@@ -153,13 +153,6 @@ export function applyUpsert(run: RunRecord, input: RunUpsert): void {
   if (input.jobProgram != null) run.program = input.jobProgram;
   if (input.commit != null) run.commit = input.commit;
   if (input.jobRepo != null) run.repo = input.jobRepo;
-  // A first upsert (no storage id) is a new `init` of this run id: it is running again.
-  if (input.id == null) {
-    run.complete = false;
-    run.exitcode = null;
-    run.preempting = false;
-    run.heartbeatAt = new Date();
-  }
 }
 
 export function streamLines(run: RunRecord, file: string): string[] {

@@ -8,7 +8,7 @@ import {
   type ManifestRecord,
   type MembershipRecord,
 } from '../../store/artifactRecords.js';
-import { resolveInCollection } from '../../store/artifacts.js';
+import { resolveInCollection } from '../../store/artifactRules.js';
 import type { ManifestEntry } from '../../store/manifest.js';
 import { connection, iso, type GqlContext, type PageArgs, type View } from './context.js';
 import { viewerView } from './identity.js';

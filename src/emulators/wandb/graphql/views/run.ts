@@ -172,6 +172,8 @@ export function runView(run: RunRecord, ctx: GqlContext): View {
 function artifactConnection(ids: string[], args: PageArgs, ctx: GqlContext) {
   const artifacts = ids
     .map((id) => ctx.backend.artifacts.artifacts.get(id))
-    .filter((a) => a !== undefined && a.state !== 'DELETED');
+    // Only committed versions: a create whose commit never came (e.g. a retried create after a
+    // lost response) leaves an orphan pending version that clients must not see as an output.
+    .filter((a) => a?.state === 'COMMITTED');
   return connection(artifacts, args, (a) => artifactView(a!, ctx));
 }

@@ -180,17 +180,19 @@ describe('W&B sync: what one job looks like in W&B', () => {
     const result = await runSync(h, { fineTuneJobId: jobId, project });
     const job = await openai.fineTuning.jobs.retrieve(jobId);
     expect(job.status).toBe('failed');
+    const error = { code: job.error?.code, message: job.error?.message };
+    expect(error.code).toBeTruthy();
 
     expect(outcomeOf(result, jobId)).toMatchObject({
       outcome: 'synced',
       jobStatus: 'failed',
-      error: { code: job.error.code, message: job.error.message },
+      error,
     });
     const run = runOf(h, project, jobId);
     expect(run.state).toBe('failed');
     expect(run.exitcode).not.toBe(0);
     expect(run.summary.status).toBe('failed');
-    expect(run.summary.error).toMatchObject({ code: job.error.code, message: job.error.message });
+    expect(run.summary.error).toMatchObject(error);
     expect(run.summary).not.toHaveProperty('fine_tuned_model');
     expect(run.config.status).toBe('failed');
     // The datasets are still logged (what it trained on); no model came out, so no model artifact.

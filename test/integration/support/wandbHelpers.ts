@@ -178,8 +178,9 @@ export async function jsonlRecords(path: string): Promise<number> {
 
 /** A history line without the keys that depend on when it was written. */
 export function timeless(line: Record<string, unknown>): Record<string, unknown> {
-  const { _runtime: _r, _timestamp: _t, ...rest } = line;
-  return rest;
+  return Object.fromEntries(
+    Object.entries(line).filter(([key]) => key !== '_runtime' && key !== '_timestamp'),
+  );
 }
 
 /** What the history line of a results row must hold: `_step` and every non-empty cell, as numbers. */

@@ -2,7 +2,10 @@
  * Conformance proof for the W&B emulator: runs the official Python `wandb` client, unchanged,
  * against an in-process emulator and fails when any of its checks fail.
  *
- *   npx tsx scripts/conformance.ts [--clean-only]       (npm run test:conformance)
+ *   npx tsx scripts/conformance.ts [--clean-only] [--record <file.json>]   (npm run test:conformance)
+ *
+ * --record writes the documents and (sanitised) variables of the clean pass, as kept in
+ * test/emulators/wandb/fixtures/official-client-operations.json for the schema regression test.
  *
  * Installs the pinned client into .tools/wandb-venv when missing or when the requirements
  * changed (a marker holds the requirements' hash). Needs python3 (CONFORMANCE_PYTHON overrides)
@@ -170,7 +173,27 @@ function printStats(emulator: RunningWandbEmulator): void {
   );
 }
 
-async function runPass(pass: Pass): Promise<number> {
+/** Strings become "x" (paths, hosts, ids) except enum-like values, which input coercion needs. */
+function sanitize(value: unknown): unknown {
+  if (typeof value === 'string') return /^[A-Z][A-Z0-9_]*$/.test(value) ? value : 'x';
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v)]));
+  }
+  return value;
+}
+
+/** Writes what the client sent (one document per operation) for the schema regression test. */
+function recordOperations(emulator: RunningWandbEmulator, file: string): void {
+  const ops = Object.entries(emulator.state.operations()).sort(([a], [b]) => a.localeCompare(b));
+  const recorded = Object.fromEntries(
+    ops.map(([name, op]) => [name, { query: op.query, variables: sanitize(op.variables) }]),
+  );
+  writeFileSync(file, `${JSON.stringify(recorded, null, 2)}\n`);
+  console.log(`recorded ${ops.length} operations in ${file}`);
+}
+
+async function runPass(pass: Pass, recordTo?: string): Promise<number> {
   console.log(`\n=== conformance pass: ${pass.name} ===`);
   const apiKey = `local-${randomBytes(20).toString('hex')}`;
   const emulator = await startWandbEmulator({
@@ -187,6 +210,7 @@ async function runPass(pass: Pass): Promise<number> {
     };
     const code = await runClient(env);
     printStats(emulator);
+    if (recordTo && code === 0) recordOperations(emulator, recordTo);
     return code;
   } finally {
     await emulator.close();
@@ -198,9 +222,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   ensureVenv();
   const passes = process.argv.includes('--clean-only') ? PASSES.slice(0, 1) : PASSES;
+  const recordAt = process.argv.indexOf('--record');
+  const recordTo = recordAt > 0 ? process.argv[recordAt + 1] : undefined;
   let failed = 0;
-  for (const pass of passes) {
-    if ((await runPass(pass)) !== 0) failed++;
+  for (const [i, pass] of passes.entries()) {
+    if ((await runPass(pass, i === 0 ? recordTo : undefined)) !== 0) failed++;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(

@@ -98,5 +98,8 @@ export function stateView(backend: Backend): WandbEmulatorStateView {
     stats() {
       return structuredClone(backend.stats);
     },
+    operations() {
+      return structuredClone(Object.fromEntries(backend.operations));
+    },
   };
 }

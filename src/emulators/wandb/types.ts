@@ -109,10 +109,18 @@ export interface WandbEmulatorStats {
   faultsInjected: number;
 }
 
+/** The first request seen per GraphQL operation name: its document and variables. */
+export interface RecordedOperation {
+  query: string;
+  variables: Record<string, unknown>;
+}
+
 export interface WandbEmulatorStateView {
   run(entity: string, project: string, runName: string): EmulatedRun | undefined;
   artifactVersions(entity: string, project: string, collection: string): EmulatedArtifactVersion[];
   stats(): WandbEmulatorStats;
+  /** First document and variables per operation name (for recording what a client sends). */
+  operations(): Record<string, RecordedOperation>;
 }
 
 export interface RunningWandbEmulator {

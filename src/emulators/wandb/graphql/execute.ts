@@ -1,6 +1,5 @@
 import {
   GraphQLError,
-  buildSchema,
   execute,
   getOperationAST,
   parse,
@@ -12,12 +11,10 @@ import { childLogger } from '../../../logging.js';
 import { UserInputError } from '../store/runs.js';
 import { mutationRoot } from './mutations.js';
 import { queryRoot } from './query.js';
-import { artifactSdl } from './sdlArtifacts.js';
-import { coreSdl } from './sdlCore.js';
+import { emulatorSchema as schema } from './schema.js';
 import type { GqlContext } from './views/context.js';
 
 const log = childLogger('wandb-emulator');
-const schema = buildSchema(coreSdl + artifactSdl);
 const rootValue = { ...queryRoot, ...mutationRoot };
 
 export interface GraphqlRequestBody {

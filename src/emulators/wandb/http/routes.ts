@@ -19,6 +19,13 @@ export async function graphqlRoute(
   const body = (await readJson(req)) as GraphqlRequestBody;
   const { operationName, result } = await runGraphql(body, { backend, baseUrl });
   count(backend.stats.graphql, operationName);
+  if (!backend.operations.has(operationName) && typeof body.query === 'string') {
+    const variables = body.variables && typeof body.variables === 'object' ? body.variables : {};
+    backend.operations.set(operationName, {
+      query: body.query,
+      variables: structuredClone(variables as Record<string, unknown>),
+    });
+  }
   if (result.errors?.length) count(backend.stats.graphqlErrors, operationName);
   sendJson(res, 200, result);
 }

@@ -4,7 +4,7 @@ import { BlobStore } from './blobs.js';
 import { IdSequence } from './ids.js';
 import { ProjectStore, checkProjectName, type ProjectRecord } from './projects.js';
 import { UserInputError, type RunRecord } from './runs.js';
-import type { WandbEmulatorStats } from '../types.js';
+import type { RecordedOperation, WandbEmulatorStats } from '../types.js';
 
 /** All emulator state in one place, shared by the GraphQL resolvers and the HTTP routes. */
 export class Backend {
@@ -21,6 +21,8 @@ export class Backend {
     uploads: 0,
     faultsInjected: 0,
   };
+
+  readonly operations = new Map<string, RecordedOperation>();
 
   constructor(
     dataDir: string,

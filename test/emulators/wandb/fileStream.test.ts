@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Harness } from './support/harness.js';
+import { gzipSync } from 'node:zlib';
+import { API_KEY, Harness, basicAuth } from './support/harness.js';
 
 const HISTORY = 'wandb-history.jsonl';
 const SUMMARY = 'wandb-summary.json';
@@ -106,6 +107,20 @@ describe('W&B emulator file stream', () => {
       reportedUploaded: ['config.yaml'],
     });
     expect(h.emu.state.run('sandbox', 'fs', 'bad')).toMatchObject({ state: 'failed', exitcode: 1 });
+  });
+
+  it('accepts a gzip-encoded request (Content-Encoding: gzip)', async () => {
+    await h.upsertRun('sandbox', 'fs', 'gzip');
+    const body = gzipSync(
+      JSON.stringify({ files: { [HISTORY]: { offset: 0, content: [row(1, 0.1)] } } }),
+    );
+    const res = await fetch(`${h.emu.url}/files/sandbox/fs/gzip/file_stream`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(API_KEY), 'content-encoding': 'gzip' },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(h.emu.state.run('sandbox', 'fs', 'gzip')?.history).toHaveLength(1);
   });
 
   it('answers 404 for a run that was never upserted and 400 for a malformed chunk', async () => {

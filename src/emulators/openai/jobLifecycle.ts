@@ -19,6 +19,7 @@ const MIN_EXAMPLES = 10;
  */
 export class JobLifecycle {
   private readonly pending = new Map<string, NodeJS.Timeout | undefined>();
+  private readonly stepClock = new Map<string, number>();
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -126,30 +127,50 @@ export class JobLifecycle {
 
   private continueTraining(job: JobRecord): void {
     const plan = job.plan!;
-    const remainingMs = (plan.totalSteps - job.stepsDone) * this.stepIntervalMs(job);
+    const interval = this.stepIntervalMs(job);
+    const remainingMs = (plan.totalSteps - job.stepsDone) * interval;
     job.estimatedFinish = nowSeconds() + Math.max(1, Math.ceil(remainingMs / 1000));
-    this.schedule(job, this.stepIntervalMs(job), () => this.step(job));
+    // Where step 0 would have been on the clock, so steps due by wall time can be caught up.
+    this.stepClock.set(job.id, Date.now() - job.stepsDone * interval);
+    this.schedule(job, interval, () => this.step(job));
   }
 
+  /**
+   * Advances every step that is due by now (at least one): timers fire at most about once a
+   * millisecond, so a job of 100 000 steps in a few seconds takes many steps per tick.
+   */
   private step(job: JobRecord): void {
+    const interval = this.stepIntervalMs(job);
+    const due = Math.floor((Date.now() - (this.stepClock.get(job.id) ?? Date.now())) / interval);
+    const target = Math.min(job.plan!.totalSteps, Math.max(job.stepsDone + 1, due));
+    while (job.stepsDone < target) {
+      if (!this.advance(job)) return;
+    }
+    this.schedule(job, Math.max(1, interval), () => this.step(job));
+  }
+
+  /** One training step; false once the job has ended. */
+  private advance(job: JobRecord): boolean {
     const plan = job.plan!;
     job.stepsDone++;
     const metrics = stepMetrics(plan, job.seed, job.stepsDone);
     job.history.push({ metrics, at: nowSeconds() });
     addEvent(this.ctx, job, stepMessage(metrics), { type: 'metrics', data: { ...metrics } });
     if (plan.failAtStep === job.stepsDone) {
-      return this.fail(job, {
+      this.fail(job, {
         code: 'training_failed',
         message: `Fine-tuning failed at step ${job.stepsDone} because of an internal error. Start a new job; if it fails again, contact support.`,
         param: null,
       });
+      return false;
     }
     if (job.stepsDone >= plan.totalSteps) {
       this.clear(job);
       finishSucceeded(this.ctx, job);
-      return this.finish(job, 'succeeded');
+      this.finish(job, 'succeeded');
+      return false;
     }
-    this.schedule(job, this.stepIntervalMs(job), () => this.step(job));
+    return true;
   }
 
   private fail(job: JobRecord, error: JobErrorRecord): void {

@@ -147,6 +147,14 @@ export class ArtifactStore {
     if (input.metadata != null) checkArtifactMetadata(input.metadata);
     if (input.sequenceClientID) this.clientIds.set(input.sequenceClientID, sequence.id);
 
+    // A create whose answer was lost is re-sent with the same clientID: the draft it made comes
+    // back instead of a second one (inferred: client ids are unique server-side, and wandb-core
+    // re-sends createArtifact on 5xx).
+    const earlier = input.clientID
+      ? this.artifacts.get(this.clientIds.get(input.clientID) ?? '')
+      : undefined;
+    if (earlier?.state === 'PENDING' && earlier.sequence === sequence) return earlier;
+
     if (input.enableDigestDeduplication !== false) {
       const existing = sequence.memberships
         .map((m) => m.artifact)

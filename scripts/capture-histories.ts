@@ -36,7 +36,7 @@ function historyJson(workflowId: string): { events: unknown[] } {
   return JSON.parse(r.stdout) as { events: unknown[] };
 }
 
-async function save(type: string, scenario: string, workflowId: string) {
+function save(type: string, scenario: string, workflowId: string) {
   const dir = join(OUT, type);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${scenario}.json`);
@@ -83,9 +83,9 @@ async function main() {
       workflowId: 'replay-succeeded',
     });
     await settle(ok.handle);
-    await save('fineTunePipeline', 'succeeded', ok.workflowId);
-    await save('awaitFineTuneJob', 'succeeded-webhook', `${ok.workflowId}/job`);
-    await save('syncFineTune', 'from-pipeline', `${ok.workflowId}/wandb`);
+    save('fineTunePipeline', 'succeeded', ok.workflowId);
+    save('awaitFineTuneJob', 'succeeded-webhook', `${ok.workflowId}/job`);
+    save('syncFineTune', 'from-pipeline', `${ok.workflowId}/wandb`);
 
     const batch = await startSync(
       client,
@@ -93,14 +93,14 @@ async function main() {
       { taskQueue: 'capture', workflowId: 'replay-sync-batch' },
     );
     await settle(batch.handle);
-    await save('syncFineTunes', 'last-two', batch.workflowId);
+    save('syncFineTunes', 'last-two', batch.workflowId);
     const resync = await startSync(
       client,
       { numFineTunes: 1, overwrite: true, project: 'other', wait: fast },
       { taskQueue: 'capture', workflowId: 'replay-sync-overwrite' },
     );
     await settle(resync.handle);
-    await save('syncFineTunes', 'overwrite-other-project', resync.workflowId);
+    save('syncFineTunes', 'overwrite-other-project', resync.workflowId);
 
     openai.setWebhook({ url: receiver.url, secret: SECRET, dropRate: 1 });
     const polled = await startFineTunePipeline(client, sampleInput(fast), {
@@ -108,7 +108,7 @@ async function main() {
       workflowId: 'replay-polled',
     });
     await settle(polled.handle);
-    await save('awaitFineTuneJob', 'succeeded-polled', `${polled.workflowId}/job`);
+    save('awaitFineTuneJob', 'succeeded-polled', `${polled.workflowId}/job`);
     openai.setWebhook({ url: receiver.url, secret: SECRET });
 
     const failed = await startFineTunePipeline(client, sampleInput(fast, { suffix: 'fail-me' }), {
@@ -116,7 +116,7 @@ async function main() {
       workflowId: 'replay-failed',
     });
     await settle(failed.handle);
-    await save('fineTunePipeline', 'job-failed', failed.workflowId);
+    save('fineTunePipeline', 'job-failed', failed.workflowId);
 
     const cancelled = await startFineTunePipeline(client, sampleInput(fast), {
       taskQueue: 'capture',
@@ -129,7 +129,7 @@ async function main() {
     }
     await cancelled.handle.cancel();
     await settle(cancelled.handle);
-    await save('fineTunePipeline', 'cancelled', cancelled.workflowId);
+    save('fineTunePipeline', 'cancelled', cancelled.workflowId);
   });
   await native.close();
   await openai.close();

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
@@ -89,7 +88,7 @@ async function registerSearchAttributes(
   try {
     const client = await connectClient(overrides);
     try {
-      const added = await ensureSearchAttributes(client.connection as Connection, namespace);
+      const added = await ensureSearchAttributes(client.connection, namespace);
       if (added.length) logger.info({ added }, 'registered search attributes');
     } finally {
       await client.connection.close();

@@ -51,12 +51,7 @@ export async function startWebhookReceiver(
     const body = typeof req.body === 'string' ? req.body : '';
     let event;
     try {
-      event = await verifier.webhooks.unwrap(
-        body,
-        req.headers as Record<string, string>,
-        opts.secret,
-        opts.toleranceSeconds,
-      );
+      event = await verifier.webhooks.unwrap(body, req.headers, opts.secret, opts.toleranceSeconds);
     } catch (err) {
       stats.rejected++;
       log.warn(

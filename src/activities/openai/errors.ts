@@ -21,7 +21,7 @@ export function toFailure(err: unknown, action: string): Error {
 
   const detail = redactSecrets(err.message);
   const requestId = err.requestID ? ` (request ${err.requestID})` : '';
-  const status = err.status;
+  const status = err.status as number | undefined;
   if (status === 403 && err.code === 'training_not_available') {
     return ApplicationFailure.nonRetryable(
       `${action}: OpenAI refused with training_not_available — this organization can no longer ` +
@@ -59,7 +59,7 @@ export function toFailure(err: unknown, action: string): Error {
     return ApplicationFailure.create({
       message: `${action}: rate limited by OpenAI (429)${requestId}`,
       type: ErrorType.OpenAIRateLimited,
-      nextRetryDelay: retryAfterMs(err.headers),
+      nextRetryDelay: retryAfterMs(err.headers as Headers | undefined),
     });
   }
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 409) {

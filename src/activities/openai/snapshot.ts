@@ -32,7 +32,7 @@ export function latestMetrics(events: JobEvent[]): MetricsData | undefined {
 export function toSnapshot(job: Job, metrics?: MetricsData): JobSnapshot {
   return {
     jobId: job.id,
-    status: job.status as string, // may be 'paused', which the SDK's union omits
+    status: job.status, // may be 'paused', which the SDK's union omits
     model: job.model,
     fineTunedModel: job.fine_tuned_model ?? null,
     estimatedFinish: job.estimated_finish ?? null,

@@ -12,7 +12,7 @@ export async function describeJobForSync(client: OpenAI, jobId: string): Promise
   const wandb = (job.integrations ?? []).find((i) => i.type === 'wandb')?.wandb;
   return {
     jobId: job.id,
-    status: job.status as string,
+    status: job.status,
     trainingFile: job.training_file,
     validationFile: job.validation_file ?? null,
     resultFiles: job.result_files ?? [],

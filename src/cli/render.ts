@@ -47,6 +47,10 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
       `checks    ${s.job.polls} poll(s), ${s.job.wakeups} webhook(s); next check ${inMs > 0 ? `in ${ago(inMs)}` : 'now'}`,
     );
   }
+  const w = s.result?.wandb ?? p?.wandb;
+  if (w?.runPath) lines.push(`w&b       ${w.runPath}`);
+  else if (w?.skipped) lines.push(`w&b       off (${w.skipped})`);
+  for (const e of w?.errors ?? []) lines.push(`w&b       problem: ${e}`);
   if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
   if (s.failure) lines.push(`error     ${s.failure}`);
   return lines.join('\n');

@@ -81,7 +81,10 @@ interface ModeResult {
   failures: number;
 }
 
-const WAIT_ROUTES = ['GET /v1/fine_tuning/jobs/:id', 'GET /v1/fine_tuning/jobs/:id/events'];
+const WAIT_ROUTES = [
+  'GET /v1/fine_tuning/jobs/:fine_tuning_job_id',
+  'GET /v1/fine_tuning/jobs/:fine_tuning_job_id/events',
+];
 function waitCalls(emu: RunningOpenAIEmulator): number {
   const r = emu.stats().requests;
   return WAIT_ROUTES.reduce((sum, route) => sum + (r[route] ?? 0), 0);

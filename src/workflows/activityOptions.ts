@@ -92,12 +92,15 @@ export const wandbActivities = proxyActivities<
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
 
-/** Streaming work (results rows, dataset files): heartbeats carry the checkpoint to resume from. */
+/**
+ * Streaming work (results rows, dataset files): heartbeats carry the checkpoint to resume from.
+ * They beat every few seconds, so a dead worker is noticed, and the sync resumed, within 30 s.
+ */
 export const wandbHistoryActivities = proxyActivities<
   Pick<Activities, 'logResultsHistory' | 'logDatasetArtifact'>
 >({
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });

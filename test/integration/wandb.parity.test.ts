@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.js';
@@ -149,6 +150,12 @@ describe('W&B sync: what one job looks like in W&B', () => {
       expect(table._type).toBe('table');
       expect(table.data).toHaveLength(items);
     }
+    // The sample has multi-turn chats: WandbLogger's 3-message table would have lost them all.
+    const turns = (await readFile(TRAIN_PATH, 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as { messages: unknown[] }).messages.length);
+    expect(turns.some((n) => n !== 3)).toBe(true);
 
     // Output: model-metadata, alias = job id, model_metadata.json as real nested JSON.
     expect(refNames(run.outputs)).toEqual(['model-metadata:v0']);

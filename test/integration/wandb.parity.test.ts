@@ -206,6 +206,16 @@ describe('W&B sync: what one job looks like in W&B', () => {
     expect(run.inputs).toHaveLength(2);
     expect(run.outputs).toEqual([]);
     expect(versionsOf(h, project, 'model-metadata')).toEqual([]);
+
+    // Not "already synced" (only a succeeded run is): a second sync logs it again, adding nothing.
+    const again = await runSync(h, { fineTuneJobId: jobId, project });
+    expect(outcomeOf(again, jobId)).toMatchObject({ outcome: 'synced', jobStatus: 'failed' });
+    const rerun = runOf(h, project, jobId);
+    expect(rerun.state).toBe('failed');
+    expect(refNames(rerun.inputs)).toEqual(refNames(run.inputs));
+    for (const name of [`train-${files.training}`, `valid-${files.validation}`]) {
+      expect(versionsOf(h, project, name)).toHaveLength(1);
+    }
   });
 
   it('a cancelled job: run finished with status cancelled and a non-zero exit code', async () => {

@@ -72,6 +72,10 @@ describe('W&B sync: what one job looks like in W&B', () => {
     expect(run.jobType).toBe('fine-tune');
     expect(run.state).toBe('finished');
     expect(run.exitcode).toBe(0);
+    // The run files the Python SDK leaves, uploaded and reported on the file stream.
+    const runFiles = ['config.yaml', 'wandb-summary.json', 'wandb-metadata.json'];
+    expect(run.files.map((f) => f.name)).toEqual(expect.arrayContaining(runFiles));
+    expect(run.reportedUploaded).toEqual(expect.arrayContaining(runFiles));
 
     // Config: the job's fields as JSON, times in UTC, the first results file, n_train / n_valid.
     expect(run.config).toMatchObject({

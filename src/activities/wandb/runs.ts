@@ -3,7 +3,13 @@ import type { ExistingRun, WandbRunOptions, WandbTarget } from '../../shared/syn
 import { calling } from '../openai/errors.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
-import { jobOutcomeSummary, jobRunConfig } from './jobFacts.js';
+import { isoUtc, jobOutcomeSummary, jobRunConfig } from './jobFacts.js';
+import {
+  renderConfigYaml,
+  renderMetadataJson,
+  renderSummaryJson,
+  type WandbClient,
+} from '../../wandb/index.js';
 
 export const RUN_JOB_TYPE = 'fine-tune';
 
@@ -54,16 +60,24 @@ export interface OpenRunInput {
   extraConfig?: Record<string, unknown>;
 }
 
-/** Creates or updates the run (id and name = job id) with the job as its config. Idempotent. */
-export async function openWandbRun(
-  deps: WandbActivityDeps,
-  input: OpenRunInput,
-): Promise<{ runPath: string }> {
-  const wandb = requireWandb(deps);
-  const signal = Context.current().cancellationSignal;
-  const job = await calling(`Reading fine-tuning job ${input.jobId}`, () =>
-    deps.openai.fineTuning.jobs.retrieve(input.jobId, { signal }),
+type Job = Awaited<ReturnType<WandbActivityDeps['openai']['fineTuning']['jobs']['retrieve']>>;
+
+async function readJob(deps: WandbActivityDeps, jobId: string, signal: AbortSignal): Promise<Job> {
+  return calling(`Reading fine-tuning job ${jobId}`, () =>
+    deps.openai.fineTuning.jobs.retrieve(jobId, { signal }),
   );
+}
+
+function runConfig(job: Job, input: OpenRunInput): Record<string, unknown> {
+  return { ...input.runOptions?.config, ...jobRunConfig(job), ...input.extraConfig };
+}
+
+async function upsert(
+  wandb: WandbClient,
+  input: OpenRunInput,
+  config: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<void> {
   const opts = input.runOptions ?? {};
   await wandbCalling(`Writing W&B run ${runPath(input.target, input.jobId)}`, () =>
     wandb.upsertRun(
@@ -76,11 +90,23 @@ export async function openWandbRun(
         tags: opts.tags,
         notes: opts.notes,
         group: opts.group,
-        config: { ...opts.config, ...jobRunConfig(job), ...input.extraConfig },
+        config,
+        program: 'temporal-finetune',
       },
       { signal },
     ),
   );
+}
+
+/** Creates or updates the run (id and name = job id) with the job as its config. Idempotent. */
+export async function openWandbRun(
+  deps: WandbActivityDeps,
+  input: OpenRunInput,
+): Promise<{ runPath: string }> {
+  const wandb = requireWandb(deps);
+  const signal = Context.current().cancellationSignal;
+  const job = await readJob(deps, input.jobId, signal);
+  await upsert(wandb, input, runConfig(job, input), signal);
   return { runPath: runPath(input.target, input.jobId) };
 }
 
@@ -100,15 +126,37 @@ export async function finishWandbRun(
 ): Promise<{ runPath: string; status: string }> {
   const wandb = requireWandb(deps);
   const signal = Context.current().cancellationSignal;
-  await openWandbRun(deps, input); // config with n_train / n_valid, now known
-  const job = await calling(`Reading fine-tuning job ${input.jobId}`, () =>
-    deps.openai.fineTuning.jobs.retrieve(input.jobId, { signal }),
+  const job = await readJob(deps, input.jobId, signal);
+  const config = runConfig(job, input); // now with n_train / n_valid
+  await upsert(wandb, input, config, signal);
+  const summary = { ...input.historySummary, ...jobOutcomeSummary(job) };
+  const run = { ...input.target, runId: input.jobId };
+  // The run files the Python SDK leaves, so the Files tab and file-based tools find them too.
+  const uploaded = await wandbCalling('Uploading run files', () =>
+    wandb.uploadRunFiles(
+      run,
+      [
+        { name: 'config.yaml', source: { text: renderConfigYaml(config) } },
+        { name: 'wandb-summary.json', source: { text: renderSummaryJson(summary) } },
+        {
+          name: 'wandb-metadata.json',
+          source: {
+            text: renderMetadataJson({
+              program: 'temporal-finetune',
+              startedAt: isoUtc(job.created_at),
+              openaiJobId: job.id,
+            }),
+          },
+        },
+      ],
+      { signal },
+    ),
   );
-  const stream = wandb.fileStream({ ...input.target, runId: input.jobId });
   await wandbCalling(`Finishing W&B run ${runPath(input.target, input.jobId)}`, () =>
-    stream.finish({
+    wandb.fileStream(run).finish({
       exitCode: job.status === 'succeeded' ? 0 : 1,
-      summary: { ...input.historySummary, ...jobOutcomeSummary(job) },
+      summary,
+      uploaded,
       signal,
     }),
   );

@@ -1,7 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { startOpenAIEmulator, type OpenAIEmulatorOptions } from '../../emulators/openai/index.js';
 import { UserError } from '../userError.js';
 import { emulateWandbCommand } from './emulateWandb.js';
+import { numberIn, rate } from '../numberOption.js';
 
 interface OpenAIFlags {
   host: string;
@@ -23,18 +24,6 @@ interface OpenAIFlags {
   seed?: number;
 }
 
-function numberIn(min: number, max: number, integer = false) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(
-        `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
-      );
-    }
-    return n;
-  };
-}
-const rate = numberIn(0, 1);
 const seconds = numberIn(0, 86_400);
 
 export function toEmulatorOptions(f: OpenAIFlags): OpenAIEmulatorOptions {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { startWandbEmulator, type WandbEmulatorOptions } from '../../emulators/wandb/index.js';
+import { numberIn, rate } from '../numberOption.js';
 
 interface WandbFlags {
   host: string;
@@ -13,19 +14,6 @@ interface WandbFlags {
   rate5xxAfter: number;
   latencyMs: number;
 }
-
-function numberIn(min: number, max: number, integer = false) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(
-        `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
-      );
-    }
-    return n;
-  };
-}
-const rate = numberIn(0, 1);
 
 export function toWandbEmulatorOptions(f: WandbFlags, apiKey: string): WandbEmulatorOptions {
   const faulty = f.rate429 > 0 || f.rate5xx > 0 || f.rate5xxAfter > 0 || f.latencyMs > 0;

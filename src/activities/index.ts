@@ -10,7 +10,7 @@ import {
   type CreateJobInput,
 } from './openai/jobs.js';
 import { summarizeResults } from './openai/results.js';
-import { withPulse } from './pulse.js';
+import { pulsed, withPulse } from './pulse.js';
 import type { PartsCheckpoint } from './openai/uploadParts.js';
 import type { UploadedFile } from '../shared/types.js';
 import { describeJobForSync, listFineTuneJobIds } from './openai/syncJobs.js';
@@ -28,18 +28,19 @@ export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClien
   const client: OpenAI = deps.client;
   return {
     ...createWandbActivities({ wandb: deps.wandb, openai: client }),
-    describeJobForSync: (jobId: string) => describeJobForSync(client, jobId),
-    listFineTuneJobIds: (opts: { limit?: number }) => listFineTuneJobIds(client, opts),
+    describeJobForSync: pulsed((jobId: string) => describeJobForSync(client, jobId)),
+    listFineTuneJobIds: pulsed((opts: { limit?: number }) => listFineTuneJobIds(client, opts)),
     validateDataset,
     uploadDataset: (input: UploadDatasetInput) =>
       withPulse<UploadedFile, PartsCheckpoint>((pulse) => uploadDataset(deps, input, pulse)),
     waitForFileReady: (fileId: string) => waitForFileReady(client, fileId),
     createFineTuneJob: (input: CreateJobInput) => withPulse(() => createFineTuneJob(client, input)),
-    pollFineTuneJob: (jobId: string) => pollFineTuneJob(client, jobId),
-    cancelFineTuneJob: (jobId: string) => cancelFineTuneJob(client, jobId),
-    cancelJobForRun: (workflowId: string, runId: string) =>
+    pollFineTuneJob: pulsed((jobId: string) => pollFineTuneJob(client, jobId)),
+    cancelFineTuneJob: pulsed((jobId: string) => cancelFineTuneJob(client, jobId)),
+    cancelJobForRun: pulsed((workflowId: string, runId: string) =>
       cancelJobForRun(client, workflowId, runId),
-    summarizeResults: (fileId: string) => summarizeResults(client, fileId),
+    ),
+    summarizeResults: pulsed((fileId: string) => summarizeResults(client, fileId)),
   };
 }
 

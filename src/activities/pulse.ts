@@ -40,3 +40,13 @@ export async function withPulse<T, D = unknown>(
     clearInterval(timer);
   }
 }
+
+/**
+ * Wraps a short activity so it heartbeats while it runs (for activities with no checkpoint of
+ * their own): with a heartbeat timeout set, a killed worker's attempt is retried in seconds.
+ */
+export function pulsed<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return (...args: A) => withPulse(() => fn(...args));
+}

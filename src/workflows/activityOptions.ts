@@ -4,6 +4,12 @@ import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
 
 const nonRetryableErrorTypes = NON_RETRYABLE_ERROR_TYPES;
 
+/**
+ * Every activity heartbeats every few seconds while it runs (src/activities/pulse.ts), so a
+ * worker that dies mid-call is noticed within this and the call retried elsewhere at once.
+ */
+const HEARTBEAT = '30 seconds';
+
 // Each external call has a deliberate timeout and retry policy. Permanent errors are listed by
 // type and fail at once; transient ones retry with backoff (visible as attempts in the UI).
 
@@ -46,6 +52,7 @@ export const jobActivities = proxyActivities<
   Pick<Activities, 'pollFineTuneJob' | 'cancelFineTuneJob' | 'cancelJobForRun'>
 >({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
 });
 
@@ -61,6 +68,7 @@ export const createJobActivities = proxyActivities<Pick<Activities, 'createFineT
 
 export const resultActivities = proxyActivities<Pick<Activities, 'summarizeResults'>>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '5s', maximumAttempts: 10, nonRetryableErrorTypes },
 });
 
@@ -69,6 +77,7 @@ export const syncJobActivities = proxyActivities<
   Pick<Activities, 'describeJobForSync' | 'listFineTuneJobIds'>
 >({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
 });
 
@@ -88,6 +97,7 @@ export const wandbActivities = proxyActivities<
   >
 >({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
@@ -108,6 +118,7 @@ export const wandbHistoryActivities = proxyActivities<
 /** Live metrics are a convenience: a few quick tries, then the wait goes on without them. */
 export const liveMetricsActivities = proxyActivities<Pick<Activities, 'appendLiveMetrics'>>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
 });
 

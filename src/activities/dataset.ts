@@ -76,7 +76,12 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Data
     billableTokens: report.tokens.billableTotal,
     overLimit: report.tokens.overLimit,
     warningCount: report.warningCount,
-    estimatedTrainedTokens: report.cost?.estimatedTrainedTokens,
-    estimatedUsd: report.cost?.estimatedUsd,
+    // Validation data is not trained on, so it has no training cost.
+    ...(input.role === 'training'
+      ? {
+          estimatedTrainedTokens: report.cost?.estimatedTrainedTokens,
+          estimatedUsd: report.cost?.estimatedUsd,
+        }
+      : {}),
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import {
   startOpenAIEmulator,
   type OpenAIEmulatorOptions,
@@ -43,7 +43,17 @@ export interface SandboxStack {
   stop(): Promise<void>;
 }
 
+/** The SDK's own logs at warning level only, so the sandbox's progress stays readable. */
+function quietSdkLogs(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // A Runtime already exists in this process (e.g. a test installed one): keep it.
+  }
+}
+
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
+  quietSdkLogs();
   const stateDir = join(projectRoot(), '.sandbox');
   mkdirSync(stateDir, { recursive: true });
   const server = await startDevServer({

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { setDefaultLogLevel } from '../../logging.js';
 import { runSandbox, type SandboxWhere } from '../../sandbox/run.js';
 import { UserError } from '../userError.js';
 
@@ -40,6 +41,7 @@ export function sandboxCommand(): Command {
       if (!Number.isFinite(runningSeconds) || runningSeconds <= 0 || runningSeconds > 3600) {
         throw new UserError('--running-seconds must be a number of seconds from 1 to 3600.');
       }
+      setDefaultLogLevel('warn'); // the sandbox shows its own progress
       const say = (text: string) => {
         if (!f.json) process.stderr.write(text);
       };

@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { WandbTarget } from '../../shared/syncTypes.js';
-import { calling } from '../openai/errors.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
 import { jobMetadata } from './jobFacts.js';
+import { readJob } from './runs.js';
 
 export interface LogModelInput {
   target: WandbTarget;
@@ -25,9 +25,7 @@ export async function logModelArtifact(
 ): Promise<{ ref: string; deduplicated: boolean }> {
   const wandb = requireWandb(deps);
   const signal = Context.current().cancellationSignal;
-  const job = await calling(`Reading fine-tuning job ${input.jobId}`, () =>
-    deps.openai.fineTuning.jobs.retrieve(input.jobId, { signal }),
-  );
+  const job = await readJob(deps, input.jobId, signal);
   const metadata = jobMetadata(job);
   const logged = await wandbCalling(`Logging the ${input.name} artifact`, () =>
     wandb.logArtifact({

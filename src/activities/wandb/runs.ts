@@ -62,7 +62,12 @@ export interface OpenRunInput {
 
 type Job = Awaited<ReturnType<WandbActivityDeps['openai']['fineTuning']['jobs']['retrieve']>>;
 
-async function readJob(deps: WandbActivityDeps, jobId: string, signal: AbortSignal): Promise<Job> {
+/** The full job object (the W&B config and metadata need every field, not the snapshot). */
+export async function readJob(
+  deps: WandbActivityDeps,
+  jobId: string,
+  signal: AbortSignal,
+): Promise<Job> {
   return calling(`Reading fine-tuning job ${jobId}`, () =>
     deps.openai.fineTuning.jobs.retrieve(jobId, { signal }),
   );

@@ -29,6 +29,8 @@ export const ROOT_SCHEMAS = [
   'WebhookFineTuningJobSucceeded',
   'WebhookFineTuningJobFailed',
   'WebhookFineTuningJobCancelled',
+  // The emulator's chat completions, which evaluation gates call on base and fine-tuned models.
+  'CreateChatCompletionResponse',
 ] as const;
 
 const REF_PREFIX = '#/components/schemas/';

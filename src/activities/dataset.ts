@@ -11,6 +11,8 @@ export interface ValidateDatasetInput {
   model: string;
   method: FineTuneMethodType;
   piiScan?: PiiPolicy;
+  /** Scan for personal data even when piiScan is off, to report it to the PII gate. */
+  collectPii?: boolean;
 }
 
 const SHOWN_ERRORS = 10;
@@ -41,7 +43,7 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Data
     // A validation file must only parse; the minimum example count applies to training data.
     method: input.method,
     minExamples: input.role === 'training' ? 10 : 1,
-    piiScan: (input.piiScan ?? 'off') !== 'off',
+    piiScan: (input.piiScan ?? 'off') !== 'off' || input.collectPii === true,
     signal: ctx.cancellationSignal,
     onProgress: (p) => ctx.heartbeat(p),
   });
@@ -76,6 +78,18 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Data
     billableTokens: report.tokens.billableTotal,
     overLimit: report.tokens.overLimit,
     warningCount: report.warningCount,
+    overLimitLines: report.tokens.overLimitLines,
+    contextLimit: report.tokens.contextLimit,
+    ...(pii
+      ? {
+          pii: {
+            emails: pii.emails,
+            phones: pii.phones,
+            cardNumbers: pii.cardNumbers,
+            lines: pii.lines.slice(0, 20),
+          },
+        }
+      : {}),
     // Validation data is not trained on, so it has no training cost.
     ...(input.role === 'training'
       ? {

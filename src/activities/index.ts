@@ -15,6 +15,8 @@ import type { PartsCheckpoint } from './openai/uploadParts.js';
 import type { UploadedFile } from '../shared/types.js';
 import { describeJobForSync, listFineTuneJobIds } from './openai/syncJobs.js';
 import { createWandbActivities } from './wandb/index.js';
+import { createGateActivities } from './gates/index.js';
+import { openAIChat } from './openai/chat.js';
 import type { WandbClient } from '../wandb/index.js';
 
 export type { CreateJobInput, UploadDatasetInput };
@@ -26,8 +28,10 @@ export type { ValidateDatasetInput } from './dataset.js';
  */
 export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClient }) {
   const client: OpenAI = deps.client;
+  const wandbDeps = { wandb: deps.wandb, openai: client };
   return {
-    ...createWandbActivities({ wandb: deps.wandb, openai: client }),
+    ...createWandbActivities(wandbDeps),
+    ...createGateActivities({ chat: openAIChat(client), wandb: wandbDeps }),
     describeJobForSync: pulsed((jobId: string) => describeJobForSync(client, jobId)),
     listFineTuneJobIds: pulsed((opts: { limit?: number }) => listFineTuneJobIds(client, opts)),
     validateDataset,

@@ -1,7 +1,13 @@
 import { Command } from 'commander';
 import { cancelCommand } from './commands/cancel.js';
+import { approveCommand, rejectCommand } from './commands/decide.js';
+import { lineageCommand } from './commands/lineage.js';
+import { resolveCommand } from './commands/resolve.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { emulateCommand } from './commands/emulate.js';
+import { listCommand } from './commands/list.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { scheduleSyncCommand } from './commands/scheduleSync.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
@@ -16,7 +22,14 @@ const program = new Command('finetune')
   .addCommand(startCommand())
   .addCommand(statusCommand())
   .addCommand(cancelCommand())
+  .addCommand(approveCommand())
+  .addCommand(rejectCommand())
+  .addCommand(rollbackCommand())
+  .addCommand(resolveCommand())
+  .addCommand(lineageCommand())
+  .addCommand(listCommand())
   .addCommand(syncCommand())
+  .addCommand(scheduleSyncCommand())
   .addCommand(workerCommand())
   .addCommand(webhookCommand())
   .addCommand(emulateCommand())

@@ -21,6 +21,10 @@ export const ErrorType = {
   WandbRejected: 'WandbRejected',
   WandbUnavailable: 'WandbUnavailable',
   InvalidSyncOptions: 'InvalidSyncOptions',
+  NothingToRollBack: 'NothingToRollBack',
+  NoRegistryOrganization: 'NoRegistryOrganization',
+  InvalidPromotionConfig: 'InvalidPromotionConfig',
+  PromotionRefused: 'PromotionRefused',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -41,4 +45,7 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.WandbNotFound,
   ErrorType.WandbRejected,
   ErrorType.InvalidSyncOptions,
+  ErrorType.NothingToRollBack,
+  ErrorType.NoRegistryOrganization,
+  ErrorType.InvalidPromotionConfig,
 ];

@@ -12,10 +12,22 @@ export const FineTuneDatasetDigest = defineSearchAttributeKey(
   'FineTuneDatasetDigest',
   SearchAttributeType.KEYWORD,
 );
+/** The `ft:` model id the job produced, once it has one. */
+export const FineTunedModel = defineSearchAttributeKey(
+  'FineTunedModel',
+  SearchAttributeType.KEYWORD,
+);
+/** Who approved (or rejected) promoting the fine-tuned model. */
+export const FineTuneApprovedBy = defineSearchAttributeKey(
+  'FineTuneApprovedBy',
+  SearchAttributeType.KEYWORD,
+);
 
 export const ALL_SEARCH_ATTRIBUTES = [
   FineTuneStage,
   FineTuneJobId,
   FineTuneBaseModel,
   FineTuneDatasetDigest,
+  FineTunedModel,
+  FineTuneApprovedBy,
 ] as const;

@@ -1,5 +1,6 @@
 // Types that cross the workflow/activity/client boundary. Workflow-safe: no Node imports.
 // Everything here travels through workflow history, so it holds ids and small summaries only.
+import type { ApprovalRecord, PiiFindings, PromotionConfig } from './promotionTypes.js';
 
 export type Auto = 'auto';
 export interface SupervisedHyperparameters {
@@ -69,6 +70,11 @@ export interface PipelineInput {
    * Default: on, project "OpenAI-Fine-Tune", when the worker has WANDB_API_KEY. `false` turns it off.
    */
   wandb?: { project?: string; entity?: string } | false;
+  /**
+   * Governed promotion after a succeeded job: gates, a person's decision (signal or Update), then
+   * the alias moves. Default: on, with default gates. `false`: the pipeline ends at `succeeded`.
+   */
+  promotion?: PromotionConfig | false;
 }
 
 /** What the pipeline did in W&B; `skipped` or `errors` say why something is missing. */
@@ -92,6 +98,11 @@ export interface DatasetSummary {
   warningCount: number;
   estimatedTrainedTokens?: number;
   estimatedUsd?: number;
+  /** The PII scan's findings (when it ran), kept for the gate and the approver. */
+  pii?: PiiFindings;
+  /** First lines over the model's context limit, and that limit. */
+  overLimitLines?: number[];
+  contextLimit?: number;
 }
 
 export interface UploadedFile {
@@ -138,7 +149,18 @@ export interface JobEventSignal {
 }
 
 export type PipelineStage =
-  'validating' | 'uploading' | 'creating_job' | 'training' | 'succeeded' | 'failed' | 'cancelled';
+  | 'validating'
+  | 'uploading'
+  | 'creating_job'
+  | 'training'
+  | 'succeeded'
+  | 'evaluating'
+  | 'awaiting_approval'
+  | 'promoting'
+  | 'promoted'
+  | 'rejected'
+  | 'failed'
+  | 'cancelled';
 
 export interface PipelineProgress {
   stage: PipelineStage;
@@ -149,6 +171,10 @@ export interface PipelineProgress {
   job?: JobSnapshot;
   error?: string;
   wandb?: PipelineWandbResult;
+  /** Gates, the decision, refused requests and what promotion changed. */
+  approval?: ApprovalRecord;
+  /** What the UI's current details say now (also shown by `finetune status`). */
+  details?: string;
 }
 
 export interface ResultsSummary {
@@ -163,6 +189,9 @@ export interface ResultsSummary {
 
 export interface PipelineResult {
   status: 'succeeded';
+  /** Where the pipeline ended: `succeeded` when promotion is off, else `promoted` or `rejected`. */
+  stage?: 'succeeded' | 'promoted' | 'rejected';
+  approval?: ApprovalRecord;
   jobId: string;
   fineTunedModel: string;
   trainedTokens: number | null;

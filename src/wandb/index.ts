@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import {
   addAliases,
+  fetchOrgEntity,
   linkArtifact,
   removeAliases,
+  updateArtifactMetadata,
   type AliasChange,
   type LinkInput,
 } from './artifacts/aliases.js';
@@ -172,6 +174,20 @@ export class WandbClient {
 
   removeAliases(change: AliasChange, options?: CallOptions): Promise<void> {
     return removeAliases(this.transport, change, options);
+  }
+
+  /** Replace a committed version's metadata (no new version is made). */
+  updateArtifactMetadata(
+    artifactId: string,
+    metadata: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<void> {
+    return updateArtifactMetadata(this.transport, artifactId, metadata, options);
+  }
+
+  /** The organization entity owning W&B Registry projects, or null when there is none. */
+  orgEntity(entity: string, options?: CallOptions): Promise<string | null> {
+    return fetchOrgEntity(this.transport, entity, options);
   }
 
   /** Link a version into a portfolio (model registry / wandb-registry-*). */

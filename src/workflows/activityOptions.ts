@@ -134,3 +134,50 @@ export const datasetVersionActivities = proxyActivities<
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
 });
+
+/**
+ * Moving aliases is the promotion itself, not bookkeeping: a W&B outage is waited out (for up to a
+ * day) rather than failing an approved promotion. Every step is idempotent, so retries are safe.
+ */
+export const promotionActivities = proxyActivities<
+  Pick<Activities, 'planAliasMove' | 'applyAliasMove' | 'resolveWandbTarget'>
+>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** The `candidate` alias only decorates the review: a few minutes of tries, then go on without. */
+export const candidateActivities = proxyActivities<
+  Pick<Activities, 'markCandidate' | 'clearCandidate'>
+>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/** `finetune resolve` / `lineage` wait for these: answer within two minutes or say why not. */
+export const governanceReadActivities = proxyActivities<
+  Pick<Activities, 'resolveAlias' | 'traceLineage' | 'resolveWandbTarget'>
+>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * Gate measurements read a dataset and call chat completions; they heartbeat progress. An outage
+ * is retried for up to an hour; after that the gate reports that it could not measure, and a
+ * blocking gate blocks (it fails closed).
+ */
+export const gateActivities = proxyActivities<Pick<Activities, 'measureDrift' | 'evaluateForGate'>>(
+  {
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '1 minute',
+    scheduleToCloseTimeout: '1 hour',
+    retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
+  },
+);

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AwaitJobResult,
   JobEventSignal,
@@ -6,6 +6,7 @@ import type {
   PipelineProgress,
 } from '../shared/types.js';
 import type { SyncOutcome } from '../shared/syncTypes.js';
+import type { DecisionKind, DecisionReply, DecisionRequest } from '../shared/promotionTypes.js';
 
 /** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
 export const jobEventSignal = defineSignal<[JobEventSignal]>('jobEvent');
@@ -42,3 +43,18 @@ export interface SyncBatchProgress {
   done: SyncOutcome[];
 }
 export const syncBatchQuery = defineQuery<SyncBatchProgress>('syncBatch');
+
+/**
+ * Approval by signal (what the Temporal UI's "Send a Signal" sends): fire-and-forget; a signal in
+ * the wrong state or from someone not allowed is recorded in the pipeline and ignored.
+ */
+export const approvePromotionSignal = defineSignal<[DecisionRequest]>('approvePromotion');
+export const rejectPromotionSignal = defineSignal<[DecisionRequest]>('rejectPromotion');
+
+/** Approval by Update (what `finetune approve/reject` uses): refused at once, or answered. */
+export interface DecideRequest extends DecisionRequest {
+  decision: DecisionKind;
+}
+export const decidePromotionUpdate = defineUpdate<DecisionReply, [DecideRequest]>(
+  'decidePromotion',
+);

@@ -1,8 +1,11 @@
 import {
+  allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
+  condition,
   executeChild,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -14,6 +17,7 @@ import {
   FineTuneDatasetDigest,
   FineTuneJobId,
   FineTuneStage,
+  FineTunedModel,
 } from '../shared/searchAttributes.js';
 import type {
   DatasetRef,
@@ -34,9 +38,12 @@ import {
   resultActivities,
   uploadActivities,
 } from './activityOptions.js';
+import { ApprovalDesk } from './approval.js';
+import { promotionConfigProblems } from './approvalRules.js';
 import { awaitFineTuneJob } from './awaitFineTuneJob.js';
 import { progressQuery } from './definitions.js';
 import { PipelineWandb } from './pipelineWandb.js';
+import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
 
 /**
@@ -46,24 +53,45 @@ import { resolveWaitPolicy } from './waitPolicy.js';
  *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/openai/jobs.ts)
  *   4. wait       — child workflow awaitFineTuneJob (webhook signal + adaptive poll)
  *   5. results    — resultActivities.summarizeResults
+ *   6. promotion  — governPromotion (src/workflows/promotionStage.ts): gates (gates.ts), a person's
+ *                   decision by signal or Update (approval.ts, approvalRules.ts), then the alias
+ *                   moves under a per-collection lock (moveModelAlias.ts); rollback is its own
+ *                   workflow (rollbackPromotion.ts)
  * W&B (src/workflows/pipelineWandb.ts, best effort): datasets versioned before upload (an unchanged
  * version's recorded file is reused), the run opened at job creation with metrics streamed live,
  * and the child workflow syncFineTune after the wait, for any terminal status.
  */
 export async function fineTunePipeline(input: PipelineInput): Promise<PipelineResult> {
   const info = workflowInfo();
+  // Runs started before governed promotion existed replay, and finish, as they began.
+  const governed = patched('governed-promotion');
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
   const wandb = new PipelineWandb(input);
   progress.wandb = wandb.result;
+  const promotion = governed && input.promotion !== false ? (input.promotion ?? {}) : false;
+  const desk = new ApprovalDesk(promotion, () => progress.stage);
+  if (governed) {
+    desk.install();
+    progress.approval = desk.record;
+  }
   setHandler(progressQuery, () => progress);
   const setStage = (stage: PipelineStage, details?: string) => {
     progress.stage = stage;
+    progress.details = details ?? `stage: ${stage}`;
     upsertSearchAttributes([{ key: FineTuneStage, value: stage }]);
-    setCurrentDetails(details ?? `stage: ${stage}`);
+    setCurrentDetails(progress.details);
   };
   upsertSearchAttributes([{ key: FineTuneBaseModel, value: input.model }]);
+  if (promotion) {
+    const problems = promotionConfigProblems(promotion);
+    if (problems.length) {
+      progress.error = `invalid promotion settings: ${problems.join('; ')}`;
+      setStage('failed', progress.error);
+      throw ApplicationFailure.nonRetryable(progress.error, ErrorType.InvalidPromotionConfig);
+    }
+  }
 
   try {
     setStage('validating', 'validating datasets');
@@ -79,6 +107,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
           model: input.model,
           method: method.type,
           piiScan: input.piiScan,
+          ...(promotion && promotion.gates?.pii !== 'off' ? { collectPii: true } : {}),
         }),
       ),
     );
@@ -136,8 +165,27 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       ? await resultActivities.summarizeResults(job.resultFiles[0])
       : undefined;
     setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+    let stage: PipelineResult['stage'];
+    if (governed) upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+    if (promotion) {
+      stage = await governPromotion({
+        input,
+        config: promotion,
+        job: { ...job, fineTunedModel: job.fineTunedModel! },
+        datasets,
+        wandb,
+        desk,
+        setStage,
+      });
+    } else if (governed) {
+      stage = 'succeeded';
+    }
+    // An Update caller waits for its answer: never end the run under it.
+    if (governed) await condition(allHandlersFinished);
     return {
       status: 'succeeded',
+      ...(stage ? { stage } : {}),
+      ...(governed && promotion ? { approval: desk.record } : {}),
       jobId: job.jobId,
       fineTunedModel: job.fineTunedModel!,
       trainedTokens: job.trainedTokens,

@@ -3,3 +3,6 @@ export { fineTunePipeline } from './fineTunePipeline.js';
 export { awaitFineTuneJob } from './awaitFineTuneJob.js';
 export { syncFineTune } from './syncFineTune.js';
 export { syncFineTunes } from './syncFineTunes.js';
+export { moveModelAlias } from './moveModelAlias.js';
+export { rollbackPromotion } from './rollbackPromotion.js';
+export { resolveModelAlias, traceModelLineage } from './governanceReads.js';

@@ -31,6 +31,28 @@ export class PipelineWandb {
     return this.target ? { target: this.target } : undefined;
   }
 
+  /** Where W&B writes go, or null when W&B is off or failed to connect. */
+  get wandbTarget(): WandbTarget | null {
+    return this.target;
+  }
+
+  /** The pipeline's dataset versions (`entity/project/name:vN`). */
+  datasetRefs(): { role: DatasetSummary['role']; ref: string }[] {
+    return [...this.refs].map(([role, ref]) => ({ role, ref }));
+  }
+
+  /** The synced model artifact's collection and its job-id alias, when the sync logged it. */
+  modelVersion(jobId: string): { collection: string; version: string } | undefined {
+    const collection = SYNC_DEFAULTS.modelArtifactName;
+    const logged = this.result.artifacts.some((a) => a.endsWith(`/${collection}:${jobId}`));
+    return this.target && logged ? { collection, version: jobId } : undefined;
+  }
+
+  /** Records a best-effort W&B step that failed, for the result and the UI. */
+  report(what: string, err: unknown): void {
+    this.fail(what, err);
+  }
+
   async connect(): Promise<void> {
     if (this.input.wandb === false) {
       this.result.skipped = 'turned off for this pipeline';

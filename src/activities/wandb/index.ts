@@ -14,6 +14,15 @@ import {
 } from './runs.js';
 import { recordDatasetFile, versionDataset, type VersionDatasetInput } from './versioning.js';
 import { appendLiveMetrics, type LiveMetricsInput } from './liveMetrics.js';
+import {
+  applyAliasMove,
+  clearCandidate,
+  markCandidate,
+  planAliasMove,
+  type CandidateInput,
+} from './promotion.js';
+import { resolveAlias, traceLineage } from './resolve.js';
+import type { AliasMovePlan, AliasMoveRequest, MoveRecord } from '../../shared/governanceTypes.js';
 
 export { createWandbClient, type WandbActivityDeps, type WandbSettings } from './deps.js';
 
@@ -40,5 +49,19 @@ export function createWandbActivities(deps: WandbActivityDeps) {
     ),
     logModelArtifact: pulsed((input: LogModelInput) => logModelArtifact(deps, input)),
     finishWandbRun: pulsed((input: FinishRunInput) => finishWandbRun(deps, input)),
+    planAliasMove: pulsed((input: AliasMoveRequest) => planAliasMove(deps, input)),
+    applyAliasMove: pulsed((input: { plan: AliasMovePlan; record: MoveRecord }) =>
+      applyAliasMove(deps, input),
+    ),
+    markCandidate: pulsed((input: CandidateInput) => markCandidate(deps, input)),
+    clearCandidate: pulsed((input: { target: WandbTarget; collection: string; version: string }) =>
+      clearCandidate(deps, input),
+    ),
+    resolveAlias: pulsed((input: { target: WandbTarget; collection: string; alias: string }) =>
+      resolveAlias(deps, input),
+    ),
+    traceLineage: pulsed((input: { target: WandbTarget; collection: string; start: string }) =>
+      traceLineage(deps, input),
+    ),
   };
 }

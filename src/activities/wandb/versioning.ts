@@ -5,6 +5,7 @@ import type { WandbTarget } from '../../shared/syncTypes.js';
 import { sanitizeArtifactName } from '../../wandb/index.js';
 import { withPulse } from '../pulse.js';
 import { writeDatasetTable } from './datasetTable.js';
+import { profileDatasetFile } from '../../gates/profileFile.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
 import { rm } from 'node:fs/promises';
@@ -65,7 +66,18 @@ export async function versionDataset(
     // W&B gives every artifact version a producing run (the Python SDK opens one of job type
     // "auto"): ours is one small run per content digest, so re-versioning reuses it.
     const runId = `dataset-${input.digest.slice(0, 16)}`;
-    const metadata = { ...datasetArtifactMetadata(report), source: input.path, role: input.role };
+    // The profile lets the drift gate compare a later training set without downloading this one.
+    const profile = await profileDatasetFile(input.path, {
+      model: input.model,
+      method: input.method,
+      signal,
+    });
+    const metadata = {
+      ...datasetArtifactMetadata(report),
+      source: input.path,
+      role: input.role,
+      profile,
+    };
     try {
       await wandbCalling(`Opening the versioning run for ${name}`, () =>
         wandb.upsertRun({

@@ -1,4 +1,5 @@
 import type { BlobStore } from './blobStore.js';
+import type { ChatKnowledge } from './chatKnowledge.js';
 import type { IdFactory } from './ids.js';
 import type {
   FaultOptions,
@@ -25,6 +26,7 @@ export interface EmulatorContext {
   readonly steps: number;
   readonly resultsBase64: boolean;
   readonly failTraining: OpenAIEmulatorOptions['failTraining'];
+  readonly chatDegradation: OpenAIEmulatorOptions['chatDegradation'];
   readonly settings: LiveSettings;
   readonly organizationId: string;
   /** The org segment of fine-tuned model names (`personal` for a personal account). */
@@ -38,6 +40,8 @@ export interface EmulatorContext {
   readonly files: Map<string, FileRecord>;
   readonly uploads: Map<string, UploadRecord>;
   readonly jobs: Map<string, JobRecord>;
+  /** What the chat models have learned from each job's files. */
+  readonly knowledge: ChatKnowledge;
   /** A creation counter that orders records made within the same second. */
   nextSeq(): number;
 }

@@ -33,3 +33,14 @@ export class IdFactory {
 export function requestId(): string {
   return `req_${randomBytes(16).toString('hex')}`;
 }
+
+/**
+ * `chatcmpl-` and 29 letters or digits. Not seeded either: evaluations call chat concurrently,
+ * and their order must not shift the ids of files and jobs in a seeded run.
+ */
+export function chatCompletionId(): string {
+  const bytes = randomBytes(29);
+  let out = 'chatcmpl-';
+  for (const b of bytes) out += ALPHANUMERIC[b % ALPHANUMERIC.length];
+  return out;
+}

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { BlobStore } from './blobStore.js';
+import { ChatKnowledge } from './chatKnowledge.js';
 import type { EmulatorContext, LiveSettings } from './context.js';
 import { FaultInjector } from './faults.js';
+import { findFile } from './fileRecords.js';
 import { IdFactory } from './ids.js';
 import { JobLifecycle } from './jobLifecycle.js';
 import {
@@ -37,9 +39,10 @@ export interface RunningOpenAIEmulator {
 }
 
 /**
- * Starts a local stand-in for the OpenAI Files, Uploads and fine-tuning APIs that the official
- * `openai` client works against unchanged (`baseURL: `${url}/v1``). Jobs run on real, compressed
- * time; webhooks are signed like the real service's. Test and sandbox infrastructure only.
+ * Starts a local stand-in for the OpenAI Files, Uploads, fine-tuning and chat completions APIs
+ * that the official `openai` client works against unchanged (`baseURL: `${url}/v1``). Jobs run on
+ * real, compressed time; webhooks are signed like the real service's; chat answers are
+ * deterministic and depend on what a model was trained on. Test and sandbox infrastructure only.
  */
 export async function startOpenAIEmulator(
   options: OpenAIEmulatorOptions = {},
@@ -52,24 +55,27 @@ export async function startOpenAIEmulator(
     webhook: options.webhook,
   };
   let seq = 0;
+  const blobs = await BlobStore.create();
   const ctx: EmulatorContext = {
     apiKey: options.apiKey,
     durations: resolveDurations(options.durations),
     steps: Math.max(1, Math.floor(options.steps ?? 60)),
     resultsBase64: options.resultsBase64 ?? true,
     failTraining: options.failTraining,
+    chatDegradation: options.chatDegradation,
     settings,
     organizationId: ids.organization(),
     organizationSlug: 'personal',
     ids,
     faultRandom: createRandom(seed === undefined ? undefined : seed + 1),
     webhookRandom: createRandom(seed === undefined ? undefined : seed + 2),
-    blobs: await BlobStore.create(),
+    blobs,
     timers: new Timers(),
     stats: new EmulatorStats(),
     files: new Map(),
     uploads: new Map(),
     jobs: new Map(),
+    knowledge: new ChatKnowledge(blobs, (id) => findFile(ctx, id)),
     nextSeq: () => ++seq,
   };
   const webhooks = new WebhookSender({

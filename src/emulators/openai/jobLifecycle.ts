@@ -92,6 +92,8 @@ export class JobLifecycle {
     if (problem) return this.fail(job, problem);
     if (training === 'missing' || !training.ok) return; // narrowed above; keeps the types honest
     addEvent(this.ctx, job, 'Files validated, moving job to queued state');
+    // Read now, while the files surely exist: the fine-tuned model will answer from them.
+    this.ctx.knowledge.learn(job);
     job.status = 'queued';
     this.schedule(job, this.ctx.durations.queuedMs, () => this.startTraining(job, training));
   }

@@ -17,16 +17,26 @@ const SNAPSHOTS: Record<string, string> = {
   'davinci-002': 'davinci-002',
 };
 const DATED = new Set([...Object.values(SNAPSHOTS), 'gpt-3.5-turbo-1106', 'gpt-3.5-turbo-0613']);
+/** Base models served only by the legacy completions endpoint, not by chat completions. */
+const COMPLETION_ONLY = new Set(['babbage-002', 'davinci-002']);
+
+/** The dated snapshot of a known base model name or alias; undefined for anything else. */
+export function baseModelSnapshot(name: string): string | undefined {
+  if (DATED.has(name)) return name;
+  // Own keys only: `constructor` is no model.
+  return Object.hasOwn(SNAPSHOTS, name) ? SNAPSHOTS[name] : undefined;
+}
+
+export const isCompletionOnly = (snapshot: string): boolean => COMPLETION_ONLY.has(snapshot);
 
 /** Resolves the requested model; unknown names get the API's 400 `model_not_available`. */
 export function resolveModel(requested: string): string {
   if (requested.startsWith('ft:')) {
     // A previous fine-tune: `ft:{base}:{org}:{suffix}:{id}` — train on top of it as given.
     if (requested.split(':').length >= 5) return requested;
-  } else if (DATED.has(requested)) {
-    return requested;
-  } else if (SNAPSHOTS[requested]) {
-    return SNAPSHOTS[requested];
+  } else {
+    const snapshot = baseModelSnapshot(requested);
+    if (snapshot) return snapshot;
   }
   throw invalidRequest(
     `Model ${requested} is not available for fine-tuning or does not exist.`,

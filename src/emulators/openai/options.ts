@@ -62,6 +62,12 @@ export interface OpenAIEmulatorOptions {
     suffix: string | null;
     metadata: Record<string, string>;
   }) => boolean;
+  /**
+   * How much worse than usual a chat model answers, by the model name as the request gives it:
+   * 0 (default) = as usual, 1 = always a generic, wrong answer; in between, that share of prompts
+   * (chosen by hash, so stable). Grading requests are not affected.
+   */
+  chatDegradation?: (model: string) => number;
   webhook?: WebhookTarget;
   faults?: FaultOptions;
   /** Makes ids, job seeds, fault injection and webhook drop/duplicate decisions repeatable. */

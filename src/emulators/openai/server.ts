@@ -7,6 +7,7 @@ import { ApiError, invalidRequest, serverError } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import { requestId } from './ids.js';
 import type { JobLifecycle } from './jobLifecycle.js';
+import { registerChatRoutes } from './routes/chat.js';
 import { registerFileRoutes } from './routes/files.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerUploadRoutes } from './routes/uploads.js';
@@ -103,5 +104,6 @@ export async function buildServer(
   registerFileRoutes(app, ctx);
   registerUploadRoutes(app, ctx);
   registerJobRoutes(app, ctx, lifecycle);
+  registerChatRoutes(app, ctx);
   return app;
 }

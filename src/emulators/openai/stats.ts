@@ -12,6 +12,8 @@ export interface WebhookStats {
 export interface EmulatorStatsSnapshot {
   /** Requests by route, e.g. "POST /v1/fine_tuning/jobs" or "GET /v1/files/:file_id". */
   requests: Record<string, number>;
+  /** Chat completions answered (200), by the model the request named. */
+  chatCompletions: Record<string, number>;
   jobsCreated: number;
   /** Files clients created (`POST /v1/files` and completed Uploads); results files excluded. */
   filesCreated: number;
@@ -21,6 +23,7 @@ export interface EmulatorStatsSnapshot {
 
 export class EmulatorStats {
   readonly requests: Record<string, number> = {};
+  readonly chatCompletions: Record<string, number> = {};
   jobsCreated = 0;
   filesCreated = 0;
   uploadsCreated = 0;
@@ -30,9 +33,14 @@ export class EmulatorStats {
     this.requests[route] = (this.requests[route] ?? 0) + 1;
   }
 
+  countChatCompletion(model: string): void {
+    this.chatCompletions[model] = (this.chatCompletions[model] ?? 0) + 1;
+  }
+
   snapshot(): EmulatorStatsSnapshot {
     return {
       requests: { ...this.requests },
+      chatCompletions: { ...this.chatCompletions },
       jobsCreated: this.jobsCreated,
       filesCreated: this.filesCreated,
       uploadsCreated: this.uploadsCreated,

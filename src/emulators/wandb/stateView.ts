@@ -98,6 +98,9 @@ export function stateView(backend: Backend): WandbEmulatorStateView {
     stats() {
       return structuredClone(backend.stats);
     },
+    aliasMoves() {
+      return structuredClone(backend.artifacts.aliasMoves);
+    },
     operations() {
       return structuredClone(Object.fromEntries(backend.operations));
     },

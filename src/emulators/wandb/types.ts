@@ -1,3 +1,4 @@
+import type { AliasMove } from './store/artifacts.js';
 /** Public shapes of the W&B emulator: options, the running handle and its read-only state views. */
 
 export interface WandbFaults {
@@ -121,6 +122,8 @@ export interface WandbEmulatorStateView {
   stats(): WandbEmulatorStats;
   /** First document and variables per operation name (for recording what a client sends). */
   operations(): Record<string, RecordedOperation>;
+  /** Every move of a user alias (not `latest`), oldest first. */
+  aliasMoves(): AliasMove[];
 }
 
 export interface RunningWandbEmulator {

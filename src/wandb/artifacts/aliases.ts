@@ -1,6 +1,12 @@
 import type { CallOptions, WandbTransport } from '../transport.js';
 import { validateAlias, validateArtifactName } from './names.js';
-import { AddAliasesOp, DeleteAliasesOp, LinkArtifactOp } from './operations.js';
+import {
+  AddAliasesOp,
+  DeleteAliasesOp,
+  FetchOrgEntityFromEntityOp,
+  LinkArtifactOp,
+  UpdateArtifactMetadataOp,
+} from './operations.js';
 
 // Aliases after the fact (protocol §7.6) and links into portfolios / the registry (§7.7).
 
@@ -82,4 +88,31 @@ export async function linkArtifact(
     options,
   );
   return { versionIndex: data.linkArtifact.versionIndex ?? null };
+}
+
+/**
+ * Replaces a committed version's metadata (no new version: metadata is not part of the digest).
+ * The same metadata sent twice leaves the version as it was, so a retry is harmless.
+ */
+export async function updateArtifactMetadata(
+  t: WandbTransport,
+  artifactId: string,
+  metadata: Record<string, unknown>,
+  options: CallOptions = {},
+): Promise<void> {
+  await t.graphql(
+    UpdateArtifactMetadataOp,
+    { artifactID: artifactId, metadata: JSON.stringify(metadata) },
+    options,
+  );
+}
+
+/** The organization entity of `entity` (owner of `wandb-registry-*` projects), or null. */
+export async function fetchOrgEntity(
+  t: WandbTransport,
+  entity: string,
+  options: CallOptions = {},
+): Promise<string | null> {
+  const data = await t.graphql(FetchOrgEntityFromEntityOp, { entityName: entity }, options);
+  return data.entity?.organization?.orgEntity?.name ?? null;
 }

@@ -202,3 +202,29 @@ export const LinkArtifactOp = defineOperation(
 }`,
   z.object({ linkArtifact: z.object({ versionIndex: z.number().int().nullish() }) }),
 );
+
+/** Core's own small variant of UpdateArtifact (protocol §7.6): replaces the version's metadata. */
+export const UpdateArtifactMetadataOp = defineOperation(
+  'UpdateArtifact',
+  `mutation UpdateArtifact($artifactID: ID!, $metadata: JSONString) {
+  updateArtifact(input: {artifactID: $artifactID, metadata: $metadata}) { artifact { id } }
+}`,
+  z.object({ updateArtifact: z.object({ artifact: z.object({ id }) }) }),
+);
+
+/** The organization entity that owns W&B Registry projects (`wandb-registry-*`), protocol §7.7. */
+export const FetchOrgEntityFromEntityOp = defineOperation(
+  'FetchOrgEntityFromEntity',
+  `query FetchOrgEntityFromEntity($entityName: String!) {
+  entity(name: $entityName) { organization { name orgEntity { name } } }
+}`,
+  z.object({
+    entity: z
+      .object({
+        organization: z
+          .object({ name: z.string(), orgEntity: z.object({ name: z.string() }).nullish() })
+          .nullish(),
+      })
+      .nullable(),
+  }),
+);

@@ -42,6 +42,31 @@ const goodJob = {
   },
 };
 
+/** A chat completion as the real service sends it; broken one way at a time below. */
+const goodChat = {
+  id: 'chatcmpl-abc',
+  object: 'chat.completion',
+  created: 1_760_000_000,
+  model: 'gpt-4.1-mini-2025-04-14',
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'Hi', refusal: null, annotations: [] },
+      logprobs: null,
+      finish_reason: 'stop',
+    },
+  ],
+  usage: {
+    prompt_tokens: 8,
+    completion_tokens: 1,
+    total_tokens: 9,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+  },
+  service_tier: 'default',
+  system_fingerprint: 'fp_0123456789',
+};
+
 describe('the shape check itself', () => {
   it('accepts a good job, including the documented allowances (paused, error {})', () => {
     expect(violations('FineTuningJob', goodJob)).toEqual([]);
@@ -89,6 +114,19 @@ describe('the shape check itself', () => {
     ).not.toEqual([]);
   });
 
+  it('checks chat completions, their choices and usage strictly', () => {
+    const chat = 'CreateChatCompletionResponse';
+    const choice = goodChat.choices[0]!;
+    expect(violations(chat, goodChat)).toEqual([]);
+    expect(violations(chat, { ...goodChat, object: 'chat.completions' })).not.toEqual([]);
+    expect(violations(chat, { ...goodChat, created: Date.now() })).not.toEqual([]);
+    expect(violations(chat, { ...goodChat, choices: [{ ...choice, score: 1 }] })).not.toEqual([]);
+    const noLogprobs = Object.fromEntries(Object.entries(choice).filter(([k]) => k !== 'logprobs'));
+    expect(violations(chat, { ...goodChat, choices: [noLogprobs] })).not.toEqual([]);
+    const usage = { ...goodChat.usage, prompt_tokens_details: { cached: 0 } };
+    expect(violations(chat, { ...goodChat, usage })).not.toEqual([]);
+  });
+
   it('maps routes to schemas, errors to ErrorResponse', () => {
     expect(schemaFor('GET', '/v1/fine_tuning/jobs/ftjob-1/events', 200)).toBe(
       'ListFineTuningJobEventsResponse',
@@ -96,6 +134,7 @@ describe('the shape check itself', () => {
     expect(schemaFor('POST', '/v1/uploads/upload_1/complete', 200)).toBe('Upload');
     expect(schemaFor('GET', '/v1/files/file-1/content', 200)).toBeNull();
     expect(schemaFor('GET', '/v1/files/file-1/content', 404)).toBe('ErrorResponse');
+    expect(schemaFor('POST', '/v1/chat/completions', 200)).toBe('CreateChatCompletionResponse');
     expect(schemaFor('GET', '/v1/models', 200)).toBeUndefined();
   });
 
@@ -257,7 +296,11 @@ describe('every endpoint of the emulator matches the OpenAPI shapes', () => {
     await c.fineTuning.jobs.pause(pausing.id);
     await c.fineTuning.jobs.retrieve(pausing.id);
     await c.fineTuning.jobs.resume(pausing.id);
-    await Promise.all([ok, boom, rft, pausing].map((j) => runToEnd(c, j.id)));
+    const [okDone] = await Promise.all([ok, boom, rft, pausing].map((j) => runToEnd(c, j.id)));
+    const question = [{ role: 'user' as const, content: 'What is 3 + 3?' }];
+    await c.chat.completions.create({ model: okDone!.job.fine_tuned_model!, messages: question });
+    await c.chat.completions.create({ model: 'gpt-4.1-mini', messages: question, n: 2 });
+    await c.chat.completions.create({ model: 'gpt-9', messages: question }).catch(() => undefined);
     await c.fineTuning.jobs.list({ limit: 3 });
     await c.fineTuning.jobs.listEvents(ok.id, { limit: 50 });
     await c.fineTuning.jobs.listEvents(failed.id);
@@ -284,6 +327,7 @@ describe('every endpoint of the emulator matches the OpenAPI shapes', () => {
         'ListFineTuningJobCheckpointsResponse',
         'ListFineTuningJobEventsResponse',
         'ListPaginatedFineTuningJobsResponse',
+        'CreateChatCompletionResponse',
         'OpenAIFile',
         'Upload',
         'UploadPart',

@@ -4,7 +4,10 @@ import type { PipelineInput, WaitPolicy } from '../../../src/shared/types.js';
 const DATA = join(import.meta.dirname, '..', '..', '..', 'data', 'sample');
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'datasets');
 
-/** The bundled sample, with a wait policy sized for seconds-long emulated jobs. */
+/**
+ * The bundled sample, with a wait policy sized for seconds-long emulated jobs. Promotion is off
+ * unless a test asks for it, so the earlier tiers end at `succeeded` as they always did.
+ */
 export function sampleInput(
   wait: Partial<WaitPolicy>,
   extra: Partial<PipelineInput> = {},
@@ -15,6 +18,7 @@ export function sampleInput(
     model: 'gpt-4.1-mini-2025-04-14',
     suffix: 'it',
     wait,
+    promotion: false,
     ...extra,
   };
 }

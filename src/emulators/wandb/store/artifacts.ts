@@ -46,12 +46,23 @@ export interface CreateArtifactInput {
  * Artifact types, collections (sequences and portfolios), versions, memberships and aliases.
  * Files and manifests live in ArtifactFiles; this class keeps the version lifecycle.
  */
+export interface AliasMove {
+  project: string;
+  collection: string;
+  alias: string;
+  /** Version index in that collection; null when the alias is new. */
+  from: number | null;
+  to: number;
+}
+
 export class ArtifactStore {
   readonly artifacts = new Map<string, ArtifactRecord>();
   readonly collections = new Map<string, CollectionRecord>();
   readonly memberships = new Map<string, MembershipRecord>();
   private readonly types = new Map<string, ArtifactTypeRecord>();
   private readonly clientIds = new Map<string, string>();
+  /** Every change of a user alias's holder, in order: tests check an alias moved exactly once. */
+  readonly aliasMoves: AliasMove[] = [];
 
   constructor(
     private readonly ids: IdSequence,
@@ -245,6 +256,15 @@ export class ArtifactStore {
     if (current?.membership === membership) return current;
     const record = { id: current?.id ?? this.ids.take('ArtifactAlias').id, alias, membership };
     aliases.set(alias, record);
+    if (alias !== 'latest') {
+      this.aliasMoves.push({
+        project: `${membership.collection.project.entity.name}/${membership.collection.project.name}`,
+        collection: membership.collection.name,
+        alias,
+        from: current ? current.membership.versionIndex : null,
+        to: membership.versionIndex,
+      });
+    }
     return record;
   }
 

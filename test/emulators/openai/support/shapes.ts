@@ -79,9 +79,22 @@ function loadShapes(): { $defs: Record<string, Schema> } & Record<string, unknow
     'ListFineTuningJobCheckpointsResponse',
     'ErrorResponse',
     'Error',
+    'CreateChatCompletionResponse',
+    'ChatCompletionResponseMessage',
+    'CompletionUsage',
   ]) {
     defs[name]!.type = 'object'; // the spec leaves it out on some (then null would pass)
     defs[name]!.additionalProperties = false;
+  }
+  // The chat completion's inline objects (a choice, the usage breakdowns) are strict too.
+  const chat = defs.CreateChatCompletionResponse!.properties!;
+  const usage = defs.CompletionUsage!.properties!;
+  for (const inline of [
+    (chat.choices as { items: Schema }).items,
+    usage.prompt_tokens_details as Schema,
+    usage.completion_tokens_details as Schema,
+  ]) {
+    inline.additionalProperties = false;
   }
   return doc;
 }
@@ -131,6 +144,7 @@ const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
     new RegExp(`^/v1/fine_tuning/jobs/${ID}/checkpoints$`),
     'ListFineTuningJobCheckpointsResponse',
   ],
+  ['POST', /^\/v1\/chat\/completions$/, 'CreateChatCompletionResponse'],
 ];
 
 /** The schema an answer to `method path` with `status` must match; null for raw content. */

@@ -1,0 +1,14 @@
+import type { ChatFn } from '../openai/chat.js';
+import type { WandbActivityDeps } from '../wandb/deps.js';
+import { measureDrift, type MeasureDriftInput } from './drift.js';
+import { runEvalGate, type EvalGateInput } from './evalGate.js';
+
+export type { EvalGateInput, MeasureDriftInput };
+
+/** The gates' measurements: drift (dataset vs production) and evaluation (model vs base). */
+export function createGateActivities(deps: { chat: ChatFn; wandb: WandbActivityDeps }) {
+  return {
+    measureDrift: (input: MeasureDriftInput) => measureDrift(deps.wandb, input),
+    evaluateForGate: (input: EvalGateInput) => runEvalGate(deps.chat, deps.wandb, input),
+  };
+}

@@ -1,0 +1,39 @@
+import type OpenAI from 'openai';
+import { calling } from './errors.js';
+
+export interface ChatRequest {
+  model: string;
+  messages: { role: 'system' | 'developer' | 'user' | 'assistant'; content: string }[];
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface ChatAnswer {
+  content: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** What the eval gate needs of a provider: one chat completion. */
+export type ChatFn = (req: ChatRequest) => Promise<ChatAnswer>;
+
+/** One chat completion at temperature 0 (evaluations should be repeatable), errors mapped. */
+export function openAIChat(client: OpenAI): ChatFn {
+  return (req) =>
+    calling(`Asking ${req.model}`, async () => {
+      const res = await client.chat.completions.create(
+        {
+          model: req.model,
+          messages: req.messages,
+          temperature: 0,
+          ...(req.maxTokens ? { max_completion_tokens: req.maxTokens } : {}),
+        },
+        { signal: req.signal },
+      );
+      return {
+        content: res.choices[0]?.message.content ?? '',
+        promptTokens: res.usage?.prompt_tokens ?? 0,
+        completionTokens: res.usage?.completion_tokens ?? 0,
+      };
+    });
+}

@@ -1,0 +1,84 @@
+import type { GovernanceEvent, MoveRecord } from '../../shared/governanceTypes.js';
+import type { GateResult } from '../../shared/promotionTypes.js';
+
+// How promotion facts live in a version's metadata. Pure merges, so a retried write produces the
+// same metadata and appends nothing twice.
+
+/** The audit log keeps the newest entries; W&B metadata is for facts, not unbounded history. */
+export const MAX_LOG_ENTRIES = 50;
+
+export const LOG_KEY = 'governanceLog';
+export const PROMOTION_KEY = 'promotion';
+export const GATES_KEY = 'gates';
+
+export function governanceLog(metadata: Record<string, unknown>): GovernanceEvent[] {
+  const log = metadata[LOG_KEY];
+  return Array.isArray(log) ? (log as GovernanceEvent[]) : [];
+}
+
+/** Appends `event` unless an entry with its id is there already. */
+export function withLogEntry(
+  metadata: Record<string, unknown>,
+  event: GovernanceEvent,
+): Record<string, unknown> {
+  const log = governanceLog(metadata);
+  if (log.some((e) => e.id === event.id)) return metadata;
+  return { ...metadata, [LOG_KEY]: [...log, event].slice(-MAX_LOG_ENTRIES) };
+}
+
+export interface PromotionFacts {
+  replaced: string | null;
+  approvedBy: string;
+  approvedAt: string;
+  how: string | undefined;
+  comment: string | undefined;
+  workflowId: string;
+  jobId?: string;
+  fineTunedModel?: string;
+  datasets?: { role: string; ref: string }[];
+}
+
+/** The facts of this version's (latest) promotion, the first thing an auditor reads. */
+export function withPromotion(
+  metadata: Record<string, unknown>,
+  facts: PromotionFacts,
+  gates: GateResult[] | undefined,
+): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...metadata, [PROMOTION_KEY]: dropUndefined(facts) };
+  if (gates) next[GATES_KEY] = gates;
+  return next;
+}
+
+export function promotionOf(metadata: Record<string, unknown>): PromotionFacts | null {
+  const p = metadata[PROMOTION_KEY];
+  return p && typeof p === 'object' && !Array.isArray(p) ? (p as PromotionFacts) : null;
+}
+
+export function gatesOf(metadata: Record<string, unknown>): GateResult[] {
+  const g = metadata[GATES_KEY];
+  return Array.isArray(g) ? (g as GateResult[]) : [];
+}
+
+export function eventFrom(
+  record: MoveRecord,
+  kind: GovernanceEvent['kind'],
+  alias: string,
+  extra: Partial<GovernanceEvent> = {},
+): GovernanceEvent {
+  return dropUndefined({
+    id: `${record.id}:${kind}`,
+    kind,
+    alias,
+    at: record.at,
+    by: record.by,
+    how: record.how,
+    comment: record.comment,
+    reason: record.reason,
+    workflowId: record.workflowId,
+    ...extra,
+  });
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

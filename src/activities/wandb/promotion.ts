@@ -1,0 +1,343 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  AliasMovePlan,
+  AliasMoveRequest,
+  AliasMoveResult,
+  MoveRecord,
+  VersionMove,
+} from '../../shared/governanceTypes.js';
+import { ErrorType } from '../../shared/errorTypes.js';
+import type { GateResult } from '../../shared/promotionTypes.js';
+import { CANDIDATE_ALIAS } from '../../shared/promotionTypes.js';
+import type { WandbTarget } from '../../shared/syncTypes.js';
+import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
+import { parseArtifactPath } from '../../wandb/index.js';
+import { requireWandb, type WandbActivityDeps } from './deps.js';
+import { wandbCalling } from './errors.js';
+import { eventFrom, promotionOf, withLogEntry, withPromotion } from './governance.js';
+import { linkToRegistry } from './registryLink.js';
+
+/** `entity/project/collection:vN`: the stable name of one version (aliases move, vN does not). */
+export function versionRef(v: ArtifactVersion): string {
+  return `${v.entity}/${v.project}/${v.name}:${v.version ?? v.digest.slice(0, 12)}`;
+}
+
+export async function fetchVersion(
+  wandb: WandbClient,
+  target: WandbTarget,
+  ref: string,
+): Promise<ArtifactVersion | null> {
+  const path = parseArtifactPath(ref, target);
+  return wandbCalling(`Looking up ${ref}`, () => wandb.fetchArtifact(path));
+}
+
+async function requireVersion(
+  wandb: WandbClient,
+  target: WandbTarget,
+  ref: string,
+  hint: string,
+): Promise<ArtifactVersion> {
+  const v = await fetchVersion(wandb, target, ref);
+  if (!v) {
+    throw ApplicationFailure.nonRetryable(
+      `${ref} does not exist in W&B ${target.entity}/${target.project}. ${hint}`,
+      ErrorType.WandbNotFound,
+    );
+  }
+  return v;
+}
+
+async function moveOf(
+  wandb: WandbClient,
+  target: WandbTarget,
+  role: VersionMove['role'],
+  version: ArtifactVersion,
+  alias: string,
+): Promise<VersionMove> {
+  const holder = await fetchVersion(
+    wandb,
+    { entity: version.entity, project: version.project },
+    `${version.name}:${alias}`,
+  );
+  return {
+    role,
+    collection: version.name,
+    ref: versionRef(version),
+    id: version.id,
+    replaced: holder ? versionRef(holder) : null,
+    replacedId: holder?.id ?? null,
+  };
+}
+
+/**
+ * Reads, before anything changes, which versions get the alias and which hold it now. The workflow
+ * records this plan in its history, so a retried or crash-resumed move still knows what it
+ * replaced even after the alias has moved.
+ */
+export async function planAliasMove(
+  deps: WandbActivityDeps,
+  req: AliasMoveRequest,
+): Promise<AliasMovePlan> {
+  const wandb = requireWandb(deps);
+  const { target, alias, collection } = req;
+  const moves: VersionMove[] = [];
+  if (req.kind === 'promote') {
+    const model = await requireVersion(
+      wandb,
+      target,
+      `${collection}:${req.version ?? 'latest'}`,
+      'The job has no model artifact: was it synced to W&B?',
+    );
+    moves.push(await moveOf(wandb, target, 'model', model, alias));
+    for (const d of req.datasets ?? []) {
+      const v = await requireVersion(wandb, target, d.ref, 'Was the dataset version deleted?');
+      moves.push(await moveOf(wandb, target, d.role, v, alias));
+    }
+  } else {
+    const current = await requireVersion(
+      wandb,
+      target,
+      `${collection}:${alias}`,
+      `Nothing holds "${alias}" in ${collection}: there is nothing to roll back.`,
+    );
+    const facts = promotionOf(current.metadata);
+    const toRef = req.version ? `${collection}:${req.version}` : facts?.replaced;
+    if (!toRef) {
+      throw ApplicationFailure.nonRetryable(
+        `${versionRef(current)} replaced no earlier version, so there is nothing to roll back to by default. Name one with --to vN.`,
+        ErrorType.NothingToRollBack,
+      );
+    }
+    const to = await requireVersion(wandb, target, toRef, 'Name an existing version with --to.');
+    moves.push(await moveOf(wandb, target, 'model', to, alias));
+    // The datasets the target was trained on, as recorded when it was promoted.
+    for (const d of promotionOf(to.metadata)?.datasets ?? []) {
+      const v = await fetchVersion(wandb, target, d.ref);
+      if (v) moves.push(await moveOf(wandb, target, d.role as VersionMove['role'], v, alias));
+    }
+  }
+  return {
+    kind: req.kind,
+    alias,
+    target,
+    moves,
+    alreadyThere: moves.every((m) => m.replacedId === m.id),
+    registry: req.registry,
+  };
+}
+
+/**
+ * Carries a plan out. Every step is idempotent: metadata is rewritten to the same value, an alias
+ * already on its version is left alone, log entries carry ids. So a retry, or a worker killed
+ * half-way, never moves an alias twice or makes a version.
+ */
+export async function applyAliasMove(
+  deps: WandbActivityDeps,
+  input: { plan: AliasMovePlan; record: MoveRecord },
+): Promise<AliasMoveResult> {
+  const wandb = requireWandb(deps);
+  const { plan, record } = input;
+  const model = plan.moves.find((m) => m.role === 'model')!;
+  const datasets = plan.moves.filter((m) => m.role !== 'model');
+  for (const move of plan.moves) {
+    await recordOnVersion(wandb, plan, move, record, datasets);
+    if (move.replacedId && move.replacedId !== move.id) {
+      await recordOnReplaced(wandb, plan, move, record);
+    }
+    await addAlias(wandb, plan.target, move, plan.alias);
+    if (plan.kind === 'promote' && move.role === 'model') {
+      await removeAlias(wandb, plan.target, move, CANDIDATE_ALIAS);
+    }
+  }
+  const registryLink = plan.registry
+    ? await linkToRegistry(wandb, plan.target, model.id, plan.registry, plan.alias)
+    : undefined;
+  return {
+    kind: plan.kind,
+    alias: plan.alias,
+    model: { ref: model.ref, replaced: model.replaced },
+    datasets: datasets.map((d) => ({ role: d.role, ref: d.ref, replaced: d.replaced })),
+    registryLink,
+    alreadyThere: plan.alreadyThere,
+  };
+}
+
+async function readMetadata(wandb: WandbClient, id: string): Promise<Record<string, unknown>> {
+  const v = await wandbCalling(`Reading version ${id}`, () => wandb.fetchArtifactById(id));
+  if (!v) {
+    throw ApplicationFailure.nonRetryable(
+      `W&B artifact version ${id} is gone`,
+      ErrorType.WandbNotFound,
+    );
+  }
+  return v.metadata;
+}
+
+async function writeMetadata(
+  wandb: WandbClient,
+  id: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Promise<void> {
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  await wandbCalling(`Recording the decision on version ${id}`, () =>
+    wandb.updateArtifactMetadata(id, after),
+  );
+}
+
+async function recordOnVersion(
+  wandb: WandbClient,
+  plan: AliasMovePlan,
+  move: VersionMove,
+  record: MoveRecord,
+  datasets: VersionMove[],
+): Promise<void> {
+  const before = await readMetadata(wandb, move.id);
+  let after: Record<string, unknown>;
+  if (plan.kind === 'promote') {
+    after = withPromotion(
+      before,
+      {
+        replaced: move.replaced,
+        approvedBy: record.by,
+        approvedAt: record.at,
+        how: record.how,
+        comment: record.comment,
+        workflowId: record.workflowId,
+        jobId: record.jobId,
+        fineTunedModel: record.fineTunedModel,
+        datasets:
+          move.role === 'model' ? datasets.map((d) => ({ role: d.role, ref: d.ref })) : undefined,
+      },
+      move.role === 'model' ? record.gates : undefined,
+    );
+    after = withLogEntry(
+      after,
+      eventFrom(record, 'promoted', plan.alias, { replaced: move.replaced }),
+    );
+  } else {
+    after = withLogEntry(
+      before,
+      eventFrom(record, 'rollback_to', plan.alias, { replaced: move.replaced }),
+    );
+  }
+  await writeMetadata(wandb, move.id, before, after);
+}
+
+async function recordOnReplaced(
+  wandb: WandbClient,
+  plan: AliasMovePlan,
+  move: VersionMove,
+  record: MoveRecord,
+): Promise<void> {
+  const before = await readMetadata(wandb, move.replacedId!);
+  const kind = plan.kind === 'promote' ? 'replaced' : 'rolled_back';
+  const after = withLogEntry(before, eventFrom(record, kind, plan.alias, { movedTo: move.ref }));
+  await writeMetadata(wandb, move.replacedId!, before, after);
+}
+
+async function addAlias(
+  wandb: WandbClient,
+  target: WandbTarget,
+  move: VersionMove,
+  alias: string,
+): Promise<void> {
+  const path = parseArtifactPath(move.ref, target);
+  const current = await fetchVersion(wandb, target, `${move.collection}:${alias}`);
+  if (current?.id === move.id) return; // already moved: a retry must not move it again
+  await wandbCalling(`Moving "${alias}" to ${move.ref}`, () =>
+    wandb.addAliases({
+      artifactId: move.id,
+      entity: path.entity,
+      project: path.project,
+      collection: move.collection,
+      aliases: [alias],
+    }),
+  );
+}
+
+async function removeAlias(
+  wandb: WandbClient,
+  target: WandbTarget,
+  move: VersionMove,
+  alias: string,
+): Promise<void> {
+  const current = await fetchVersion(wandb, target, `${move.collection}:${alias}`);
+  if (current?.id !== move.id) return;
+  const path = parseArtifactPath(move.ref, target);
+  await wandbCalling(`Removing "${alias}" from ${move.ref}`, () =>
+    wandb.removeAliases({
+      artifactId: move.id,
+      entity: path.entity,
+      project: path.project,
+      collection: move.collection,
+      aliases: [alias],
+    }),
+  );
+}
+
+export interface CandidateInput {
+  target: WandbTarget;
+  collection: string;
+  /** The version's job-id alias. */
+  version: string;
+  record: MoveRecord;
+  gates: GateResult[];
+  /** The dataset versions it was trained on, for lineage before any promotion. */
+  datasets: { role: string; ref: string }[];
+}
+
+/**
+ * While a person decides, the model version carries `candidate` and the gate results, so W&B
+ * shows what is up for review and what the gates found.
+ */
+export async function markCandidate(
+  deps: WandbActivityDeps,
+  input: CandidateInput,
+): Promise<{ ref: string }> {
+  const wandb = requireWandb(deps);
+  const v = await requireVersion(
+    wandb,
+    input.target,
+    `${input.collection}:${input.version}`,
+    'The job has no model artifact: was it synced to W&B?',
+  );
+  const move: VersionMove = {
+    role: 'model',
+    collection: v.name,
+    ref: versionRef(v),
+    id: v.id,
+    replaced: null,
+    replacedId: null,
+  };
+  const after = withLogEntry(
+    { ...v.metadata, gates: input.gates, trainedOn: input.datasets },
+    eventFrom(input.record, 'candidate', CANDIDATE_ALIAS),
+  );
+  await writeMetadata(wandb, v.id, v.metadata, after);
+  await addAlias(wandb, input.target, move, CANDIDATE_ALIAS);
+  return { ref: move.ref };
+}
+
+/** After a rejection (or a block) the version stops being the candidate. */
+export async function clearCandidate(
+  deps: WandbActivityDeps,
+  input: { target: WandbTarget; collection: string; version: string },
+): Promise<void> {
+  const wandb = requireWandb(deps);
+  const v = await fetchVersion(wandb, input.target, `${input.collection}:${input.version}`);
+  if (!v) return;
+  await removeAlias(
+    wandb,
+    input.target,
+    {
+      role: 'model',
+      collection: v.name,
+      ref: versionRef(v),
+      id: v.id,
+      replaced: null,
+      replacedId: null,
+    },
+    CANDIDATE_ALIAS,
+  );
+}

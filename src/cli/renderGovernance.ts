@@ -1,0 +1,119 @@
+import type { LineageAnswer } from '../client/lineage.js';
+import type { AliasMoveResult, ResolvedAlias } from '../shared/governanceTypes.js';
+import type { ApprovalRecord, DecisionReply, GateResult } from '../shared/promotionTypes.js';
+
+// Text for the governance commands. Pure, so each is unit-tested.
+
+export function gateLine(g: GateResult): string {
+  return `${g.verdict.toUpperCase().padEnd(7)} ${g.summary}`;
+}
+
+/** The approval part of `finetune status`: gates, the decision, refused requests, what moved. */
+export function renderApproval(a: ApprovalRecord, workflowId: string, stage: string): string[] {
+  const lines: string[] = [];
+  for (const g of a.gates) lines.push(`gate      ${gateLine(g)}`);
+  if (stage === 'awaiting_approval' && !a.decision) {
+    lines.push(`next      finetune approve ${workflowId} --by NAME   (or: finetune reject …)`);
+  }
+  if (a.decision) {
+    const d = a.decision;
+    lines.push(
+      `decision  ${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by} via ${d.how} at ${d.at}${d.comment ? ` — ${d.comment}` : ''}`,
+    );
+  }
+  for (const i of a.ignored) {
+    lines.push(
+      `ignored   ${i.decision} by ${i.by || '(nobody)'} via ${i.how} at ${i.at}: ${i.reason}`,
+    );
+  }
+  const p = a.promotion;
+  if (p?.promoted) {
+    lines.push(`promoted  "${p.alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'})`);
+    for (const d of p.datasetVersions)
+      lines.push(`          ${d.role} → ${d.ref} (was ${d.replaced ?? 'none'})`);
+    if (p.registryLink) lines.push(`registry  ${p.registryLink}`);
+  } else if (p?.note) {
+    lines.push(`promotion ${p.note}`);
+  }
+  return lines;
+}
+
+export function renderDecision(r: DecisionReply): string {
+  const d = r.decision;
+  const head = `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by}`;
+  const p = r.promotion;
+  if (!p) return head;
+  if (!p.promoted) return `${head}; ${p.note ?? 'nothing was moved'}`;
+  const lines = [`${head}: "${p.alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'})`];
+  for (const v of p.datasetVersions)
+    lines.push(`  ${v.role}: ${v.ref} (was ${v.replaced ?? 'none'})`);
+  if (p.registryLink) lines.push(`  registry: ${p.registryLink}`);
+  return lines.join('\n');
+}
+
+export function renderRollback(r: AliasMoveResult, by: string): string {
+  if (r.alreadyThere) return `"${r.alias}" is already on ${r.model.ref}; nothing moved`;
+  const lines = [
+    `"${r.alias}" rolled back by ${by}: ${r.model.replaced ?? 'none'} → ${r.model.ref}`,
+  ];
+  for (const d of r.datasets) lines.push(`  ${d.role}: ${d.replaced ?? 'none'} → ${d.ref}`);
+  return lines.join('\n');
+}
+
+export function renderResolved(r: ResolvedAlias): string {
+  return [
+    `${r.alias} → ${r.fineTunedModel ?? '(no model id recorded)'}`,
+    `  version   ${r.ref}`,
+    `  job       ${r.jobId ?? '—'} (base ${r.baseModel ?? '—'})`,
+    `  promoted  ${r.promotedBy ? `by ${r.promotedBy} at ${r.promotedAt}` : '— (alias set outside a pipeline)'}`,
+    `  replaced  ${r.replaced ?? 'none'}`,
+  ].join('\n');
+}
+
+export function renderLineage(a: LineageAnswer): string {
+  const lines: string[] = [];
+  const w = a.wandb;
+  const p = a.pipeline;
+  if (p) lines.push(`pipeline  ${p.workflowId} (${p.stage})`);
+  const datasets = w?.datasets.length
+    ? w.datasets.map(
+        (d) =>
+          `dataset   ${d.role}: ${d.ref}  sha256 ${d.digest?.slice(0, 16) ?? '?'}…  ${d.examples ?? '?'} examples  → file ${d.fileIds.join(', ') || '?'}`,
+      )
+    : (p?.datasets ?? []).map((d, i) => {
+        const file = p?.files[i]?.fileId;
+        return `dataset   ${d.role}: ${d.path}  sha256 ${d.digest.slice(0, 16)}…  ${d.examples} examples${file ? `  → file ${file}` : ''}`;
+      });
+  lines.push(...datasets);
+  const jobId = w?.model.jobId ?? p?.jobId;
+  if (jobId)
+    lines.push(`job       ${jobId}${w?.model.baseModel ? ` (base ${w.model.baseModel})` : ''}`);
+  if (w?.runPath) lines.push(`w&b run   ${w.runPath}`);
+  if (w) {
+    lines.push(`model     ${w.model.ref} → ${w.model.fineTunedModel ?? '?'}`);
+    lines.push(`aliases   ${w.model.aliases.join(', ') || '—'}`);
+  } else if (p?.fineTunedModel) {
+    lines.push(`model     ${p.fineTunedModel}`);
+  }
+  const promo = w?.promotion;
+  const decision = p?.approval?.decision;
+  if (promo) {
+    lines.push(
+      `approved  by ${promo.approvedBy} via ${promo.how ?? '?'} at ${promo.at}${promo.comment ? ` — ${promo.comment}` : ''}`,
+    );
+    lines.push(`replaced  ${promo.replaced ?? 'none'}`);
+  } else if (decision) {
+    lines.push(
+      `decision  ${decision.decision} by ${decision.by} via ${decision.how} at ${decision.at}`,
+    );
+  }
+  const gates = w?.gates.length ? w.gates : (p?.approval?.gates ?? []);
+  for (const g of gates) lines.push(`gate      ${gateLine(g)}`);
+  for (const e of w?.log ?? []) {
+    lines.push(
+      `log       ${e.at} ${e.kind} "${e.alias}" by ${e.by}${e.reason ? ` — ${e.reason}` : ''}${e.comment ? ` — ${e.comment}` : ''}`,
+    );
+  }
+  if (a.wandbError) lines.push(`w&b       ${a.wandbError}`);
+  return lines.join('\n');
+}

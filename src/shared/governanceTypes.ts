@@ -1,0 +1,148 @@
+// What promotion, rollback, resolve and lineage pass through history. Workflow-safe.
+import type { WandbTarget } from './syncTypes.js';
+import type { Decision, GateResult } from './promotionTypes.js';
+
+/** One entry of a version's audit log (metadata key `governanceLog`). */
+export interface GovernanceEvent {
+  /** Stable per action, so a retried write never appends it twice. */
+  id: string;
+  kind: 'candidate' | 'promoted' | 'replaced' | 'rollback_to' | 'rolled_back';
+  alias: string;
+  at: string;
+  by: string;
+  how?: Decision['how'] | 'rollback';
+  comment?: string;
+  reason?: string;
+  /** promoted / rollback_to: the version that held the alias before. */
+  replaced?: string | null;
+  /** replaced / rolled_back: the version that took the alias. */
+  movedTo?: string;
+  workflowId: string;
+}
+
+/** The version refs a move touches, resolved once (recorded in history) before anything changes. */
+export interface VersionMove {
+  role: 'model' | 'training' | 'validation';
+  collection: string;
+  /** `entity/project/collection:vN` and the server id of the version that gets the alias. */
+  ref: string;
+  id: string;
+  replaced: string | null;
+  replacedId: string | null;
+}
+
+export interface AliasMoveRequest {
+  kind: 'promote' | 'rollback';
+  target: WandbTarget;
+  alias: string;
+  /** The model artifact collection (default `model-metadata`). */
+  collection: string;
+  /** promote: the version to promote (an alias such as the job id, or vN); rollback: `--to`. */
+  version?: string;
+  /** promote: the pipeline's dataset versions, to move the alias on too. */
+  datasets?: { role: 'training' | 'validation'; ref: string }[];
+  registry?: { collection: string; kind?: 'registry' | 'legacy'; registryName?: string };
+}
+
+export interface AliasMovePlan {
+  kind: AliasMoveRequest['kind'];
+  alias: string;
+  target: WandbTarget;
+  moves: VersionMove[];
+  /** Nothing to do: the alias is already where it should be. */
+  alreadyThere: boolean;
+  registry?: AliasMoveRequest['registry'];
+}
+
+/** What the move records on the versions: who, when, how and why. */
+export interface MoveRecord {
+  id: string;
+  at: string;
+  by: string;
+  how?: Decision['how'] | 'rollback';
+  comment?: string;
+  reason?: string;
+  workflowId: string;
+  jobId?: string;
+  fineTunedModel?: string;
+  gates?: GateResult[];
+}
+
+export interface AliasMoveResult {
+  kind: AliasMoveRequest['kind'];
+  alias: string;
+  model: { ref: string; replaced: string | null };
+  datasets: { role: string; ref: string; replaced: string | null }[];
+  registryLink?: string;
+  alreadyThere: boolean;
+}
+
+export interface RollbackInput {
+  project: string;
+  entity?: string;
+  collection: string;
+  alias: string;
+  to?: string;
+  by: string;
+  reason: string;
+}
+
+export interface ResolveInput {
+  project: string;
+  entity?: string;
+  collection: string;
+  alias: string;
+}
+
+/** What an alias points to now: what a deploy script passes as `model`. */
+export interface ResolvedAlias {
+  alias: string;
+  ref: string;
+  version: string | null;
+  fineTunedModel: string | null;
+  jobId: string | null;
+  baseModel: string | null;
+  promotedBy: string | null;
+  promotedAt: string | null;
+  replaced: string | null;
+  aliases: string[];
+}
+
+export interface LineageInput {
+  project: string;
+  entity?: string;
+  collection: string;
+  /** A model version ref (`name:vN`, `entity/project/name:alias`) or a job id. */
+  start: string;
+}
+
+export interface LineageDataset {
+  role: string;
+  ref: string;
+  digest: string | null;
+  examples: number | null;
+  fileIds: string[];
+  aliases: string[];
+}
+
+export interface LineageReport {
+  model: {
+    ref: string;
+    aliases: string[];
+    jobId: string | null;
+    fineTunedModel: string | null;
+    baseModel: string | null;
+  };
+  runPath: string | null;
+  datasets: LineageDataset[];
+  promotion: {
+    approvedBy: string | null;
+    at: string | null;
+    how: string | null;
+    comment: string | null;
+    replaced: string | null;
+    workflowId: string | null;
+  } | null;
+  gates: GateResult[];
+  log: GovernanceEvent[];
+}

@@ -1,0 +1,33 @@
+import type {
+  LineageInput,
+  LineageReport,
+  ResolveInput,
+  ResolvedAlias,
+} from '../shared/governanceTypes.js';
+import type { WandbTarget } from '../shared/syncTypes.js';
+import { governanceReadActivities } from './activityOptions.js';
+
+// Read-only workflows for `finetune resolve` and `finetune lineage`: they run on the worker, so the
+// CLI needs no W&B key of its own — the worker's is the only one.
+
+async function target(input: { project: string; entity?: string }): Promise<WandbTarget> {
+  const t = await governanceReadActivities.resolveWandbTarget(input);
+  if (!t) throw new Error('unreachable: resolveWandbTarget without optional returns a target');
+  return t;
+}
+
+export async function resolveModelAlias(input: ResolveInput): Promise<ResolvedAlias | null> {
+  return governanceReadActivities.resolveAlias({
+    target: await target(input),
+    collection: input.collection,
+    alias: input.alias,
+  });
+}
+
+export async function traceModelLineage(input: LineageInput): Promise<LineageReport> {
+  return governanceReadActivities.traceLineage({
+    target: await target(input),
+    collection: input.collection,
+    start: input.start,
+  });
+}

@@ -1,0 +1,163 @@
+import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { combineGates, describeGates } from '../gates/index.js';
+import type { MoveRecord } from '../shared/governanceTypes.js';
+import type { PromotionConfig, PromotionOutcome } from '../shared/promotionTypes.js';
+import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
+import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
+import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
+import { candidateActivities } from './activityOptions.js';
+import type { ApprovalDesk } from './approval.js';
+import { runGates } from './gates.js';
+import { moveUnderLock } from './moveModelAlias.js';
+import type { PipelineWandb } from './pipelineWandb.js';
+
+export interface PromotionContext {
+  input: PipelineInput;
+  config: PromotionConfig;
+  job: JobSnapshot & { fineTunedModel: string };
+  datasets: DatasetSummary[];
+  wandb: PipelineWandb;
+  desk: ApprovalDesk;
+  setStage: (stage: PipelineStage, details?: string) => void;
+}
+
+const now = (): string => new Date(Date.now()).toISOString();
+
+/**
+ * The last stage: gates, then a person's decision (or auto-approval, a blocking gate, the
+ * timeout), then the alias moves. Returns where the pipeline ended.
+ */
+export async function governPromotion(ctx: PromotionContext): Promise<'promoted' | 'rejected'> {
+  const { config, desk, job } = ctx;
+  const workflowId = workflowInfo().workflowId;
+  const alias = config.alias ?? DEFAULT_PROMOTION_ALIAS;
+  try {
+    ctx.setStage('evaluating', 'running the gates: PII, token limit, drift, evaluation');
+    desk.record.gates = await runGates(ctx);
+    const verdict = combineGates(desk.record.gates);
+    const gatesText = describeGates(desk.record.gates);
+    if (verdict.blocked) desk.blockedBy = verdict.summary;
+    await markCandidate(ctx, workflowId);
+
+    if (verdict.blocked) {
+      desk.decideAs('reject', { by: 'gates', comment: verdict.summary }, 'gate');
+    } else if (config.autoApprove) {
+      desk.decideAs('approve', config.autoApprove, 'auto');
+    } else {
+      ctx.setStage(
+        'awaiting_approval',
+        `**awaiting approval** — \`finetune approve ${workflowId} --by NAME\` (or \`finetune reject …\`)\n\n${gatesText}`,
+      );
+      const decided = await condition(() => desk.decision !== undefined, config.approvalTimeoutMs);
+      if (!decided) {
+        desk.decideAs(
+          config.onTimeout ?? 'reject',
+          { by: 'timeout', comment: `no decision within ${config.approvalTimeoutMs} ms` },
+          'timeout',
+        );
+      }
+    }
+
+    const decision = desk.decision!;
+    if (decision.decision === 'reject') {
+      await clearCandidate(ctx);
+      ctx.setStage(
+        'rejected',
+        `rejected by ${decision.by} (${decision.how})${decision.comment ? `: ${decision.comment}` : ''}\n\n${gatesText}`,
+      );
+      return 'rejected';
+    }
+    upsertSearchAttributes([{ key: FineTuneApprovedBy, value: decision.by }]);
+    ctx.setStage('promoting', `approved by ${decision.by}; moving "${alias}"`);
+    desk.record.promotion = await promote(ctx, alias, {
+      id: `${workflowId}/promote`,
+      at: now(),
+      by: decision.by,
+      how: decision.how,
+      comment: decision.comment,
+      workflowId,
+      jobId: job.jobId,
+      fineTunedModel: job.fineTunedModel,
+      gates: desk.record.gates,
+    });
+    const p = desk.record.promotion;
+    ctx.setStage(
+      'promoted',
+      p.promoted
+        ? `**promoted**: "${alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'}), approved by ${decision.by}`
+        : `approved by ${decision.by}; ${p.note}`,
+    );
+    return 'promoted';
+  } finally {
+    desk.finish();
+  }
+}
+
+async function promote(
+  ctx: PromotionContext,
+  alias: string,
+  record: MoveRecord,
+): Promise<PromotionOutcome> {
+  const target = ctx.wandb.wandbTarget;
+  const model = ctx.wandb.modelVersion(ctx.job.jobId);
+  if (!target || !model) {
+    return {
+      promoted: false,
+      alias,
+      datasetVersions: [],
+      note: target
+        ? 'the model artifact was not synced to W&B, so no alias was moved (see the W&B errors)'
+        : 'no W&B registry is configured on this worker (no WANDB_API_KEY), so no alias was moved; the decision is recorded in this workflow',
+    };
+  }
+  const moved = await moveUnderLock(
+    {
+      kind: 'promote',
+      target,
+      alias,
+      collection: model.collection,
+      version: model.version,
+      datasets: ctx.wandb.datasetRefs(),
+      registry: ctx.config.registry,
+    },
+    record,
+  );
+  return {
+    promoted: true,
+    alias,
+    modelVersion: moved.model.ref,
+    replaced: moved.model.replaced,
+    datasetVersions: moved.datasets,
+    registryLink: moved.registryLink,
+  };
+}
+
+/** Best effort: the review works without the `candidate` alias; a W&B error is reported. */
+async function markCandidate(ctx: PromotionContext, workflowId: string): Promise<void> {
+  const target = ctx.wandb.wandbTarget;
+  const model = ctx.wandb.modelVersion(ctx.job.jobId);
+  if (!target || !model) return;
+  try {
+    await candidateActivities.markCandidate({
+      target,
+      collection: model.collection,
+      version: model.version,
+      gates: ctx.desk.record.gates,
+      datasets: ctx.wandb.datasetRefs(),
+      record: { id: `${workflowId}/candidate`, at: now(), by: 'pipeline', workflowId },
+    });
+  } catch (err) {
+    ctx.wandb.report('marking the model version as candidate', err);
+  }
+}
+
+async function clearCandidate(ctx: PromotionContext): Promise<void> {
+  const target = ctx.wandb.wandbTarget;
+  const model = ctx.wandb.modelVersion(ctx.job.jobId);
+  if (!target || !model) return;
+  try {
+    await candidateActivities.clearCandidate({ target, ...model });
+  } catch (err) {
+    ctx.wandb.report('removing the candidate alias', err);
+  }
+}

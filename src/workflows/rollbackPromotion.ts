@@ -1,0 +1,42 @@
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { AliasMoveResult, RollbackInput } from '../shared/governanceTypes.js';
+import { FineTuneStage } from '../shared/searchAttributes.js';
+import { promotionActivities } from './activityOptions.js';
+import { moveUnderLock } from './moveModelAlias.js';
+
+/**
+ * `finetune rollback`: moves the alias back — by default to the version the current one replaced
+ * — for the model and the dataset versions it was trained on, recording who and why on both
+ * versions. Serialised with promotions of the same collection.
+ */
+export async function rollbackPromotion(input: RollbackInput): Promise<AliasMoveResult> {
+  const target = await promotionActivities.resolveWandbTarget({
+    project: input.project,
+    entity: input.entity,
+  });
+  if (!target) throw new Error('unreachable: resolveWandbTarget without optional returns a target');
+  setCurrentDetails(`rolling back "${input.alias}" in ${input.collection}: ${input.reason}`);
+  const info = workflowInfo();
+  const result = await moveUnderLock(
+    {
+      kind: 'rollback',
+      target,
+      alias: input.alias,
+      collection: input.collection,
+      version: input.to,
+    },
+    {
+      id: info.workflowId,
+      at: new Date(Date.now()).toISOString(),
+      by: input.by,
+      how: 'rollback',
+      reason: input.reason,
+      workflowId: info.workflowId,
+    },
+  );
+  upsertSearchAttributes([{ key: FineTuneStage, value: 'rolled_back' }]);
+  setCurrentDetails(
+    `"${input.alias}" rolled back to **${result.model.ref}** (from ${result.model.replaced ?? 'none'}) by ${input.by}: ${input.reason}`,
+  );
+  return result;
+}

@@ -1,4 +1,5 @@
 import type { PipelineStatus } from '../client/pipeline.js';
+import { renderApproval } from './renderGovernance.js';
 
 /** A text progress bar: `[██████░░░░░░]  50% step 15/30`. Pure, so it is unit-tested. */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -52,6 +53,8 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
   else if (w?.skipped) lines.push(`w&b       off (${w.skipped})`);
   for (const e of w?.errors ?? []) lines.push(`w&b       problem: ${e}`);
   if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
+  const approval = s.result?.approval ?? p?.approval;
+  if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage));
   if (s.failure) lines.push(`error     ${s.failure}`);
   return lines.join('\n');
 }

@@ -1,5 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+// @temporalio/proto is CommonJS: take the namespace from its default export.
+const { temporal } = proto;
 
 /** Thrown when no worker polls the task queue a command needs: says which and how to start one. */
 export class NoWorkerError extends Error {

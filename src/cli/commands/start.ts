@@ -10,8 +10,9 @@ import type {
 } from '../../shared/types.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
+import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
 
-interface StartFlags extends TemporalFlags {
+interface StartFlags extends TemporalFlags, PromotionFlags {
   training: string;
   validation?: string;
   model: string;
@@ -93,34 +94,36 @@ function parseMetadata(pairs: string[]): Record<string, string> | undefined {
 
 export function startCommand(): Command {
   return withTemporalFlags(
-    new Command('start')
-      .description('Start a fine-tune pipeline; prints the workflow id')
-      .requiredOption('--training <file.jsonl>', 'training data (JSONL)')
-      .option('--validation <file.jsonl>', 'validation data (JSONL)')
-      .requiredOption('--model <name>', 'base model snapshot, e.g. gpt-4.1-mini-2025-04-14')
-      .addOption(
-        new Option('--method <type>', 'fine-tuning method')
-          .choices(['supervised', 'dpo', 'reinforcement'])
-          .default('supervised'),
-      )
-      .option('--grader <file.json>', 'grader definition (reinforcement)')
-      .option('--epochs <n|auto>', 'n_epochs')
-      .option('--batch-size <n|auto>', 'batch_size')
-      .option('--lr-multiplier <x|auto>', 'learning_rate_multiplier')
-      .option('--beta <x|auto>', 'DPO beta')
-      .option('--suffix <text>', 'fine-tuned model name suffix (1-64 chars)')
-      .option('--seed <n>', 'seed for reproducibility')
-      .option('--metadata <key=value...>', 'job metadata pairs', [])
-      .option('--workflow-id <id>', 'workflow id (default: finetune-<uuid>)')
-      .option('--task-queue <name>', 'task queue of the worker', undefined)
-      .addOption(
-        new Option('--pii-scan <policy>', 'personal-data scan')
-          .choices(['off', 'warn', 'block'])
-          .default('off'),
-      )
-      .option('--no-local-check', 'do not check that the dataset files exist on this machine')
-      .option('--wait', 'wait for the pipeline to finish and print its result', false)
-      .option('--json', 'print JSON', false),
+    addPromotionFlags(
+      new Command('start')
+        .description('Start a fine-tune pipeline; prints the workflow id')
+        .requiredOption('--training <file.jsonl>', 'training data (JSONL)')
+        .option('--validation <file.jsonl>', 'validation data (JSONL)')
+        .requiredOption('--model <name>', 'base model snapshot, e.g. gpt-4.1-mini-2025-04-14')
+        .addOption(
+          new Option('--method <type>', 'fine-tuning method')
+            .choices(['supervised', 'dpo', 'reinforcement'])
+            .default('supervised'),
+        )
+        .option('--grader <file.json>', 'grader definition (reinforcement)')
+        .option('--epochs <n|auto>', 'n_epochs')
+        .option('--batch-size <n|auto>', 'batch_size')
+        .option('--lr-multiplier <x|auto>', 'learning_rate_multiplier')
+        .option('--beta <x|auto>', 'DPO beta')
+        .option('--suffix <text>', 'fine-tuned model name suffix (1-64 chars)')
+        .option('--seed <n>', 'seed for reproducibility')
+        .option('--metadata <key=value...>', 'job metadata pairs', [])
+        .option('--workflow-id <id>', 'workflow id (default: finetune-<uuid>)')
+        .option('--task-queue <name>', 'task queue of the worker', undefined)
+        .addOption(
+          new Option('--pii-scan <policy>', 'personal-data scan')
+            .choices(['off', 'warn', 'block'])
+            .default('off'),
+        )
+        .option('--no-local-check', 'do not check that the dataset files exist on this machine')
+        .option('--wait', 'wait for the pipeline to finish and print its result', false)
+        .option('--json', 'print JSON', false),
+    ),
   ).action(async (f: StartFlags) => {
     if (f.suffix !== undefined && (f.suffix.length < 1 || f.suffix.length > 64)) {
       throw new UserError('--suffix must be 1 to 64 characters.');
@@ -140,6 +143,7 @@ export function startCommand(): Command {
       seed,
       metadata: parseMetadata(f.metadata),
       piiScan: f.piiScan,
+      promotion: promotionFromFlags(f),
     };
     const client = await clientFor(f);
     const started = await startFineTunePipeline(client, input, {

@@ -14,7 +14,13 @@ import { startDevServer } from '../src/temporal/devServer.js';
 import { createFineTuneWorker } from '../src/worker.js';
 import { startWebhookReceiver } from '../src/webhooks/receiver.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
-import { progressQuery } from '../src/workflows/definitions.js';
+import {
+  approvePromotionSignal,
+  decidePromotionUpdate,
+  progressQuery,
+  rejectPromotionSignal,
+} from '../src/workflows/definitions.js';
+import { lineage, resolve, rollback } from '../src/client/promotion.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const KEY = 'sk-capture';
@@ -130,6 +136,74 @@ async function main() {
     await cancelled.handle.cancel();
     await settle(cancelled.handle);
     save('fineTunePipeline', 'cancelled', cancelled.workflowId);
+
+    // Governed promotion (added with the approval stage).
+    const awaiting = async (h: WorkflowHandle) => {
+      for (;;) {
+        const p = await h.query(progressQuery).catch(() => undefined);
+        if (p?.stage === 'awaiting_approval') return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const governed = (suffix: string, promotion: object) =>
+      startFineTunePipeline(
+        client,
+        sampleInput(fast, { suffix, wandb: { project: 'governed' }, promotion }),
+        { taskQueue: 'capture', workflowId: `replay-${suffix}` },
+      );
+    const byUpdate = await governed('approved-update', { approvers: ['alice'] });
+    await byUpdate.handle.signal(approvePromotionSignal, { by: 'mallory' }); // ignored: too early
+    await awaiting(byUpdate.handle);
+    await byUpdate.handle.executeUpdate(decidePromotionUpdate, {
+      args: [{ decision: 'approve', by: 'alice', comment: 'capture' }],
+    });
+    await settle(byUpdate.handle);
+    save('fineTunePipeline', 'approved-by-update', byUpdate.workflowId);
+    save(
+      'moveModelAlias',
+      'promote-first',
+      'alias-move/capture/governed/model-metadata/production',
+    );
+
+    const bySignal = await governed('rejected-signal', {});
+    await awaiting(bySignal.handle);
+    await bySignal.handle.signal(rejectPromotionSignal, { by: 'bob', comment: 'capture' });
+    await settle(bySignal.handle);
+    save('fineTunePipeline', 'rejected-by-signal', bySignal.workflowId);
+
+    const auto = await governed('auto-approved', { autoApprove: { by: 'capture-bot' } });
+    await settle(auto.handle);
+    save('fineTunePipeline', 'auto-approved', auto.workflowId);
+
+    const blocked = await governed('gate-blocked', {
+      gates: { eval: 'block', evalOptions: { minScore: 0.999 } },
+    });
+    await settle(blocked.handle);
+    save('fineTunePipeline', 'gate-blocked', blocked.workflowId);
+
+    const timedOut = await governed('timed-out', { approvalTimeoutMs: 1000 });
+    await settle(timedOut.handle);
+    save('fineTunePipeline', 'approval-timed-out', timedOut.workflowId);
+
+    const where = { project: 'governed', collection: 'model-metadata' };
+    await rollback(
+      client,
+      { ...where, alias: 'production', by: 'ops', reason: 'capture' },
+      { taskQueue: 'capture', workflowId: 'replay-rollback' },
+    );
+    save('rollbackPromotion', 'to-previous', 'replay-rollback');
+    await resolve(
+      client,
+      { ...where, alias: 'production' },
+      { taskQueue: 'capture', workflowId: 'replay-resolve' },
+    );
+    save('resolveModelAlias', 'production', 'replay-resolve');
+    await lineage(
+      client,
+      { ...where, start: 'model-metadata:production' },
+      { taskQueue: 'capture', workflowId: 'replay-lineage' },
+    );
+    save('traceModelLineage', 'production', 'replay-lineage');
   });
   await native.close();
   await openai.close();

@@ -62,6 +62,8 @@ export async function decidePromotion(
 
 interface RunOptions {
   taskQueue?: string;
+  /** Default: `<workflow type>-<uuid>`. */
+  workflowId?: string;
 }
 
 async function runOnWorker<T>(
@@ -75,7 +77,7 @@ async function runOnWorker<T>(
   await requireWorker(client, taskQueue, what);
   try {
     return await client.workflow.execute<(...a: unknown[]) => Promise<T>>(type, {
-      workflowId: `${type}-${randomUUID()}`,
+      workflowId: options.workflowId ?? `${type}-${randomUUID()}`,
       taskQueue,
       args,
       // Reads answer in seconds; a stuck one must not hang a deploy script forever.

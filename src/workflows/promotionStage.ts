@@ -36,11 +36,12 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     desk.record.gates = await runGates(ctx);
     const verdict = combineGates(desk.record.gates);
     const gatesText = describeGates(desk.record.gates);
-    if (verdict.blocked) desk.blockedBy = verdict.summary;
+    const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
+    if (verdict.blocked) desk.blockedBy = blocking.join('; ');
     await markCandidate(ctx, workflowId);
 
     if (verdict.blocked) {
-      desk.decideAs('reject', { by: 'gates', comment: verdict.summary }, 'gate');
+      desk.decideAs('reject', { by: 'gates', comment: desk.blockedBy }, 'gate');
     } else if (config.autoApprove) {
       desk.decideAs('approve', config.autoApprove, 'auto');
     } else {

@@ -30,7 +30,16 @@ describe('replay of committed workflow histories', () => {
   it('has fixtures for every workflow type', () => {
     const types = new Set(fixtures.map((f) => f.name.split('/')[0]));
     expect(types).toEqual(
-      new Set(['fineTunePipeline', 'awaitFineTuneJob', 'syncFineTune', 'syncFineTunes']),
+      new Set([
+        'fineTunePipeline',
+        'awaitFineTuneJob',
+        'syncFineTune',
+        'syncFineTunes',
+        'moveModelAlias',
+        'rollbackPromotion',
+        'resolveModelAlias',
+        'traceModelLineage',
+      ]),
     );
   });
 

@@ -206,6 +206,8 @@ export interface AwaitJobInput {
   policy: WaitPolicy;
   /** Stream training metrics into this W&B run (id = job id) while the job trains. */
   live?: { target: { entity: string; project: string } };
+  /** A pipeline to tell of each new snapshot (status, step, loss), for its UI details. */
+  reportTo?: string;
   /** Carried over continue-as-new. */
   carried?: { polls: number; wakeups: number; last?: JobSnapshot; liveStep?: number };
 }

@@ -1,6 +1,7 @@
 import {
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -10,7 +11,12 @@ import { FineTuneJobId, FineTuneStage } from '../shared/searchAttributes.js';
 import type { AwaitJobInput, AwaitJobResult, JobSnapshot } from '../shared/types.js';
 import { isTerminal } from '../shared/types.js';
 import { jobActivities, liveMetricsActivities } from './activityOptions.js';
-import { jobEventSignal, jobProgressQuery, type AwaitJobProgress } from './definitions.js';
+import {
+  jobEventSignal,
+  jobProgressQuery,
+  jobSnapshotSignal,
+  type AwaitJobProgress,
+} from './definitions.js';
 import { describeJob } from './describe.js';
 import { nextPollDelay, nextUnguidedStreak } from './waitPolicy.js';
 
@@ -52,6 +58,9 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
       upsertSearchAttributes([{ key: FineTuneStage, value: snap.status }]);
     }
     setCurrentDetails(describeJob(snap));
+    if (input.reportTo && (previous?.status !== snap.status || previous?.step !== snap.step)) {
+      await reportSnapshot(input.reportTo, snap);
+    }
     await streamLiveMetrics(input, state, snap);
     if (isTerminal(snap.status)) {
       state.result = {
@@ -101,5 +110,14 @@ async function streamLiveMetrics(
     state.liveStep = lastStep;
   } catch (err) {
     state.liveError = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Best effort: the pipeline shows step and loss in its own details; a gone parent is no error. */
+async function reportSnapshot(workflowId: string, snap: JobSnapshot): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(workflowId).signal(jobSnapshotSignal, snap);
+  } catch {
+    // The pipeline may have been closed or reset; the wait goes on regardless.
   }
 }

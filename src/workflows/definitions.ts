@@ -11,6 +11,9 @@ import type { DecisionKind, DecisionReply, DecisionRequest } from '../shared/pro
 /** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
 export const jobEventSignal = defineSignal<[JobEventSignal]>('jobEvent');
 
+/** From the waiting child to its pipeline: the job's latest snapshot (step, loss) for the UI. */
+export const jobSnapshotSignal = defineSignal<[JobSnapshot]>('jobSnapshot');
+
 /** Pipeline: where it is, what it made so far. */
 export const progressQuery = defineQuery<PipelineProgress>('progress');
 

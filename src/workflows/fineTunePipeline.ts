@@ -41,7 +41,8 @@ import {
 import { ApprovalDesk } from './approval.js';
 import { promotionConfigProblems } from './approvalRules.js';
 import { awaitFineTuneJob } from './awaitFineTuneJob.js';
-import { progressQuery } from './definitions.js';
+import { jobSnapshotSignal, progressQuery } from './definitions.js';
+import { describeJob } from './describe.js';
 import { PipelineWandb } from './pipelineWandb.js';
 import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
@@ -68,7 +69,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
-  const wandb = new PipelineWandb(input);
+  const wandb = new PipelineWandb(input, governed);
   progress.wandb = wandb.result;
   const promotion = governed && input.promotion !== false ? (input.promotion ?? {}) : false;
   const desk = new ApprovalDesk(promotion, () => progress.stage);
@@ -77,6 +78,12 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     progress.approval = desk.record;
   }
   setHandler(progressQuery, () => progress);
+  setHandler(jobSnapshotSignal, (snap) => {
+    if (snap.jobId !== progress.jobId || progress.stage !== 'training') return;
+    progress.job = snap;
+    progress.details = `training — ${describeJob(snap)}`;
+    setCurrentDetails(progress.details);
+  });
   const setStage = (stage: PipelineStage, details?: string) => {
     progress.stage = stage;
     progress.details = details ?? `stage: ${stage}`;
@@ -99,16 +106,23 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       { role: 'training', ref: input.training },
     ];
     if (input.validation) refs.push({ role: 'validation', ref: input.validation });
+    // The UI labels each activity with the dataset it works on (runs since governed promotion).
+    const label = (summary: string) => (governed ? { summary } : {});
     const datasets: DatasetSummary[] = await Promise.all(
       refs.map(({ role, ref }) =>
-        datasetActivities.validateDataset({
-          role,
-          path: ref.path,
-          model: input.model,
-          method: method.type,
-          piiScan: input.piiScan,
-          ...(promotion && promotion.gates?.pii !== 'off' ? { collectPii: true } : {}),
-        }),
+        datasetActivities.validateDataset.executeWithOptions(
+          label(`validate ${role}: ${ref.path}`),
+          [
+            {
+              role,
+              path: ref.path,
+              model: input.model,
+              method: method.type,
+              piiScan: input.piiScan,
+              ...(promotion && promotion.gates?.pii !== 'off' ? { collectPii: true } : {}),
+            },
+          ],
+        ),
       ),
     );
     progress.datasets = datasets;
@@ -120,12 +134,14 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     setStage('uploading', `uploading ${datasets.length} file(s)`);
     const files: UploadedFile[] = [];
     for (const d of datasets) {
-      const file = await uploadActivities.uploadDataset({
-        path: d.path,
-        digest: d.digest,
-        knownFileId: knownFiles.get(d.role),
-      });
-      await fileReadyActivities.waitForFileReady(file.fileId);
+      const file = await uploadActivities.uploadDataset.executeWithOptions(
+        label(`upload ${d.role}: ${d.path}`),
+        [{ path: d.path, digest: d.digest, knownFileId: knownFiles.get(d.role) }],
+      );
+      await fileReadyActivities.waitForFileReady.executeWithOptions(
+        label(`wait until the ${d.role} file ${file.fileId} is processed`),
+        [file.fileId],
+      );
       await wandb.recordFile(d.role, file);
       files.push(file);
       progress.files = [...files];
@@ -152,7 +168,14 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     progress.waitWorkflowId = `${info.workflowId}/job`;
     const waited = await executeChild(awaitFineTuneJob, {
       workflowId: progress.waitWorkflowId,
-      args: [{ jobId: created.jobId, policy, live: wandb.live }],
+      args: [
+        {
+          jobId: created.jobId,
+          policy,
+          live: wandb.live,
+          ...(governed ? { reportTo: info.workflowId } : {}),
+        },
+      ],
       staticSummary: `wait for ${created.jobId}`,
     });
     const job = waited.snapshot;

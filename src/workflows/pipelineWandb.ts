@@ -25,7 +25,15 @@ export class PipelineWandb {
   private target: WandbTarget | null = null;
   private readonly refs = new Map<DatasetSummary['role'], string>();
 
-  constructor(private readonly input: PipelineInput) {}
+  /** `labelled`: activity summaries name the dataset (runs since governed promotion). */
+  constructor(
+    private readonly input: PipelineInput,
+    private readonly labelled = false,
+  ) {}
+
+  private label(summary: string): { summary?: string } {
+    return this.labelled ? { summary } : {};
+  }
 
   get live(): { target: WandbTarget } | undefined {
     return this.target ? { target: this.target } : undefined;
@@ -80,14 +88,19 @@ export class PipelineWandb {
     if (!target) return known;
     for (const d of datasets) {
       try {
-        const v = await datasetVersionActivities.versionDataset({
-          target,
-          role: d.role,
-          path: d.path,
-          digest: d.digest,
-          model: this.input.model,
-          method,
-        });
+        const v = await datasetVersionActivities.versionDataset.executeWithOptions(
+          this.label(`version ${d.role}: ${d.path}`),
+          [
+            {
+              target,
+              role: d.role,
+              path: d.path,
+              digest: d.digest,
+              model: this.input.model,
+              method,
+            },
+          ],
+        );
         this.refs.set(d.role, v.ref);
         this.result.datasetVersions.push({ role: d.role, ref: v.ref, created: v.created });
         if (v.knownFileId) known.set(d.role, v.knownFileId);
@@ -102,11 +115,10 @@ export class PipelineWandb {
     const ref = this.refs.get(role);
     if (!this.target || !ref) return;
     try {
-      await datasetVersionActivities.recordDatasetFile({
-        target: this.target,
-        ref,
-        fileId: file.fileId,
-      });
+      await datasetVersionActivities.recordDatasetFile.executeWithOptions(
+        this.label(`record ${file.fileId} on the ${role} version ${ref}`),
+        [{ target: this.target, ref, fileId: file.fileId }],
+      );
     } catch (err) {
       this.fail(`recording ${file.fileId} on ${ref}`, err);
     }

@@ -50,6 +50,16 @@ describe('governed promotion: approval by signal and Update', () => {
     const started = await start({ approvers: ['alice', 'bob'] });
     // Too early: the pipeline is still validating/training.
     await started.handle.signal(approvePromotionSignal, { by: 'alice', comment: 'eager' });
+    // While training, the pipeline's own details (what the UI shows) carry the step and loss.
+    const training = await eventually(
+      'step and loss in the pipeline details',
+      async () => {
+        const q = await started.handle.query(progressQuery);
+        return q.stage === 'training' && /step \d+\/\d+/.test(q.details ?? '') ? q : undefined;
+      },
+      60_000,
+    );
+    expect(training.details).toMatch(/train loss \d/);
     const p = await awaiting(started.workflowId);
     expect(p.approval?.ignored).toEqual([
       expect.objectContaining({ decision: 'approve', by: 'alice', how: 'signal' }),
@@ -97,6 +107,19 @@ describe('governed promotion: approval by signal and Update', () => {
     });
     const train = h.wandb!.state.artifactVersions(TEST_WANDB_ENTITY, PROJECT, 'train');
     expect(train.filter((v) => v.aliases.includes('production'))).toHaveLength(1);
+
+    // The UI tells the two datasets' activities apart by their summaries.
+    const history = await started.handle.fetchHistory();
+    const summaries = (history.events ?? []).flatMap((e) => {
+      const data = e.activityTaskScheduledEventAttributes
+        ? e.userMetadata?.summary?.data
+        : undefined;
+      return data ? [JSON.parse(Buffer.from(data).toString('utf8')) as string] : [];
+    });
+    for (const verb of ['validate', 'upload', 'version']) {
+      expect(summaries.filter((x) => x.startsWith(`${verb} training:`))).toHaveLength(1);
+      expect(summaries.filter((x) => x.startsWith(`${verb} validation:`))).toHaveLength(1);
+    }
 
     const d = await started.handle.describe();
     expect(d.typedSearchAttributes.get(FineTuneStage)).toBe('promoted');

@@ -9,10 +9,31 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const WorkerEnv = z.object({
-  OPENAI_API_KEY: z
-    .string({ error: 'OPENAI_API_KEY is not set: the worker needs it to call OpenAI' })
-    .min(1, 'OPENAI_API_KEY is not set: the worker needs it to call OpenAI'),
+  /** Which provider this worker trains on; one provider per worker (and per task queue). */
+  FINETUNE_PROVIDER: z.enum(['openai', 'azure']).default('openai'),
+  OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(z.url()),
+  /** The Azure OpenAI resource, e.g. https://my-resource.openai.azure.com */
+  AZURE_OPENAI_ENDPOINT: optional(z.url()),
+  /** Without a key the worker uses its Entra identity (DefaultAzureCredential). */
+  AZURE_OPENAI_API_KEY: optional(z.string().min(1)),
+  AZURE_OPENAI_SCOPE: z.string().default('https://ai.azure.com/.default'),
+  AZURE_TRAINING_TYPE: z.string().default('GlobalStandard'),
+  AZURE_SUBSCRIPTION_ID: optional(z.string()),
+  AZURE_RESOURCE_GROUP: optional(z.string()),
+  AZURE_OPENAI_ACCOUNT: optional(z.string()),
+  AZURE_LOCATION: optional(z.string()),
+  AZURE_MANAGEMENT_URL: z.url().default('https://management.azure.com'),
+  AZURE_MANAGEMENT_API_VERSION: z.string().default('2024-10-01'),
+  /** A fixed management-plane token (tests, the sandbox); else the Entra identity's. */
+  AZURE_MANAGEMENT_TOKEN: optional(z.string()),
+  AZURE_DEPLOYMENT_SKU: z.string().default('GlobalStandard'),
+  AZURE_DEPLOYMENT_CAPACITY: z.coerce.number().int().positive().default(100),
+  AZURE_EVAL_DEPLOYMENT_SKU: z.string().default('DeveloperTier'),
+  AZURE_EVAL_DEPLOYMENT_CAPACITY: z.coerce.number().int().positive().default(50),
+  AZURE_DEPLOYMENT_POLL_MS: z.coerce.number().int().positive().default(15_000),
+  /** `model=deployment,…`: how the base models and the grader are called for evaluation. */
+  AZURE_DEPLOYMENTS: optional(z.string()),
   /** Without it the pipeline runs and W&B steps are skipped; the sync workflows refuse to start. */
   WANDB_API_KEY: optional(z.string()),
   WANDB_BASE_URL: optional(z.url()),
@@ -36,8 +57,26 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const Checked = WorkerEnv.superRefine((e, ctx) => {
+  if (e.FINETUNE_PROVIDER === 'openai' && !e.OPENAI_API_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OPENAI_API_KEY'],
+      message: 'OPENAI_API_KEY is not set: the worker needs it to call OpenAI',
+    });
+  }
+  if (e.FINETUNE_PROVIDER === 'azure' && !e.AZURE_OPENAI_ENDPOINT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AZURE_OPENAI_ENDPOINT'],
+      message:
+        'AZURE_OPENAI_ENDPOINT is not set: FINETUNE_PROVIDER=azure needs the resource, e.g. https://my-resource.openai.azure.com',
+    });
+  }
+});
+
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  const parsed = WorkerEnv.safeParse(env);
+  const parsed = Checked.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => `  ${i.path.join('.')}: ${i.message}`)

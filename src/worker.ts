@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
+import { providerFromEnv } from './providers/fromEnv.js';
+import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { readWorkerEnv } from './config.js';
 import { logger } from './logging.js';
@@ -24,7 +26,10 @@ export interface FineTuneWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  openai: { apiKey: string; baseURL?: string };
+  /** OpenAI settings (the default provider)… */
+  openai?: { apiKey: string; baseURL?: string };
+  /** …or any provider (Azure); it wins over `openai`. */
+  provider?: FineTuneProvider;
   /** W&B sync; without an API key the W&B activities fail with a message saying so. */
   wandb?: WandbSettings;
   multipartThresholdBytes?: number;
@@ -36,8 +41,12 @@ export interface FineTuneWorkerOptions {
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
+  if (!opts.provider && !opts.openai)
+    throw new Error('a worker needs a provider (openai settings or a provider)');
+  const client = opts.provider?.client ?? createOpenAIClient(opts.openai!);
   const deps: OpenAIActivityDeps = {
-    client: createOpenAIClient(opts.openai),
+    client,
+    provider: opts.provider,
     multipartThresholdBytes: opts.multipartThresholdBytes ?? 64 * 1024 * 1024,
     partSizeBytes: opts.partSizeBytes ?? 32 * 1024 * 1024,
   };
@@ -64,7 +73,7 @@ export async function runWorkerFromEnv(
     connection,
     namespace,
     taskQueue: env.FINETUNE_TASK_QUEUE,
-    openai: { apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL },
+    provider: providerFromEnv(env),
     wandb: { apiKey: env.WANDB_API_KEY, baseUrl: env.WANDB_BASE_URL, entity: env.WANDB_ENTITY },
     multipartThresholdBytes: env.FINETUNE_MULTIPART_THRESHOLD_BYTES,
     partSizeBytes: env.FINETUNE_PART_SIZE_BYTES,
@@ -72,7 +81,10 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
   });
-  logger.info({ taskQueue: env.FINETUNE_TASK_QUEUE, namespace }, 'worker started');
+  logger.info(
+    { taskQueue: env.FINETUNE_TASK_QUEUE, namespace, provider: env.FINETUNE_PROVIDER },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {

@@ -7,12 +7,23 @@ import {
   cancelJobForRun,
   createFineTuneJob,
   pollFineTuneJob,
+  type CreateCheckpoint,
   type CreateJobInput,
 } from './openai/jobs.js';
+import { openAIProvider } from '../providers/openai/index.js';
+import type { ServeRequest } from '../providers/types.js';
+import type { ServingRecord } from '../shared/providerTypes.js';
+import {
+  checkTrainingRunway,
+  deleteUploadedFiles,
+  prepareServing,
+  removeServing,
+  type RunwayInput,
+} from './providerChecks.js';
 import { summarizeResults } from './openai/results.js';
 import { pulsed, withPulse } from './pulse.js';
 import type { PartsCheckpoint } from './openai/uploadParts.js';
-import type { UploadedFile } from '../shared/types.js';
+import type { JobSnapshot, UploadedFile } from '../shared/types.js';
 import { describeJobForSync, listFineTuneJobIds } from './openai/syncJobs.js';
 import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
@@ -27,22 +38,30 @@ export type { ValidateDatasetInput } from './dataset.js';
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
 export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClient }) {
-  const client: OpenAI = deps.client;
+  const provider = deps.provider ?? openAIProvider({ client: deps.client });
+  const client: OpenAI = provider.client;
   const wandbDeps = { wandb: deps.wandb, openai: client };
   return {
     ...createWandbActivities(wandbDeps),
-    ...createGateActivities({ chat: openAIChat(client), wandb: wandbDeps }),
+    ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
+    checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
+    prepareServing: (req: ServeRequest) => prepareServing(provider, req),
+    removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),
+    deleteUploadedFiles: pulsed((fileIds: string[]) => deleteUploadedFiles(provider, fileIds)),
     describeJobForSync: pulsed((jobId: string) => describeJobForSync(client, jobId)),
     listFineTuneJobIds: pulsed((opts: { limit?: number }) => listFineTuneJobIds(client, opts)),
     validateDataset,
     uploadDataset: (input: UploadDatasetInput) =>
       withPulse<UploadedFile, PartsCheckpoint>((pulse) => uploadDataset(deps, input, pulse)),
     waitForFileReady: (fileId: string) => waitForFileReady(client, fileId),
-    createFineTuneJob: (input: CreateJobInput) => withPulse(() => createFineTuneJob(client, input)),
+    createFineTuneJob: (input: CreateJobInput) =>
+      withPulse<JobSnapshot, CreateCheckpoint>((pulse) =>
+        createFineTuneJob(provider, input, pulse),
+      ),
     pollFineTuneJob: pulsed((jobId: string) => pollFineTuneJob(client, jobId)),
     cancelFineTuneJob: pulsed((jobId: string) => cancelFineTuneJob(client, jobId)),
     cancelJobForRun: pulsed((workflowId: string, runId: string) =>
-      cancelJobForRun(client, workflowId, runId),
+      cancelJobForRun(provider, workflowId, runId),
     ),
     summarizeResults: pulsed((fileId: string) => summarizeResults(client, fileId)),
   };

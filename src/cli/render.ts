@@ -1,4 +1,5 @@
 import type { PipelineStatus } from '../client/pipeline.js';
+import { isTerminal } from '../shared/types.js';
 import { renderApproval } from './renderGovernance.js';
 
 /** A text progress bar: `[██████░░░░░░]  50% step 15/30`. Pure, so it is unit-tested. */
@@ -25,10 +26,19 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
     }
     for (const f of p.files) lines.push(`file      ${f.fileId}${f.reused ? ' (reused)' : ''}`);
     if (p.jobId) lines.push(`job       ${p.jobId}`);
+    if (p.runway?.warning) lines.push(`WARNING   ${p.runway.warning}`);
+  } else if (s.stage) {
+    lines.push(`stage     ${s.stage}`);
   }
   const job = s.job?.last ?? p?.job;
   if (job) {
-    lines.push(`status    ${job.status}`);
+    // After a cancel the last snapshot still says what the job was doing before it.
+    const cancelled = s.execution === 'CANCELLED' && !isTerminal(job.status);
+    lines.push(
+      cancelled
+        ? `status    cancelled (was ${job.status} when the pipeline was cancelled)`
+        : `status    ${job.status}`,
+    );
     if (job.step !== null && job.totalSteps !== null) {
       lines.push(
         `progress  ${progressBar(job.step, job.totalSteps)} step ${job.step}/${job.totalSteps}`,
@@ -56,5 +66,6 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
   const approval = s.result?.approval ?? p?.approval;
   if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage));
   if (s.failure) lines.push(`error     ${s.failure}`);
+  for (const note of s.notes ?? []) lines.push(`note      ${note}`);
   return lines.join('\n');
 }

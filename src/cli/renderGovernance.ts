@@ -62,11 +62,14 @@ export function renderRollback(r: AliasMoveResult, by: string): string {
 
 export function renderResolved(r: ResolvedAlias): string {
   return [
-    `${r.alias} → ${r.fineTunedModel ?? '(no model id recorded)'}`,
+    `${r.alias} → ${r.servedAs ?? r.fineTunedModel ?? '(no model id recorded)'}`,
+    ...(r.servedAs && r.servedAs !== r.fineTunedModel ? [`  model     ${r.fineTunedModel}`] : []),
     `  version   ${r.ref}`,
     `  job       ${r.jobId ?? '—'} (base ${r.baseModel ?? '—'})`,
     `  promoted  ${r.promotedBy ? `by ${r.promotedBy} at ${r.promotedAt}` : '— (alias set outside a pipeline)'}`,
     `  replaced  ${r.replaced ?? 'none'}`,
+    ...(r.servingUntil ? [`  serves    until ${r.servingUntil}`] : []),
+    ...(r.warning ? [`  WARNING   ${r.warning}`] : []),
   ].join('\n');
 }
 

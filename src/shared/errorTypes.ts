@@ -25,6 +25,12 @@ export const ErrorType = {
   NoRegistryOrganization: 'NoRegistryOrganization',
   InvalidPromotionConfig: 'InvalidPromotionConfig',
   PromotionRefused: 'PromotionRefused',
+  NoTrainingRunway: 'NoTrainingRunway',
+  InvalidJobRequest: 'InvalidJobRequest',
+  AzureManagement: 'AzureManagement',
+  AzureUnavailable: 'AzureUnavailable',
+  DeploymentNotReady: 'DeploymentNotReady',
+  FileTooLarge: 'FileTooLarge',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -48,4 +54,8 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.NothingToRollBack,
   ErrorType.NoRegistryOrganization,
   ErrorType.InvalidPromotionConfig,
+  ErrorType.NoTrainingRunway,
+  ErrorType.InvalidJobRequest,
+  ErrorType.AzureManagement,
+  ErrorType.FileTooLarge,
 ];

@@ -1,6 +1,7 @@
 // What promotion, rollback, resolve and lineage pass through history. Workflow-safe.
 import type { WandbTarget } from './syncTypes.js';
 import type { Decision, GateResult } from './promotionTypes.js';
+import type { ServingRecord } from './providerTypes.js';
 
 /** One entry of a version's audit log (metadata key `governanceLog`). */
 export interface GovernanceEvent {
@@ -66,6 +67,8 @@ export interface MoveRecord {
   jobId?: string;
   fineTunedModel?: string;
   gates?: GateResult[];
+  /** How the model is served (Azure deployment), recorded on the version. */
+  serving?: ServingRecord;
 }
 
 export interface AliasMoveResult {
@@ -100,6 +103,11 @@ export interface ResolvedAlias {
   ref: string;
   version: string | null;
   fineTunedModel: string | null;
+  /** What a caller passes as `model`: the model id, or its Azure deployment. */
+  servedAs: string | null;
+  /** The provider's serving end date for the base model, and a warning within 30 days. */
+  servingUntil?: string | null;
+  warning?: string;
   jobId: string | null;
   baseModel: string | null;
   promotedBy: string | null;

@@ -1,3 +1,5 @@
+import type { ServingRecord } from './providerTypes.js';
+
 // Types of governed promotion: gates, the approval decision, promotion and rollback.
 // Workflow-safe (no Node imports); everything here travels through workflow history, so it holds
 // verdicts, scores and refs, never dataset rows.
@@ -190,6 +192,8 @@ export interface PromotionOutcome {
   replaced?: string | null;
   datasetVersions: { role: string; ref: string; replaced: string | null }[];
   registryLink?: string;
+  /** How the promoted model is called now (Azure: its deployment). */
+  serving?: ServingRecord;
   /** Why nothing was moved (W&B off, a blocking gate, …). */
   note?: string;
 }

@@ -1,6 +1,7 @@
 // Types that cross the workflow/activity/client boundary. Workflow-safe: no Node imports.
 // Everything here travels through workflow history, so it holds ids and small summaries only.
 import type { ApprovalRecord, PiiFindings, PromotionConfig } from './promotionTypes.js';
+import type { RunwayReport } from './providerTypes.js';
 
 export type Auto = 'auto';
 export interface SupervisedHyperparameters {
@@ -175,6 +176,8 @@ export interface PipelineProgress {
   approval?: ApprovalRecord;
   /** What the UI's current details say now (also shown by `finetune status`). */
   details?: string;
+  /** The provider's answer on training and serving dates for the base model. */
+  runway?: RunwayReport;
 }
 
 export interface ResultsSummary {

@@ -160,7 +160,7 @@ export const candidateActivities = proxyActivities<
 
 /** `finetune resolve` / `lineage` wait for these: answer within two minutes or say why not. */
 export const governanceReadActivities = proxyActivities<
-  Pick<Activities, 'resolveAlias' | 'traceLineage' | 'resolveWandbTarget'>
+  Pick<Activities, 'resolveAlias' | 'traceLineage' | 'resolveWandbTarget' | 'checkTrainingRunway'>
 >({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: HEARTBEAT,
@@ -181,3 +181,27 @@ export const gateActivities = proxyActivities<Pick<Activities, 'measureDrift' | 
     retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
   },
 );
+
+/**
+ * Provider checks and clean-up: short calls; a provider outage is waited out for a while, a
+ * refusal (no runway, a suffix the provider rejects) fails at once with what to do.
+ */
+export const providerActivities = proxyActivities<
+  Pick<Activities, 'checkTrainingRunway' | 'deleteUploadedFiles' | 'removeServing'>
+>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/**
+ * Serving a model: on Azure a deployment that can take many minutes to provision and to answer;
+ * the activity heartbeats while it polls. Quota refusals fail at once.
+ */
+export const servingActivities = proxyActivities<Pick<Activities, 'prepareServing'>>({
+  startToCloseTimeout: '45 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '3 hours',
+  retry: { initialInterval: '10s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});

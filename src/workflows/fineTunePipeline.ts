@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -35,6 +36,7 @@ import {
   datasetActivities,
   fileReadyActivities,
   jobActivities,
+  providerActivities,
   resultActivities,
   uploadActivities,
 } from './activityOptions.js';
@@ -127,6 +129,13 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     );
     progress.datasets = datasets;
     upsertSearchAttributes([{ key: FineTuneDatasetDigest, value: datasets[0]!.digest }]);
+    if (patched('provider-runway')) {
+      // Before anything is versioned or uploaded: refused here, nothing is spent or left behind.
+      progress.runway = await providerActivities.checkTrainingRunway({
+        model: input.model,
+        suffix: input.suffix,
+      });
+    }
 
     await wandb.connect();
     const knownFiles = await wandb.versionDatasets(datasets, method.type);
@@ -148,17 +157,19 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     }
 
     setStage('creating_job', 'creating the fine-tuning job');
-    const created = await createJobActivities.createFineTuneJob({
-      workflowId: info.workflowId,
-      runId: info.firstExecutionRunId,
-      model: input.model,
-      trainingFileId: files[0]!.fileId,
-      validationFileId: files[1]?.fileId,
-      method,
-      suffix: input.suffix,
-      seed: input.seed,
-      metadata: input.metadata,
-    });
+    const created = await createJobActivities
+      .createFineTuneJob({
+        workflowId: info.workflowId,
+        runId: info.firstExecutionRunId,
+        model: input.model,
+        trainingFileId: files[0]!.fileId,
+        validationFileId: files[1]?.fileId,
+        method,
+        suffix: input.suffix,
+        seed: input.seed,
+        metadata: input.metadata,
+      })
+      .catch((err: unknown) => cleanUpRefusedTraining(err, files, progress.runway !== undefined));
     progress.jobId = created.jobId;
     progress.job = created;
     upsertSearchAttributes([{ key: FineTuneJobId, value: created.jobId }]);
@@ -236,6 +247,32 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     }
     throw err;
   }
+}
+
+/**
+ * The provider refused to train (OpenAI's 403 training_not_available): the files this run uploaded
+ * are deleted (never ones reused from earlier runs) and the failure says what to do instead.
+ */
+async function cleanUpRefusedTraining(
+  err: unknown,
+  files: UploadedFile[],
+  enabled: boolean,
+): Promise<never> {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (
+    !enabled ||
+    !(cause instanceof ApplicationFailure) ||
+    cause.type !== ErrorType.TrainingNotAvailable
+  ) {
+    throw err;
+  }
+  const ours = files.filter((f) => !f.reused).map((f) => f.fileId);
+  const deleted = ours.length ? await providerActivities.deleteUploadedFiles(ours) : [];
+  throw ApplicationFailure.nonRetryable(
+    `${cause.message} ${deleted.length ? `The ${deleted.length} file(s) this run uploaded were deleted (${deleted.join(', ')}).` : 'No file of this run was left behind.'} ` +
+      'Start the pipeline on an Azure OpenAI worker instead (FINETUNE_PROVIDER=azure, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to azure`.',
+    ErrorType.TrainingNotAvailable,
+  );
 }
 
 function failUnlessSucceeded(

@@ -89,8 +89,8 @@ export async function runGates(ctx: PromotionContext): Promise<GateResult[]> {
         models: [
           { role: 'candidate', model: ctx.job.fineTunedModel },
           { role: 'base', model: options.baseModel ?? ctx.input.model },
-          ...(production && production !== ctx.job.fineTunedModel
-            ? [{ role: 'production' as const, model: production }]
+          ...(production && production.model !== ctx.job.fineTunedModel
+            ? [{ role: 'production' as const, ...production }]
             : []),
         ],
         validationPath: validation?.path,
@@ -104,7 +104,10 @@ export async function runGates(ctx: PromotionContext): Promise<GateResult[]> {
 }
 
 /** The model the alias serves now, to compare against; none (or unknown) is not an error. */
-async function productionModel(ctx: PromotionContext, alias: string): Promise<string | null> {
+async function productionModel(
+  ctx: PromotionContext,
+  alias: string,
+): Promise<{ model: string; callAs?: string } | null> {
   const target = ctx.wandb.wandbTarget;
   if (!target) return null;
   try {
@@ -113,7 +116,11 @@ async function productionModel(ctx: PromotionContext, alias: string): Promise<st
       collection: SYNC_DEFAULTS.modelArtifactName,
       alias,
     });
-    return now?.fineTunedModel ?? null;
+    if (!now?.fineTunedModel) return null;
+    return {
+      model: now.fineTunedModel,
+      ...(now.servedAs && now.servedAs !== now.fineTunedModel ? { callAs: now.servedAs } : {}),
+    };
   } catch {
     return null;
   }

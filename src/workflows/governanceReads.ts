@@ -5,6 +5,7 @@ import type {
   ResolvedAlias,
 } from '../shared/governanceTypes.js';
 import type { WandbTarget } from '../shared/syncTypes.js';
+import { patched } from '@temporalio/workflow';
 import { governanceReadActivities } from './activityOptions.js';
 
 // Read-only workflows for `finetune resolve` and `finetune lineage`: they run on the worker, so the
@@ -17,11 +18,25 @@ async function target(input: { project: string; entity?: string }): Promise<Wand
 }
 
 export async function resolveModelAlias(input: ResolveInput): Promise<ResolvedAlias | null> {
-  return governanceReadActivities.resolveAlias({
+  const resolved = await governanceReadActivities.resolveAlias({
     target: await target(input),
     collection: input.collection,
     alias: input.alias,
   });
+  if (resolved?.baseModel && patched('serving-runway')) {
+    // Deploy scripts should hear, from the one place they read, that the model is about to stop.
+    try {
+      const runway = await governanceReadActivities.checkTrainingRunway({
+        model: resolved.baseModel,
+        reportOnly: true,
+      });
+      resolved.servingUntil = runway.servingUntil;
+      if (runway.warning) resolved.warning = runway.warning;
+    } catch {
+      // The answer stands without the dates.
+    }
+  }
+  return resolved;
 }
 
 export async function traceModelLineage(input: LineageInput): Promise<LineageReport> {

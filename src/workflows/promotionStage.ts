@@ -1,11 +1,11 @@
-import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { combineGates, describeGates } from '../gates/index.js';
 import type { MoveRecord } from '../shared/governanceTypes.js';
 import type { PromotionConfig, PromotionOutcome } from '../shared/promotionTypes.js';
 import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
 import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
-import { candidateActivities } from './activityOptions.js';
+import { candidateActivities, servingActivities } from './activityOptions.js';
 import type { ApprovalDesk } from './approval.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
@@ -99,12 +99,23 @@ async function promote(
   alias: string,
   record: MoveRecord,
 ): Promise<PromotionOutcome> {
+  // Serving first: on Azure a model answers only once deployed (and probed); the deployment is
+  // recorded on the version, so rollback can point back at the one it replaced.
+  const serving = patched('serving-at-promotion')
+    ? await servingActivities.prepareServing({
+        model: ctx.job.fineTunedModel,
+        purpose: 'production',
+        name: ctx.job.jobId,
+      })
+    : undefined;
+  if (serving) record.serving = serving;
   const target = ctx.wandb.wandbTarget;
   const model = ctx.wandb.modelVersion(ctx.job.jobId);
   if (!target || !model) {
     return {
       promoted: false,
       alias,
+      ...(serving ? { serving } : {}),
       datasetVersions: [],
       note: target
         ? 'the model artifact was not synced to W&B, so no alias was moved (see the W&B errors)'
@@ -126,6 +137,7 @@ async function promote(
   return {
     promoted: true,
     alias,
+    ...(serving ? { serving } : {}),
     modelVersion: moved.model.ref,
     replaced: moved.model.replaced,
     datasetVersions: moved.datasets,

@@ -7,6 +7,11 @@ import type { EvalOptions, EvalReport } from '../../shared/promotionTypes.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import type { WandbClient } from '../../wandb/index.js';
 import type { ChatFn } from '../openai/chat.js';
+import { Context } from '@temporalio/activity';
+import { parseModelId } from '../../gates/index.js';
+import type { FineTuneProvider } from '../../providers/types.js';
+import type { ServingRecord } from '../../shared/providerTypes.js';
+import { DEFAULT_GRADER_MODEL } from './evaluate.js';
 import type { WandbActivityDeps } from '../wandb/deps.js';
 import { wandbCalling } from '../wandb/errors.js';
 import { fetchVersion, versionRef } from '../wandb/promotion.js';
@@ -73,16 +78,20 @@ async function withEvalDataset<T>(
  * per-example results go to W&B as a Table (best effort: a W&B failure leaves the report as it is).
  */
 export async function runEvalGate(
+  provider: FineTuneProvider,
   chat: ChatFn,
   deps: WandbActivityDeps,
   input: EvalGateInput,
 ): Promise<EvalReport> {
+  const made: ServingRecord[] = [];
   const evaluate = async (path: string, label: string): Promise<EvalReport> => {
+    const models = await servedForEval(provider, input, made);
     const { report, rows } = await evaluateModels(chat, {
-      models: input.models,
+      models,
       path,
       label,
       options: input.options,
+      graderCallAs: provider.chatModelFor(input.options.graderModel ?? DEFAULT_GRADER_MODEL),
     });
     if (input.target && deps.wandb && rows.length > 0) {
       try {
@@ -93,9 +102,43 @@ export async function runEvalGate(
     }
     return report;
   };
-  if (input.options.dataset) {
-    return withEvalDataset(deps.wandb, input.target, input.options.dataset, evaluate);
+  try {
+    if (input.options.dataset) {
+      return await withEvalDataset(deps.wandb, input.target, input.options.dataset, evaluate);
+    }
+    if (!input.validationPath)
+      return EMPTY('no validation file and no eval dataset', input.options);
+    return await evaluate(input.validationPath, input.validationPath);
+  } finally {
+    // Eval deployments (Azure developer tier) count against the resource's limit: remove them.
+    for (const record of made) await provider.unserve(record).catch(() => undefined);
   }
-  if (!input.validationPath) return EMPTY('no validation file and no eval dataset', input.options);
-  return evaluate(input.validationPath, input.validationPath);
+}
+
+/**
+ * What each model is called as: a fine-tuned model not yet callable is served for the eval (on
+ * Azure a developer-tier deployment, named after the job so a retry finds it); base models and
+ * the grader by the names the worker is configured with.
+ */
+async function servedForEval(
+  provider: FineTuneProvider,
+  input: EvalGateInput,
+  made: ServingRecord[],
+): Promise<EvalModel[]> {
+  const ctx = Context.current();
+  const out: EvalModel[] = [];
+  for (const m of input.models) {
+    if (m.callAs || !parseModelId(m.model).fineTuned) {
+      out.push({ ...m, callAs: m.callAs ?? provider.chatModelFor(m.model) });
+      continue;
+    }
+    const record = await provider.serve(
+      { model: m.model, purpose: 'eval', name: `eval-${input.jobId}-${m.role}` },
+      () => ctx.heartbeat(),
+      ctx.cancellationSignal,
+    );
+    if (record.deployment) made.push(record);
+    out.push({ ...m, callAs: record.servedAs });
+  }
+  return out;
 }

@@ -30,6 +30,8 @@ const CONCURRENCY = 4;
 export interface EvalModel {
   role: EvalModelScore['role'];
   model: string;
+  /** What to pass as `model` when it differs from the id (an Azure deployment name). */
+  callAs?: string;
 }
 
 export interface EvaluateInput {
@@ -39,6 +41,8 @@ export interface EvaluateInput {
   /** How the report names the data: the file, or the W&B dataset version. */
   label: string;
   options: EvalOptions;
+  /** What to pass as `model` for the grader (an Azure deployment name). */
+  graderCallAs?: string;
 }
 
 /** One example answered by one model, graded: a row of the eval Table. */
@@ -107,7 +111,13 @@ export async function evaluateModels(chat: ChatFn, input: EvaluateInput): Promis
     const work = async () => {
       for (let i = next++; i < tasks.length; i = next++) {
         const { m, e } = tasks[i]!;
-        rows[i] = await answerAndGrade(chat, m, e, { regex, graderModel, signal, spend });
+        rows[i] = await answerAndGrade(chat, m, e, {
+          regex,
+          graderModel,
+          graderCallAs: input.graderCallAs ?? graderModel,
+          signal,
+          spend,
+        });
         pulse.checkpoint({ done: ++done, of: tasks.length });
       }
     };
@@ -119,6 +129,7 @@ export async function evaluateModels(chat: ChatFn, input: EvaluateInput): Promis
 interface GradeContext {
   regex: RegExp | undefined;
   graderModel: string;
+  graderCallAs: string;
   signal: AbortSignal;
   spend: (key: string, model: string, prompt: number, completion: number) => void;
 }
@@ -138,7 +149,7 @@ async function answerAndGrade(
   };
   let answer: string;
   try {
-    const a = await chat({ model: m.model, messages: e.messages, signal: ctx.signal });
+    const a = await chat({ model: m.callAs ?? m.model, messages: e.messages, signal: ctx.signal });
     ctx.spend(m.role, m.model, a.promptTokens, a.completionTokens);
     answer = a.content;
   } catch (err) {
@@ -152,7 +163,7 @@ async function answerAndGrade(
   };
   try {
     const g = await chat({
-      model: ctx.graderModel,
+      model: ctx.graderCallAs,
       messages: buildGraderMessages({ question: base.question, reference: e.reference, answer }),
       maxTokens: 200,
       signal: ctx.signal,

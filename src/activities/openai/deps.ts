@@ -1,7 +1,10 @@
 import OpenAI from 'openai';
+import type { FineTuneProvider } from '../../providers/types.js';
 
 export interface OpenAIActivityDeps {
   client: OpenAI;
+  /** The provider behind `client`; OpenAI itself when absent. */
+  provider?: FineTuneProvider;
   /** Files at or above this size go through the Uploads API in parts (resumable). */
   multipartThresholdBytes: number;
   /** Size of each part; the API allows up to 64 MB. */

@@ -4,6 +4,8 @@ import type { FineTuneMethod, JobSnapshot } from '../../shared/types.js';
 import { isTerminal, WORKFLOW_ID_METADATA_KEY } from '../../shared/types.js';
 import { calling } from './errors.js';
 import { toApiMethod } from './method.js';
+import type { FineTuneProvider, JobMatch } from '../../providers/types.js';
+import type { Pulse } from '../pulse.js';
 import { latestMetrics, toSnapshot } from './snapshot.js';
 
 export const RUN_ID_METADATA_KEY = 'tf_run_id';
@@ -21,20 +23,54 @@ export interface CreateJobInput {
   metadata?: Record<string, string>;
 }
 
+type Job = OpenAI.FineTuning.FineTuningJob;
+
+/** How far back a provider without a metadata filter is searched (pages are newest first). */
+const UNFILTERED_SCAN_LIMIT = 500;
+
+/**
+ * The job an earlier attempt of this run created, if any. OpenAI filters on metadata; Azure
+ * documents no such filter, so its jobs are listed and matched here — by metadata while Azure
+ * echoes it, else by what only this run's request had (model, files, created after the first
+ * attempt began), recorded in the activity's heartbeat before the POST.
+ */
 async function findJobFor(
-  client: OpenAI,
-  workflowId: string,
-  runId: string,
+  provider: FineTuneProvider,
+  match: JobMatch,
   signal?: AbortSignal,
-): Promise<OpenAI.FineTuning.FineTuningJob | undefined> {
-  const page = client.fineTuning.jobs.list(
-    { metadata: { [WORKFLOW_ID_METADATA_KEY]: workflowId }, limit: 20 },
-    { signal },
-  );
-  for await (const job of page) {
-    if (job.metadata?.[RUN_ID_METADATA_KEY] === runId) return job;
+): Promise<Job | undefined> {
+  const { client } = provider;
+  if (provider.filtersJobsByMetadata) {
+    const page = client.fineTuning.jobs.list(
+      { metadata: { [WORKFLOW_ID_METADATA_KEY]: match.workflowId }, limit: 20 },
+      { signal },
+    );
+    for await (const job of page) {
+      if (job.metadata?.[RUN_ID_METADATA_KEY] === match.runId) return job;
+    }
+    return undefined;
   }
-  return undefined;
+  let seen = 0;
+  let lookalike: Job | undefined;
+  for await (const job of client.fineTuning.jobs.list({ limit: 100 }, { signal })) {
+    if (job.metadata?.[RUN_ID_METADATA_KEY] === match.runId) return job;
+    const sameRequest =
+      !job.metadata?.[RUN_ID_METADATA_KEY] &&
+      job.model === match.model &&
+      job.training_file === match.trainingFileId &&
+      (job.validation_file ?? undefined) === match.validationFileId &&
+      match.notBefore !== undefined &&
+      job.created_at >= match.notBefore;
+    if (sameRequest) lookalike ??= job;
+    if (++seen >= UNFILTERED_SCAN_LIMIT) break;
+    if (match.notBefore !== undefined && job.created_at < match.notBefore - 3600) break;
+  }
+  return lookalike;
+}
+
+/** What a retried attempt needs to know of the first: when it began (unix seconds). */
+export interface CreateCheckpoint {
+  firstAttemptAt: number;
 }
 
 /**
@@ -43,12 +79,29 @@ async function findJobFor(
  * POST, leaving retries to Temporal, which looks up again before creating.
  */
 export async function createFineTuneJob(
-  client: OpenAI,
+  provider: FineTuneProvider,
   input: CreateJobInput,
+  pulse: Pulse<CreateCheckpoint>,
 ): Promise<JobSnapshot> {
+  const { client } = provider;
   const signal = Context.current().cancellationSignal;
+  const resumed = activityInfo().heartbeatDetails as CreateCheckpoint | undefined;
+  // A little slack for clock skew between the worker and the provider.
+  const firstAttemptAt = resumed?.firstAttemptAt ?? Math.floor(Date.now() / 1000) - 60;
+  pulse.checkpoint({ firstAttemptAt });
   const existing = await calling('Looking up an existing fine-tuning job', () =>
-    findJobFor(client, input.workflowId, input.runId, signal),
+    findJobFor(
+      provider,
+      {
+        workflowId: input.workflowId,
+        runId: input.runId,
+        model: input.model,
+        trainingFileId: input.trainingFileId,
+        validationFileId: input.validationFileId,
+        notBefore: resumed ? firstAttemptAt : undefined,
+      },
+      signal,
+    ),
   );
   if (existing) {
     Context.current().log.info('job already created by an earlier attempt', { jobId: existing.id });
@@ -68,7 +121,9 @@ export async function createFineTuneJob(
           [WORKFLOW_ID_METADATA_KEY]: input.workflowId,
           [RUN_ID_METADATA_KEY]: input.runId,
         },
-      },
+        // Provider-only keys (Azure's trainingType) travel in the same body.
+        ...(provider.jobCreateExtras() as object),
+      } as OpenAI.FineTuning.JobCreateParams,
       { maxRetries: 0, signal },
     ),
   );
@@ -106,12 +161,12 @@ export async function cancelFineTuneJob(client: OpenAI, jobId: string): Promise<
 
 /** For cancellation before the create activity reported back: the job may exist anyway. */
 export async function cancelJobForRun(
-  client: OpenAI,
+  provider: FineTuneProvider,
   workflowId: string,
   runId: string,
 ): Promise<JobSnapshot | null> {
   const job = await calling('Looking up the fine-tuning job to cancel', () =>
-    findJobFor(client, workflowId, runId),
+    findJobFor(provider, { workflowId, runId, model: '', trainingFileId: '' }),
   );
-  return job ? cancelFineTuneJob(client, job.id) : null;
+  return job ? cancelFineTuneJob(provider.client, job.id) : null;
 }

@@ -1,5 +1,6 @@
 import type { GovernanceEvent, MoveRecord } from '../../shared/governanceTypes.js';
 import type { GateResult } from '../../shared/promotionTypes.js';
+import type { ServingRecord } from '../../shared/providerTypes.js';
 
 // How promotion facts live in a version's metadata. Pure merges, so a retried write produces the
 // same metadata and appends nothing twice.
@@ -36,6 +37,7 @@ export interface PromotionFacts {
   jobId?: string;
   fineTunedModel?: string;
   datasets?: { role: string; ref: string }[];
+  serving?: ServingRecord;
 }
 
 /** The facts of this version's (latest) promotion, the first thing an auditor reads. */

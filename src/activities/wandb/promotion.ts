@@ -208,6 +208,7 @@ async function recordOnVersion(
         fineTunedModel: record.fineTunedModel,
         datasets:
           move.role === 'model' ? datasets.map((d) => ({ role: d.role, ref: d.ref })) : undefined,
+        serving: move.role === 'model' ? record.serving : undefined,
       },
       move.role === 'model' ? record.gates : undefined,
     );

@@ -23,6 +23,7 @@ export async function resolveAlias(
     ref: versionRef(v),
     version: v.version,
     fineTunedModel: str(v.metadata.fine_tuned_model),
+    servedAs: facts?.serving?.servedAs ?? str(v.metadata.fine_tuned_model),
     jobId: str(v.metadata.id),
     baseModel: str(v.metadata.model),
     promotedBy: facts?.approvedBy ?? null,

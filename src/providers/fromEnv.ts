@@ -1,0 +1,62 @@
+import type { WorkerEnv } from '../config.js';
+import { createOpenAIClient } from '../activities/openai/deps.js';
+import { azureProvider } from './azure/index.js';
+import { DEFAULT_ARM_API_VERSION } from './azure/arm.js';
+import { entraToken } from './azure/entra.js';
+import { openAIProvider } from './openai/index.js';
+import type { FineTuneProvider } from './types.js';
+
+/** `a=b,c=d` → { a: 'b', c: 'd' } */
+export function parsePairs(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const i = p.indexOf('=');
+        if (i <= 0) throw new Error(`expected model=deployment, got "${p}"`);
+        return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
+      }),
+  );
+}
+
+/** The worker's one provider, from its environment (secrets stay in the worker). */
+export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
+  if (env.FINETUNE_PROVIDER === 'openai') {
+    return openAIProvider({
+      client: createOpenAIClient({ apiKey: env.OPENAI_API_KEY!, baseURL: env.OPENAI_BASE_URL }),
+    });
+  }
+  const arm =
+    env.AZURE_SUBSCRIPTION_ID && env.AZURE_RESOURCE_GROUP && env.AZURE_OPENAI_ACCOUNT
+      ? {
+          baseUrl: env.AZURE_MANAGEMENT_URL,
+          subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+          resourceGroup: env.AZURE_RESOURCE_GROUP,
+          account: env.AZURE_OPENAI_ACCOUNT,
+          location: env.AZURE_LOCATION,
+          apiVersion: env.AZURE_MANAGEMENT_API_VERSION || DEFAULT_ARM_API_VERSION,
+          token: env.AZURE_MANAGEMENT_TOKEN
+            ? () => Promise.resolve(env.AZURE_MANAGEMENT_TOKEN!)
+            : entraToken('https://management.azure.com/.default'),
+        }
+      : undefined;
+  return azureProvider({
+    endpoint: env.AZURE_OPENAI_ENDPOINT!,
+    auth: env.AZURE_OPENAI_API_KEY
+      ? { apiKey: env.AZURE_OPENAI_API_KEY }
+      : { token: entraToken(env.AZURE_OPENAI_SCOPE) },
+    trainingType: env.AZURE_TRAINING_TYPE,
+    arm,
+    deployment: {
+      sku: env.AZURE_DEPLOYMENT_SKU,
+      capacity: env.AZURE_DEPLOYMENT_CAPACITY,
+      evalSku: env.AZURE_EVAL_DEPLOYMENT_SKU,
+      evalCapacity: env.AZURE_EVAL_DEPLOYMENT_CAPACITY,
+      pollMs: env.AZURE_DEPLOYMENT_POLL_MS,
+    },
+    deployments: parsePairs(env.AZURE_DEPLOYMENTS),
+  });
+}

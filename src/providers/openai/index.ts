@@ -1,0 +1,88 @@
+import OpenAI from 'openai';
+import { ApplicationFailure } from '@temporalio/common';
+import { parseModelId } from '../../gates/index.js';
+import { ErrorType } from '../../shared/errorTypes.js';
+import type { RunwayReport } from '../../shared/providerTypes.js';
+import { daysUntil, servingWarning } from '../runwayDates.js';
+import type { FineTuneProvider } from '../types.js';
+
+/** OpenAI ends fine-tuning job creation for every organisation on this day. */
+export const OPENAI_TRAINING_ENDS = '2027-01-06';
+
+const ALTERNATIVE =
+  'Train on Azure OpenAI instead (a worker with FINETUNE_PROVIDER=azure; `finetune start --task-queue <its queue>`), or move a promoted model there with `finetune migrate`.';
+
+export interface OpenAIProviderOptions {
+  client: OpenAI;
+  /** Override of the end of job creation (tests; a later announcement). */
+  trainingEnds?: string | null;
+}
+
+/**
+ * OpenAI itself: models are called by their id, nothing to deploy; job metadata filters work on
+ * the server; the Uploads API takes large files in parts.
+ */
+export function openAIProvider(options: OpenAIProviderOptions): FineTuneProvider {
+  const { client } = options;
+  const trainingEnds =
+    options.trainingEnds === undefined ? OPENAI_TRAINING_ENDS : options.trainingEnds;
+  return {
+    name: 'openai',
+    label: 'OpenAI',
+    client,
+    suffix: { maxLength: 64, pattern: /^.{1,64}$/s, describe: '1 to 64 characters' },
+    filtersJobsByMetadata: true,
+    uploadsApi: 'yes',
+    maxFileBytes: 512 * 1024 * 1024,
+    jobCreateExtras: () => ({}),
+    async checkRunway(model, nowMs, signal): Promise<RunwayReport> {
+      const base = parseModelId(model).fineTuned ? parseModelId(model).base : model;
+      let servingUntil: string | null = null;
+      try {
+        const m = await client.models.retrieve(base, { signal });
+        servingUntil = (m as { shutdown_date?: string | null }).shutdown_date ?? null;
+      } catch (err) {
+        if (err instanceof OpenAI.NotFoundError) {
+          return {
+            provider: 'openai',
+            model,
+            trainableUntil: null,
+            servingUntil: null,
+            ok: false,
+            problem: `OpenAI does not know the model "${base}" (404). Check the name, e.g. gpt-4.1-mini-2025-04-14.`,
+          };
+        }
+        throw err;
+      }
+      const report: RunwayReport = {
+        provider: 'openai',
+        model,
+        trainableUntil: trainingEnds,
+        servingUntil,
+        ok: true,
+      };
+      if (trainingEnds && daysUntil(trainingEnds, nowMs) < 0) {
+        report.ok = false;
+        report.problem = `OpenAI ended fine-tuning job creation on ${trainingEnds}. ${ALTERNATIVE}`;
+      } else if (servingUntil && daysUntil(servingUntil, nowMs) < 0) {
+        report.ok = false;
+        report.problem = `${base} stopped serving on ${servingUntil}, so a fine-tune of it could not be used. Choose a current base model.`;
+      }
+      const warning = servingWarning(base, servingUntil, nowMs);
+      if (warning) report.warning = `${warning}. ${ALTERNATIVE}`;
+      return report;
+    },
+    serve: async (req) => ({ provider: 'openai', model: req.model, servedAs: req.model }),
+    unserve: async () => undefined,
+    chatModelFor: (model) => model,
+  };
+}
+
+/** A refusal of the runway check as a failure nobody should retry. */
+export function runwayRefusal(report: RunwayReport): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    report.problem ?? 'training is not possible',
+    ErrorType.NoTrainingRunway,
+    report,
+  );
+}

@@ -1,33 +1,91 @@
 import { join } from 'node:path';
-import { getPipelineStatus, rootMessage, startFineTunePipeline } from '../client/pipeline.js';
+import {
+  getPipelineStatus,
+  rootMessage,
+  startFineTunePipeline,
+  type PipelineStatus,
+} from '../client/pipeline.js';
+import { decidePromotion } from '../client/promotion.js';
 import { renderStatus } from '../cli/render.js';
 import { projectRoot } from '../projectRoot.js';
-import type { PipelineInput } from '../shared/types.js';
-import { startSandboxStack, SANDBOX_TASK_QUEUE, type SandboxStack } from './stack.js';
+import type {
+  ApprovalRecord,
+  Decision,
+  DecisionKind,
+  DecisionReply,
+  DecisionRequest,
+  GateName,
+  GatePolicy,
+  GateVerdict,
+  PromotionConfig,
+} from '../shared/promotionTypes.js';
+import type { PipelineInput, PipelineStage } from '../shared/types.js';
+import { describeSandbox, type SandboxWhere } from './instructions.js';
+import {
+  SANDBOX_OPENAI_KEY,
+  SANDBOX_TASK_QUEUE,
+  startSandboxStack,
+  type SandboxStack,
+} from './stack.js';
+
+export type { SandboxWhere } from './instructions.js';
 
 export interface SandboxOptions {
   ui: boolean;
   persist: boolean;
   runningSeconds: number;
   dropWebhooks: boolean;
+  /**
+   * Approve at once as this person (recorded with how = auto), as `--json` does. Absent: the
+   * pipeline waits at `awaiting_approval` for a person (`onAwaitingApproval` says how).
+   */
+  autoApprove?: { by: string; comment?: string };
+  /** The stack stays up after the result (the caller stops it either way); noted in the result. */
+  keep?: boolean;
+  /** Aborting stops waiting, stops the stack and rejects with SandboxInterruptedError. */
+  signal?: AbortSignal;
   /** Called with a rendered status while the pipeline runs (for a terminal). */
   onProgress?: (rendered: string) => void;
   /** Called once everything is up, with where to watch. */
   onReady?: (where: SandboxWhere) => void;
+  /**
+   * Called once when the pipeline waits for a decision. May return a cleanup, called when the
+   * pipeline moves on (decided here or elsewhere) or the sandbox stops.
+   */
+  onAwaitingApproval?: (pause: ApprovalPause) => void | (() => void);
 }
 
-export interface SandboxWhere {
-  workflowId: string;
-  temporalAddress: string;
-  webUi?: string;
-  openaiEmulator: string;
-  wandb: string;
-  webhookReceiver: string;
+export interface ApprovalPause {
+  where: SandboxWhere;
+  /** The gates' results (and any refused requests) so far. */
+  approval: ApprovalRecord;
+  /** The status as `finetune status` renders it. */
+  rendered: string;
+  /** Decides through the `decidePromotion` Update, as `finetune approve/reject` does. */
+  decide(decision: DecisionKind, request: DecisionRequest): Promise<DecisionReply>;
+}
+
+/** The sandbox was stopped (Ctrl-C) before the pipeline ended. */
+export class SandboxInterruptedError extends Error {
+  override name = 'SandboxInterruptedError';
+  constructor(
+    readonly workflowId: string | undefined,
+    readonly stage: PipelineStage | undefined,
+  ) {
+    super(
+      workflowId
+        ? `stopped while pipeline ${workflowId} was at ${stage ?? 'an unknown stage'}`
+        : 'stopped before the pipeline started',
+    );
+  }
 }
 
 /** The one JSON object `finetune sandbox --json` prints. */
 export interface SandboxResult {
+  /** `succeeded`: the pipeline completed (trained; promoted or rejected, see `stage`). */
   status: 'succeeded' | 'failed';
+  /** Where the pipeline ended: `promoted`, `rejected`, `failed`, … */
+  stage: PipelineStage | null;
   workflowId: string;
   jobId: string | null;
   fineTunedModel: string | null;
@@ -45,11 +103,27 @@ export interface SandboxResult {
   };
   datasets: { role: string; examples: number; billableTokens: number; digest: string }[];
   files: string[];
+  /** The promotion gates, in the order they ran. */
+  gates: { gate: GateName; policy: GatePolicy; verdict: GateVerdict; summary: string }[];
+  /** Who decided, how (`auto` for --json) and when; null when nobody did. */
+  decision: Decision | null;
+  /** What the approval moved: the model version now holding the alias, what it replaced. */
+  promotion: {
+    promoted: boolean;
+    alias: string;
+    modelVersion: string | null;
+    replaced: string | null;
+    datasetVersions: { role: string; ref: string; replaced: string | null }[];
+    registryLink?: string;
+    note?: string;
+  } | null;
   webhooks: { accepted: number; signalled: number };
+  /** Present when the stack keeps running after this result (--keep): how to stop it. */
+  kept?: { pid: number; stop: string };
   wallMs: number;
 }
 
-export function sampleInput(): PipelineInput {
+export function sampleInput(promotion?: PromotionConfig | false): PipelineInput {
   const data = join(projectRoot(), 'data', 'sample');
   return {
     training: { path: join(data, 'train.jsonl') },
@@ -59,12 +133,14 @@ export function sampleInput(): PipelineInput {
     suffix: 'sandbox',
     // Short safety-net polls so progress shows while the emulated job trains.
     wait: { minPollMs: 1000, maxPollMs: 5000, progressPollMs: 1000 },
+    ...(promotion !== undefined ? { promotion } : {}),
   };
 }
 
 /**
  * Runs a real pipeline end to end on this machine: a Temporal dev server (with its Web UI), the
- * OpenAI emulator, the webhook receiver and a worker, on the bundled sample dataset.
+ * OpenAI and W&B emulators, the webhook receiver and a worker, on the bundled sample dataset,
+ * through governed promotion. Returns with the stack still running: the caller stops it.
  */
 export async function runSandbox(
   opts: SandboxOptions,
@@ -77,86 +153,219 @@ export async function runSandbox(
     dropWebhooks: opts.dropWebhooks,
     emulator: { durations: { validatingMs: 800, queuedMs: 800, runningMs }, steps: 30 },
   });
+  let lastStage: PipelineStage | undefined;
+  // Every call the sandbox makes is cancelled before the connection closes: a long poll still
+  // retrying on a closed channel would throw from a timer and crash the process. One signal per
+  // call: the client adds an abort listener per gRPC call and never removes it.
+  const live = new Set<AbortController>();
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const ac = new AbortController();
+    live.add(ac);
+    try {
+      return await stack.client.withAbortSignal(ac.signal, fn);
+    } finally {
+      live.delete(ac);
+    }
+  };
+  const abortCalls = () => {
+    for (const ac of live) ac.abort();
+  };
   try {
-    const started = await startFineTunePipeline(stack.client, sampleInput(), {
+    if (opts.signal?.aborted) throw new SandboxInterruptedError(undefined, undefined);
+    const promotion: PromotionConfig = opts.autoApprove
+      ? { autoApprove: opts.autoApprove, startedBy: 'sandbox' }
+      : { startedBy: 'sandbox' };
+    const input = sampleInput(promotion);
+    const started = await startFineTunePipeline(stack.client, input, {
       taskQueue: SANDBOX_TASK_QUEUE,
       workflowId: `sandbox-${new Date().toISOString().replace(/[:.]/g, '-')}`,
     });
-    const where: SandboxWhere = {
+    const where = describeSandbox({
       workflowId: started.workflowId,
       temporalAddress: stack.server.address,
-      webUi: stack.server.uiUrl
-        ? `${stack.server.uiUrl}/namespaces/${stack.server.namespace}/workflows/${started.workflowId}`
-        : undefined,
-      openaiEmulator: `${stack.openai.url}/v1`,
-      wandb: stack.wandb.emulated ? `${stack.wandb.baseUrl} (local emulator)` : stack.wandb.baseUrl,
+      namespace: stack.server.namespace,
+      taskQueue: SANDBOX_TASK_QUEUE,
+      uiUrl: stack.server.uiUrl,
+      openaiUrl: `${stack.openai.url}/v1`,
+      openaiKey: SANDBOX_OPENAI_KEY,
+      wandbBaseUrl: stack.wandb.baseUrl,
+      wandbEmulatorKey: stack.wandb.emulatorKey ?? null,
       webhookReceiver: stack.receiver.url,
-    };
+      temporalCli: stack.server.cli.path,
+      cwd: process.cwd(),
+      sample: {
+        training: input.training.path,
+        validation: input.validation!.path,
+        model: input.model,
+      },
+    });
     opts.onReady?.(where);
-    const ticker = opts.onProgress
-      ? startTicker(stack, started.workflowId, opts.onProgress)
-      : undefined;
+    const watcher =
+      opts.onProgress || opts.onAwaitingApproval
+        ? startWatcher(stack, where, opts, call, (s) => (lastStage = s))
+        : undefined;
     let outcome: { ok: true; jobId: string; model: string } | { ok: false; error: string };
+    const result = call(() => started.handle.result());
     try {
-      const r = await started.handle.result();
+      const r = await untilAborted(result, opts.signal);
       outcome = { ok: true, jobId: r.jobId, model: r.fineTunedModel };
     } catch (err) {
+      if (err instanceof AbortedError) {
+        abortCalls();
+        await settled(result, 2000);
+        throw new SandboxInterruptedError(started.workflowId, lastStage);
+      }
       outcome = { ok: false, error: rootMessage(err) };
     } finally {
-      ticker?.stop();
+      await watcher?.stop();
     }
-    const final = await getPipelineStatus(stack.client, started.workflowId);
+    const final = await call(() => getPipelineStatus(stack.client, started.workflowId));
     if (opts.onProgress) opts.onProgress(renderStatus(final, Date.now()));
-    const progress = final.progress;
-    const result: SandboxResult = {
-      status: outcome.ok ? 'succeeded' : 'failed',
-      workflowId: started.workflowId,
-      jobId: outcome.ok ? outcome.jobId : (progress?.jobId ?? null),
-      fineTunedModel: outcome.ok ? outcome.model : null,
-      ...(outcome.ok ? {} : { error: outcome.error }),
-      where,
-      wandb: {
-        server: stack.wandb.baseUrl,
-        emulated: stack.wandb.emulated,
-        runPath: progress?.wandb?.runPath ?? null,
-        datasetVersions: progress?.wandb?.datasetVersions ?? [],
-        artifacts: progress?.wandb?.artifacts ?? [],
-        errors: progress?.wandb?.errors ?? [],
-        ...(progress?.wandb?.skipped ? { skipped: progress.wandb.skipped } : {}),
-      },
-      datasets: (progress?.datasets ?? []).map((d) => ({
-        role: d.role,
-        examples: d.examples,
-        billableTokens: d.billableTokens,
-        digest: d.digest,
-      })),
-      files: (progress?.files ?? []).map((f) => f.fileId),
-      webhooks: {
-        accepted: stack.receiver.stats.accepted,
-        signalled: stack.receiver.stats.signalled,
-      },
-      wallMs: Date.now() - began,
-    };
-    return { result, stack };
+    const sandboxResult = resultOf(final, outcome, where, stack, began);
+    if (opts.keep) sandboxResult.kept = { pid: process.pid, stop: `kill -INT ${process.pid}` };
+    return { result: sandboxResult, stack };
   } catch (err) {
+    abortCalls();
     await stack.stop();
     throw err;
   }
 }
 
-function startTicker(
+function resultOf(
+  final: PipelineStatus,
+  outcome: { ok: true; jobId: string; model: string } | { ok: false; error: string },
+  where: SandboxWhere,
   stack: SandboxStack,
-  workflowId: string,
-  onProgress: (rendered: string) => void,
-): { stop(): void } {
-  let busy = false;
+  began: number,
+): SandboxResult {
+  const progress = final.progress;
+  const approval = final.result?.approval ?? progress?.approval;
+  const p = approval?.promotion;
+  return {
+    status: outcome.ok ? 'succeeded' : 'failed',
+    stage: final.result?.stage ?? progress?.stage ?? null,
+    workflowId: final.workflowId,
+    jobId: outcome.ok ? outcome.jobId : (progress?.jobId ?? null),
+    fineTunedModel: outcome.ok ? outcome.model : null,
+    ...(outcome.ok ? {} : { error: outcome.error }),
+    where,
+    wandb: {
+      server: stack.wandb.baseUrl,
+      emulated: stack.wandb.emulated,
+      runPath: progress?.wandb?.runPath ?? null,
+      datasetVersions: progress?.wandb?.datasetVersions ?? [],
+      artifacts: progress?.wandb?.artifacts ?? [],
+      errors: progress?.wandb?.errors ?? [],
+      ...(progress?.wandb?.skipped ? { skipped: progress.wandb.skipped } : {}),
+    },
+    datasets: (progress?.datasets ?? []).map((d) => ({
+      role: d.role,
+      examples: d.examples,
+      billableTokens: d.billableTokens,
+      digest: d.digest,
+    })),
+    files: (progress?.files ?? []).map((f) => f.fileId),
+    gates: (approval?.gates ?? []).map((g) => ({
+      gate: g.gate,
+      policy: g.policy,
+      verdict: g.verdict,
+      summary: g.summary,
+    })),
+    decision: approval?.decision ?? null,
+    promotion: p
+      ? {
+          promoted: p.promoted,
+          alias: p.alias,
+          modelVersion: p.modelVersion ?? null,
+          replaced: p.replaced ?? null,
+          datasetVersions: p.datasetVersions,
+          ...(p.registryLink ? { registryLink: p.registryLink } : {}),
+          ...(p.note ? { note: p.note } : {}),
+        }
+      : null,
+    webhooks: {
+      accepted: stack.receiver.stats.accepted,
+      signalled: stack.receiver.stats.signalled,
+    },
+    wallMs: Date.now() - began,
+  };
+}
+
+class AbortedError extends Error {}
+
+/** Waits for a promise to settle, either way, for at most `ms`. */
+async function settled(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((r) => (timer = setTimeout(r, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new AbortedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/** Polls the pipeline each second: progress for the terminal, and the approval pause, once. */
+function startWatcher(
+  stack: SandboxStack,
+  where: SandboxWhere,
+  opts: SandboxOptions,
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+  onStage: (stage: PipelineStage) => void,
+): { stop(): Promise<void> } {
+  let inFlight: Promise<void> | undefined;
+  let paused = false;
+  let cleanup: (() => void) | undefined;
+  const leavePause = () => {
+    const c = cleanup;
+    cleanup = undefined;
+    c?.();
+  };
+  const decide = (decision: DecisionKind, request: DecisionRequest) =>
+    call(() => decidePromotion(stack.client, where.workflowId, decision, request));
+  const tick = async () => {
+    const s = await call(() => getPipelineStatus(stack.client, where.workflowId));
+    const stage = s.progress?.stage;
+    if (stage) onStage(stage);
+    const rendered = renderStatus(s, Date.now());
+    opts.onProgress?.(rendered);
+    const waiting = stage === 'awaiting_approval' && !s.progress?.approval?.decision;
+    if (waiting && !paused && opts.onAwaitingApproval) {
+      paused = true;
+      const approval = s.progress?.approval ?? { gates: [], ignored: [] };
+      cleanup = opts.onAwaitingApproval({ where, approval, rendered, decide }) ?? undefined;
+    } else if (!waiting && paused) {
+      leavePause();
+    }
+  };
   const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    getPipelineStatus(stack.client, workflowId)
-      .then((s) => onProgress(renderStatus(s, Date.now())))
+    if (inFlight) return;
+    inFlight = tick()
       .catch(() => undefined)
-      .finally(() => (busy = false));
+      .finally(() => (inFlight = undefined));
   }, 1000);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      leavePause();
+      await inFlight;
+    },
+  };
 }

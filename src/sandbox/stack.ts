@@ -10,13 +10,19 @@ import {
 } from '../emulators/openai/index.js';
 import { startWandbEmulator, type RunningWandbEmulator } from '../emulators/wandb/index.js';
 import { projectRoot } from '../projectRoot.js';
+import { TASK_QUEUE } from '../shared/types.js';
 import { startDevServer, type DevServer } from '../temporal/devServer.js';
 import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
 import { createFineTuneWorker } from '../worker.js';
 
 /** The emulator's key: not a secret, it opens nothing but the local emulator. */
 export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
-export const SANDBOX_TASK_QUEUE = 'fine-tune-sandbox';
+/**
+ * The sandbox worker listens on the default task queue, so `finetune start`, `sync`, `resolve`, …
+ * pointed at the sandbox's address (no --task-queue) reach it. Its dev server is its own, so this
+ * never meets a worker of another Temporal server.
+ */
+export const SANDBOX_TASK_QUEUE = TASK_QUEUE;
 /** A key of the shape W&B issues; it opens only the local W&B emulator. */
 export const SANDBOX_WANDB_KEY = 'local-sandbox0000000000000000000000000000';
 
@@ -37,7 +43,8 @@ export interface SandboxStack {
   openai: RunningOpenAIEmulator;
   /** Null when the user's own W&B (WANDB_API_KEY) is used instead of the emulator. */
   wandbEmulator: RunningWandbEmulator | null;
-  wandb: { baseUrl: string; entity?: string; emulated: boolean };
+  /** `emulatorKey`: the local W&B emulator's key (not a secret); absent for the user's own W&B. */
+  wandb: { baseUrl: string; entity?: string; emulated: boolean; emulatorKey?: string };
   receiver: RunningWebhookReceiver;
   worker: Worker;
   stop(): Promise<void>;
@@ -96,7 +103,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       });
       stops.push(() => wandbEmulator!.close());
       wandbKey = SANDBOX_WANDB_KEY;
-      wandb = { baseUrl: wandbEmulator.url, emulated: true };
+      wandb = { baseUrl: wandbEmulator.url, emulated: true, emulatorKey: SANDBOX_WANDB_KEY };
     }
     const workerConnection = await NativeConnection.connect({ address: server.address });
     stops.push(() => workerConnection.close());
@@ -106,6 +113,8 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       taskQueue: SANDBOX_TASK_QUEUE,
       openai: { apiKey: SANDBOX_OPENAI_KEY, baseURL: `${openai.url}/v1` },
       wandb: { apiKey: wandbKey, baseUrl: wandb.baseUrl, entity: wandb.entity },
+      // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
+      shutdownGraceTime: '2s',
     });
     const running = worker.run();
     stops.push(async () => {

@@ -1,6 +1,15 @@
+import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { setDefaultLogLevel } from '../../logging.js';
-import { runSandbox, type SandboxWhere } from '../../sandbox/run.js';
+import { canListenForKeys, listenForDecisionKeys } from '../../sandbox/approvalKeys.js';
+import { renderApprovalPause, renderKeep, renderWhere } from '../../sandbox/instructions.js';
+import {
+  runSandbox,
+  SandboxInterruptedError,
+  type ApprovalPause,
+  type SandboxResult,
+} from '../../sandbox/run.js';
+import type { SandboxStack } from '../../sandbox/stack.js';
 import { UserError } from '../userError.js';
 
 interface SandboxFlags {
@@ -12,30 +21,51 @@ interface SandboxFlags {
   keep: boolean;
 }
 
-function describeWhere(w: SandboxWhere): string {
-  return [
-    `pipeline   ${w.workflowId}`,
-    `temporal   ${w.temporalAddress}`,
-    w.webUi ? `web ui     ${w.webUi}` : 'web ui     (off: --no-ui)',
-    `openai     ${w.openaiEmulator} (local emulator)`,
-    `w&b        ${w.wandb}`,
-    `webhooks   ${w.webhookReceiver}`,
-    `status     npx finetune status ${w.workflowId} --address ${w.temporalAddress} --watch`,
-    '',
-  ].join('\n');
+/** The closing line: how it ended, the model, and what promotion did. */
+function renderOutcome(r: SandboxResult): string {
+  const head =
+    r.status !== 'succeeded'
+      ? `FAILED in ${(r.wallMs / 1000).toFixed(1)} s${r.error ? ` — ${r.error}` : ''}`
+      : `${r.stage ?? 'done'} in ${(r.wallMs / 1000).toFixed(1)} s${r.fineTunedModel ? ` — model ${r.fineTunedModel}` : ''}`;
+  const lines = [`\n${head}`];
+  const d = r.decision;
+  if (d) {
+    lines.push(
+      `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by} (${d.how})${d.comment ? ` — ${d.comment}` : ''}`,
+    );
+  }
+  const p = r.promotion;
+  if (p?.promoted) {
+    lines.push(`"${p.alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'})`);
+    for (const v of p.datasetVersions)
+      lines.push(`  ${v.role} → ${v.ref} (was ${v.replaced ?? 'none'})`);
+  } else if (p?.note) {
+    lines.push(`nothing promoted: ${p.note}`);
+  } else if (r.stage === 'rejected') {
+    lines.push('nothing promoted');
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function sandboxCommand(): Command {
   return new Command('sandbox')
     .description(
-      'Run a whole pipeline on this machine with no keys: Temporal dev server + Web UI, OpenAI emulator, webhook receiver, worker',
+      'Run a whole pipeline on this machine with no keys: Temporal dev server + Web UI, OpenAI and W&B emulators, webhook receiver, worker; it waits for your approval before promoting',
     )
-    .option('--json', 'print one JSON result object and exit (unattended)', false)
+    .option(
+      '--json',
+      'print one JSON result object (unattended: promotion is auto-approved as "sandbox")',
+      false,
+    )
     .option('--no-ui', 'do not serve the Temporal Web UI')
     .option('--no-persist', 'keep workflow history in memory instead of .sandbox/temporal.db')
     .option('--running-seconds <s>', 'how long the emulated job trains', '8')
     .option('--drop-webhooks', 'deliver no webhooks (the adaptive poll finds the end)', false)
-    .option('--keep', 'keep everything running after the pipeline ends, until Ctrl-C', false)
+    .option(
+      '--keep',
+      'keep everything running after the pipeline ends, until Ctrl-C (with --json too)',
+      false,
+    )
     .action(async (f: SandboxFlags) => {
       const runningSeconds = Number(f.runningSeconds);
       if (!Number.isFinite(runningSeconds) || runningSeconds <= 0 || runningSeconds > 3600) {
@@ -45,40 +75,91 @@ export function sandboxCommand(): Command {
       const say = (text: string) => {
         if (!f.json) process.stderr.write(text);
       };
+
+      // Ctrl-C (or SIGTERM) once: stop cleanly; twice: at once.
+      const stopping = new AbortController();
+      const onStopSignal = () => {
+        if (stopping.signal.aborted) process.exit(130);
+        process.stderr.write('\nstopping the sandbox… (Ctrl-C again to quit at once)\n');
+        stopping.abort();
+      };
+      process.on('SIGINT', onStopSignal);
+      process.on('SIGTERM', onStopSignal);
+
       say(
-        'starting the sandbox (Temporal dev server, OpenAI emulator, webhook receiver, worker)…\n',
+        'starting the sandbox (Temporal dev server, OpenAI and W&B emulators, webhook receiver, worker)…\n',
       );
-      const tty = process.stderr.isTTY && !f.json;
+      // Redraw in place on a terminal until the approval pause; appended blocks after it (so the
+      // instructions stay on screen) and in logs / CI.
+      let redraw = Boolean(process.stderr.isTTY) && !f.json;
       let lastLines = 0;
-      const { result, stack } = await runSandbox({
-        ui: f.ui,
-        persist: f.persist,
-        runningSeconds,
-        dropWebhooks: f.dropWebhooks,
-        onReady: (w) => say(describeWhere(w)),
-        onProgress: f.json
-          ? undefined
-          : (rendered) => {
-              // Redraw in place on a terminal; plain appended blocks otherwise (logs, CI).
-              if (tty && lastLines) process.stderr.write(`\x1b[${lastLines}A\x1b[0J`);
-              process.stderr.write(`${rendered}\n`);
-              lastLines = rendered.split('\n').length;
-            },
-      });
-      if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else
-        say(
-          `\n${result.status === 'succeeded' ? 'done' : 'FAILED'} in ${(result.wallMs / 1000).toFixed(1)} s` +
-            `${result.fineTunedModel ? ` — model ${result.fineTunedModel}` : ''}${result.error ? ` — ${result.error}` : ''}\n`,
-        );
-      if (f.keep && !f.json) {
-        say('everything keeps running; press Ctrl-C to stop.\n');
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
+      let lastRendered = '';
+      const show = (rendered: string) => {
+        if (rendered === lastRendered) return; // nothing new: no repeated blocks in logs
+        lastRendered = rendered;
+        if (redraw && lastLines) process.stderr.write(`\x1b[${lastLines}A\x1b[0J`);
+        process.stderr.write(`${rendered}\n`);
+        lastLines = rendered.split('\n').length;
+      };
+      const onAwaitingApproval = (pause: ApprovalPause): (() => void) | undefined => {
+        const keys = canListenForKeys(process.stdin)
+          ? listenForDecisionKeys({
+              input: process.stdin,
+              by: userInfo().username,
+              decide: (decision, request) => pause.decide(decision, request),
+              onInterrupt: onStopSignal,
+              write: (text) => process.stderr.write(text),
+            })
+          : undefined;
+        process.stderr.write(renderApprovalPause(pause.where, keys?.hint));
+        redraw = false; // what follows goes below the instructions, never over them
+        return keys ? () => keys.stop() : undefined;
+      };
+
+      let stack: SandboxStack | undefined;
+      try {
+        const ran = await runSandbox({
+          ui: f.ui,
+          persist: f.persist,
+          runningSeconds,
+          dropWebhooks: f.dropWebhooks,
+          keep: f.keep,
+          signal: stopping.signal,
+          ...(f.json ? { autoApprove: { by: 'sandbox', comment: 'finetune sandbox --json' } } : {}),
+          onReady: (w) => say(renderWhere(w)),
+          ...(f.json ? {} : { onProgress: show, onAwaitingApproval }),
         });
+        stack = ran.stack;
+        const { result } = ran;
+        if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else say(renderOutcome(result));
+        if (result.status !== 'succeeded') process.exitCode = 1;
+        if (f.keep && !stopping.signal.aborted) {
+          if (f.json) {
+            process.stderr.write(
+              `the sandbox keeps running (pid ${process.pid}); Ctrl-C or \`kill -INT ${process.pid}\` stops it.\n`,
+            );
+          } else say(renderKeep(result.where));
+          await new Promise<void>((resolve) =>
+            stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
+          );
+        }
+      } catch (err) {
+        // Stopped by Ctrl-C: while starting up, the dev server got the terminal's SIGINT too and
+        // its "exited early" is no error worth a stack trace.
+        if (!(err instanceof SandboxInterruptedError) && !stopping.signal.aborted) throw err;
+        const message =
+          err instanceof SandboxInterruptedError ? err.message : 'stopped while starting up';
+        const kept =
+          f.persist && err instanceof SandboxInterruptedError && err.workflowId
+            ? ' (its history stays in .sandbox/temporal.db)'
+            : '';
+        process.stderr.write(`${message}${kept}\n`);
+        process.exitCode = 130;
+      } finally {
+        await stack?.stop();
+        process.off('SIGINT', onStopSignal);
+        process.off('SIGTERM', onStopSignal);
       }
-      await stack.stop();
-      if (result.status !== 'succeeded') process.exitCode = 1;
     });
 }

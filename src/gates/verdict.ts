@@ -238,7 +238,7 @@ export function evalVerdict(
     context.push(`production ${score(production.score)} (${signed(deltaVsProduction)})`);
   let detail = `${context.join(' vs ')} on ${count(report.examples, 'example')}`;
   if (candidate.errors > 0) detail += `, ${count(candidate.errors, 'candidate error')}`;
-  if (report.totalUsd !== undefined) detail += `, $${report.totalUsd.toFixed(2)}`;
+  if (report.totalUsd !== undefined) detail += `, ${usd(report.totalUsd)}`;
 
   const summary =
     failures.length > 0 ? `eval: ${failures.join('; ')} — ${detail}` : `eval: ${detail}`;
@@ -331,4 +331,11 @@ const signed = (v: number): string => {
 
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
+}
+
+/** Dollars an approver can read: cents when it is worth cents, else two significant digits. */
+export function usd(v: number): string {
+  if (v >= 1) return `$${v.toFixed(2)}`;
+  if (v === 0) return '$0';
+  return `$${v.toPrecision(2)}`;
 }

@@ -91,26 +91,28 @@ export class ApprovalDesk {
 
   private fromSignal(decision: DecisionKind, req: DecisionRequest | undefined): void {
     const by = typeof req?.by === 'string' ? req.by : '';
+    // A pasted payload may carry anything: only a string is a comment.
+    const comment = typeof req?.comment === 'string' ? req.comment : undefined;
     const why = this.why(decision, by);
     if (why) {
       this.record.ignored.push({
         decision,
         by,
-        comment: req?.comment,
+        ...(comment ? { comment } : {}),
         how: 'signal',
         at: now(),
         reason: why,
       });
       return;
     }
-    this.take(decision, { by, comment: req?.comment }, 'signal');
+    this.take(decision, { by, comment }, 'signal');
   }
 
   private take(decision: DecisionKind, req: DecisionRequest, how: DecisionChannel): void {
     this.record.decision = {
       decision,
       by: req.by.trim(),
-      ...(req.comment ? { comment: req.comment } : {}),
+      ...(typeof req.comment === 'string' && req.comment ? { comment: req.comment } : {}),
       how,
       at: now(),
     };

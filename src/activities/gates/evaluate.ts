@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import {
@@ -84,8 +83,6 @@ export async function evaluateModels(chat: ChatFn, input: EvaluateInput): Promis
   const graderModel = options.graderModel ?? DEFAULT_GRADER_MODEL;
   return withPulse(async (pulse) => {
     const signal = Context.current().cancellationSignal;
-    // Each call in flight listens on the one cancellation signal.
-    setMaxListeners(CONCURRENCY * 4 + 10, signal);
     const { examples } = await readEvalExamples(
       input.path,
       options.maxExamples ?? DEFAULT_MAX_EXAMPLES,

@@ -216,7 +216,7 @@ describe('evalVerdict', () => {
     );
     expect(r.verdict).toBe('pass');
     expect(r.summary).toBe(
-      'eval: exact 0.82 vs base 0.66 (+0.16) vs production 0.80 (+0.02) on 50 examples, $0.01',
+      'eval: exact 0.82 vs base 0.66 (+0.16) vs production 0.80 (+0.02) on 50 examples, $0.012',
     );
     expect(r.eval?.examples).toBe(50);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/openai/deps.js';
-import { TASK_QUEUE } from './shared/types.js';
+import { AZURE_TASK_QUEUE, TASK_QUEUE } from './shared/types.js';
 
 // Worker-side settings from the environment. Secrets stay here: they never enter workflow
 // inputs, history or logs.
@@ -38,7 +38,8 @@ const WorkerEnv = z.object({
   WANDB_API_KEY: optional(z.string()),
   WANDB_BASE_URL: optional(z.url()),
   WANDB_ENTITY: optional(z.string()),
-  FINETUNE_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  /** Default: fine-tune (OpenAI) or fine-tune-azure (Azure), so each provider has its own queue. */
+  FINETUNE_TASK_QUEUE: optional(z.string().min(1)),
   FINETUNE_MULTIPART_THRESHOLD_BYTES: z.coerce
     .number()
     .int()
@@ -51,7 +52,7 @@ const WorkerEnv = z.object({
     .max(64 * 1024 * 1024)
     .default(DEFAULT_PART_SIZE),
 });
-export type WorkerEnv = z.infer<typeof WorkerEnv>;
+export type WorkerEnv = z.infer<typeof WorkerEnv> & { FINETUNE_TASK_QUEUE: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -83,5 +84,11 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
       .join('\n');
     throw new ConfigError(`The worker's environment is incomplete:\n${problems}`);
   }
-  return parsed.data;
+  const data = parsed.data;
+  return {
+    ...data,
+    FINETUNE_TASK_QUEUE:
+      data.FINETUNE_TASK_QUEUE ??
+      (data.FINETUNE_PROVIDER === 'azure' ? AZURE_TASK_QUEUE : TASK_QUEUE),
+  };
 }

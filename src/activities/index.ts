@@ -13,6 +13,9 @@ import {
 import { openAIProvider } from '../providers/openai/index.js';
 import type { ServeRequest } from '../providers/types.js';
 import type { ServingRecord } from '../shared/providerTypes.js';
+import type { WandbTarget } from '../shared/syncTypes.js';
+import { recordGoldenSet, type GoldenSetInput } from './migration/goldenSet.js';
+import { materializeDataset } from './migration/materialize.js';
 import {
   checkTrainingRunway,
   deleteUploadedFiles,
@@ -48,6 +51,11 @@ export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClien
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),
     removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),
     deleteUploadedFiles: pulsed((fileIds: string[]) => deleteUploadedFiles(provider, fileIds)),
+    recordGoldenSet: (input: GoldenSetInput) =>
+      withPulse(() => recordGoldenSet(openAIChat(client), wandbDeps, input)),
+    materializeDataset: pulsed((input: { target: WandbTarget; ref: string }) =>
+      materializeDataset(wandbDeps, input),
+    ),
     describeJobForSync: pulsed((jobId: string) => describeJobForSync(client, jobId)),
     listFineTuneJobIds: pulsed((opts: { limit?: number }) => listFineTuneJobIds(client, opts)),
     validateDataset,

@@ -95,6 +95,14 @@ export function renderLineage(a: LineageAnswer): string {
   if (w) {
     lines.push(`model     ${w.model.ref} → ${w.model.fineTunedModel ?? '?'}`);
     lines.push(`aliases   ${w.model.aliases.join(', ') || '—'}`);
+    if (w.model.servedAs && w.model.servedAs !== w.model.fineTunedModel) {
+      lines.push(`served as ${w.model.servedAs}`);
+    }
+    if (w.migratedFrom) {
+      lines.push(
+        `migrated  from ${w.migratedFrom.model} (${w.migratedFrom.modelVersion}) via golden set ${w.migratedFrom.goldenSet}`,
+      );
+    }
   } else if (p?.fineTunedModel) {
     lines.push(`model     ${p.fineTunedModel}`);
   }

@@ -139,8 +139,12 @@ export interface LineageReport {
     aliases: string[];
     jobId: string | null;
     fineTunedModel: string | null;
+    /** What a caller passes as `model` (an Azure deployment), when promotion recorded it. */
+    servedAs: string | null;
     baseModel: string | null;
   };
+  /** Set on a migrated model: the model it replaced and the golden set it was gated on. */
+  migratedFrom: Record<string, string> | null;
   runPath: string | null;
   datasets: LineageDataset[];
   promotion: {

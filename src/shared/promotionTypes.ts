@@ -130,6 +130,9 @@ export interface EvalOptions {
   minDeltaVsProduction?: number;
   /** The base model to compare with; default the pipeline's base model. */
   baseModel?: string;
+  /** Also compare with the model in production (default true; off for a migration, whose
+   * production model lives at another provider). */
+  compareProduction?: boolean;
 }
 
 export type DecisionKind = 'approve' | 'reject';

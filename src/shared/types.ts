@@ -76,6 +76,17 @@ export interface PipelineInput {
    * the alias moves. Default: on, with default gates. `false`: the pipeline ends at `succeeded`.
    */
   promotion?: PromotionConfig | false;
+  /** Set by `finetune migrate`: the model this one replaces and the golden set it was gated on. */
+  migratedFrom?: MigrationSource;
+}
+
+export interface MigrationSource {
+  model: string;
+  /** `entity/project/model-metadata:vN` of the model being replaced. */
+  modelVersion: string;
+  provider?: string;
+  /** `entity/project/golden-…:vN`: its recorded answers. */
+  goldenSet: string;
 }
 
 /** What the pipeline did in W&B; `skipped` or `errors` say why something is missing. */
@@ -224,4 +235,6 @@ export interface AwaitJobResult {
 }
 
 export const TASK_QUEUE = 'fine-tune';
+/** The default queue of a worker with FINETUNE_PROVIDER=azure: one provider per queue. */
+export const AZURE_TASK_QUEUE = 'fine-tune-azure';
 export const WORKFLOW_ID_METADATA_KEY = 'tf_workflow_id';

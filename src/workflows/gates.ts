@@ -83,7 +83,8 @@ export async function runGates(ctx: PromotionContext): Promise<GateResult[]> {
   const options = g.evalOptions ?? {};
   results.push(
     await measured('eval', evalPolicy, async () => {
-      const production = target ? await productionModel(ctx, alias) : null;
+      const production =
+        target && options.compareProduction !== false ? await productionModel(ctx, alias) : null;
       const report = await gateActivities.evaluateForGate({
         jobId: ctx.job.jobId,
         models: [

@@ -6,3 +6,4 @@ export { syncFineTunes } from './syncFineTunes.js';
 export { moveModelAlias } from './moveModelAlias.js';
 export { rollbackPromotion } from './rollbackPromotion.js';
 export { resolveModelAlias, traceModelLineage } from './governanceReads.js';
+export { migrateModel } from './migrateModel.js';

@@ -157,6 +157,7 @@ async function markCandidate(ctx: PromotionContext, workflowId: string): Promise
       version: model.version,
       gates: ctx.desk.record.gates,
       datasets: ctx.wandb.datasetRefs(),
+      ...(ctx.input.migratedFrom ? { migratedFrom: { ...ctx.input.migratedFrom } } : {}),
       record: { id: `${workflowId}/candidate`, at: now(), by: 'pipeline', workflowId },
     });
   } catch (err) {

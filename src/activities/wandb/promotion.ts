@@ -286,6 +286,8 @@ export interface CandidateInput {
   gates: GateResult[];
   /** The dataset versions it was trained on, for lineage before any promotion. */
   datasets: { role: string; ref: string }[];
+  /** A migration's source model and golden set (old model → golden set → this model). */
+  migratedFrom?: Record<string, string>;
 }
 
 /**
@@ -312,7 +314,12 @@ export async function markCandidate(
     replacedId: null,
   };
   const after = withLogEntry(
-    { ...v.metadata, gates: input.gates, trainedOn: input.datasets },
+    {
+      ...v.metadata,
+      gates: input.gates,
+      trainedOn: input.datasets,
+      ...(input.migratedFrom ? { migratedFrom: input.migratedFrom } : {}),
+    },
     eventFrom(input.record, 'candidate', CANDIDATE_ALIAS),
   );
   await writeMetadata(wandb, v.id, v.metadata, after);

@@ -93,8 +93,13 @@ export async function traceLineage(
       aliases: v.aliases,
       jobId,
       fineTunedModel: str(v.metadata.fine_tuned_model),
+      servedAs: facts?.serving?.servedAs ?? null,
       baseModel: str(v.metadata.model),
     },
+    migratedFrom:
+      v.metadata.migratedFrom && typeof v.metadata.migratedFrom === 'object'
+        ? (v.metadata.migratedFrom as Record<string, string>)
+        : null,
     runPath: jobId ? `${v.entity}/${v.project}/${jobId}` : null,
     datasets,
     promotion: facts

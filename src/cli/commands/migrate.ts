@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import { startMigration } from '../../client/migration.js';
+import { rootMessage } from '../../client/pipeline.js';
+import { NoWorkerError } from '../../client/pollers.js';
+import { DEFAULT_PROMOTION_ALIAS } from '../../shared/promotionTypes.js';
+import { AZURE_TASK_QUEUE, TASK_QUEUE } from '../../shared/types.js';
+import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
+import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
+import { UserError } from '../userError.js';
+
+interface MigrateFlags extends TemporalFlags, PromotionFlags {
+  from: string;
+  to: 'azure' | 'openai';
+  fromTaskQueue: string;
+  toTaskQueue?: string;
+  base?: string;
+  evalDataset?: string;
+  maxExamples: string;
+  minAgreement: string;
+  project: string;
+  entity?: string;
+  collection: string;
+  suffix?: string;
+  wait: boolean;
+  json: boolean;
+}
+
+export function migrateCommand(): Command {
+  return withTemporalFlags(
+    addPromotionFlags(
+      new Command('migrate')
+        .description(
+          'Move a promoted model to another provider before it stops serving: golden set, retrain from the exact dataset version, agreement gate, approval and promotion',
+        )
+        .option('--from <alias|version|job>', 'what to move', DEFAULT_PROMOTION_ALIAS)
+        .addOption(
+          new Option('--to <provider>', 'the target provider')
+            .choices(['azure', 'openai'])
+            .makeOptionMandatory(),
+        )
+        .option('--from-task-queue <name>', "queue of the current provider's worker", TASK_QUEUE)
+        .option(
+          '--to-task-queue <name>',
+          `queue of the target's worker (default ${AZURE_TASK_QUEUE} for azure)`,
+        )
+        .option('--base <model>', "base model at the target (default: the current model's base)")
+        .option(
+          '--eval-dataset <ref>',
+          'W&B dataset version whose prompts make the golden set (default: its validation version)',
+        )
+        .option('--max-examples <n>', 'golden set size', '50')
+        .option(
+          '--min-agreement <0..1>',
+          'model-graded agreement the new model needs with the golden set',
+          '0.7',
+        )
+        .option('--project <name>', 'W&B project', 'OpenAI-Fine-Tune')
+        .option('--entity <name>', 'W&B entity')
+        .option('--collection <name>', 'model artifact collection', 'model-metadata')
+        .option('--suffix <text>', 'suffix of the new fine-tuned model')
+        .option('--wait', 'wait for the migration to end and print its result', false)
+        .option('--json', 'print JSON', false),
+    ),
+  ).action(async (f: MigrateFlags) => {
+    const minAgreement = Number(f.minAgreement);
+    if (!Number.isFinite(minAgreement) || minAgreement < 0 || minAgreement > 1) {
+      throw new UserError(`--min-agreement must be a number from 0 to 1, got "${f.minAgreement}".`);
+    }
+    const maxExamples = Number(f.maxExamples);
+    if (!Number.isInteger(maxExamples) || maxExamples < 1) {
+      throw new UserError(
+        `--max-examples must be a whole number of 1 or more, got "${f.maxExamples}".`,
+      );
+    }
+    const promotion = promotionFromFlags(f);
+    const client = await clientFor(f);
+    const started = await startMigration(client, {
+      from: f.from,
+      project: f.project,
+      entity: f.entity,
+      collection: f.collection,
+      sourceTaskQueue: f.fromTaskQueue,
+      targetTaskQueue: f.toTaskQueue ?? (f.to === 'azure' ? AZURE_TASK_QUEUE : TASK_QUEUE),
+      base: f.base,
+      evalDataset: f.evalDataset,
+      maxExamples,
+      minAgreement,
+      suffix: f.suffix,
+      promotion: promotion === false ? undefined : promotion,
+    }).catch((err: unknown) => {
+      if (err instanceof NoWorkerError) throw new UserError(err.message);
+      throw err;
+    });
+    const head = f.json
+      ? JSON.stringify({
+          workflowId: started.workflowId,
+          pipelineWorkflowId: started.pipelineWorkflowId,
+        })
+      : `${started.workflowId}\nthe new model trains in ${started.pipelineWorkflowId}; approve it there when it waits:\n  finetune approve ${started.pipelineWorkflowId} --by NAME`;
+    if (!f.wait) {
+      process.stdout.write(`${head}\n`);
+      return;
+    }
+    if (!f.json) process.stderr.write(`${head}\n`);
+    try {
+      const result = await started.handle.result();
+      process.stdout.write(`${JSON.stringify(result, null, f.json ? 0 : 2)}\n`);
+    } catch (err) {
+      throw new UserError(`migration ${started.workflowId} failed: ${rootMessage(err)}`);
+    }
+  });
+}

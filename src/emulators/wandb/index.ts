@@ -23,6 +23,7 @@ export async function startWandbEmulator(
     dataDir,
     options.defaultEntity ?? 'sandbox',
     options.heartbeatTimeoutMs ?? 5 * 60_000,
+    options.organization,
   );
   let faults: WandbFaults | undefined = options.faults;
   let url = '';

@@ -24,6 +24,11 @@ export interface WandbEmulatorOptions {
   apiKeys?: string[];
   /** The viewer's default entity (default "sandbox"). */
   defaultEntity?: string;
+  /**
+   * The organization the default entity belongs to, whose entity owns W&B Registry projects
+   * (`wandb-registry-<name>`). Default: none, as for a personal account.
+   */
+  organization?: { name: string; orgEntity: string };
   faults?: WandbFaults;
   /** Where blobs are kept (a temp dir by default, removed on close). */
   dataDir?: string;

@@ -28,10 +28,12 @@ export class Backend {
     dataDir: string,
     readonly defaultEntity: string,
     readonly heartbeatTimeoutMs: number,
+    readonly organization?: { name: string; orgEntity: string },
   ) {
     this.blobs = new BlobStore(dataDir);
     this.artifactFiles = new ArtifactFiles(this.ids, this.blobs);
     this.projects.entity(defaultEntity);
+    if (organization) this.projects.entity(organization.orgEntity);
   }
 
   /** A project to write to: null entity means the viewer's entity; created on first use. */

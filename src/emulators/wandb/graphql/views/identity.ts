@@ -18,7 +18,20 @@ export function viewerView(ctx: GqlContext): View {
     defaultFramework: null,
     apiKeys: { edges: [] },
     teams: () => ({ edges: [] }),
-    organizations: [],
+    organizations: organizationOf(entity, ctx) ? [organizationOf(entity, ctx)] : [],
+  };
+}
+
+/** The organization an entity belongs to: its own, or the one whose entity it is. */
+function organizationOf(entity: string, ctx: GqlContext): View | null {
+  const org = ctx.backend.organization;
+  if (!org || (entity !== ctx.backend.defaultEntity && entity !== org.orgEntity)) return null;
+  return {
+    __typename: 'Organization',
+    id: `org-${org.name}`,
+    name: org.name,
+    orgEntity: () => entityView(ctx.backend.projects.entity(org.orgEntity), ctx),
+    coreWeaveOrganizationId: null,
   };
 }
 
@@ -28,8 +41,8 @@ export function entityView(entity: EntityRecord, ctx: GqlContext): View {
     id: entity.id,
     name: entity.name,
     isTeam: false,
-    // No organizations here: registries (wandb-registry-*) are not emulated.
-    organization: null,
+    // Registries (wandb-registry-*) belong to the organization entity, when one is configured.
+    organization: () => organizationOf(entity.name, ctx),
     user: () => (entity.name === ctx.backend.defaultEntity ? viewerView(ctx) : null),
     xxhashDigestsEnabled: false,
     defaultAccess: 'PRIVATE',

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { validateDatasetFile, type DatasetReport } from '../dataset/index.js';
 import { ErrorType } from '../shared/errorTypes.js';
+import { streaming } from './failures.js';
 import type { DatasetSummary, FineTuneMethodType, PiiPolicy } from '../shared/types.js';
 
 export interface ValidateDatasetInput {
@@ -38,15 +39,17 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Data
       ErrorType.DatasetUnreadable,
     );
   });
-  const report = await validateDatasetFile(input.path, {
-    model: input.model,
-    // A validation file must only parse; the minimum example count applies to training data.
-    method: input.method,
-    minExamples: input.role === 'training' ? 10 : 1,
-    piiScan: (input.piiScan ?? 'off') !== 'off' || input.collectPii === true,
-    signal: ctx.cancellationSignal,
-    onProgress: (p) => ctx.heartbeat(p),
-  });
+  const report = await streaming(`Reading ${input.role} dataset ${input.path}`, () =>
+    validateDatasetFile(input.path, {
+      model: input.model,
+      // A validation file must only parse; the minimum example count applies to training data.
+      method: input.method,
+      minExamples: input.role === 'training' ? 10 : 1,
+      piiScan: (input.piiScan ?? 'off') !== 'off' || input.collectPii === true,
+      signal: ctx.cancellationSignal,
+      onProgress: (p) => ctx.heartbeat(p),
+    }),
+  );
   if (!report.ok) {
     throw ApplicationFailure.nonRetryable(
       describeErrors(input.path, report),

@@ -31,6 +31,8 @@ export const ErrorType = {
   AzureUnavailable: 'AzureUnavailable',
   DeploymentNotReady: 'DeploymentNotReady',
   FileTooLarge: 'FileTooLarge',
+  ProviderStreamInterrupted: 'ProviderStreamInterrupted',
+  InvalidWaitPolicy: 'InvalidWaitPolicy',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -58,4 +60,5 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.InvalidJobRequest,
   ErrorType.AzureManagement,
   ErrorType.FileTooLarge,
+  ErrorType.InvalidWaitPolicy,
 ];

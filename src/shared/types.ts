@@ -189,6 +189,8 @@ export interface PipelineProgress {
   details?: string;
   /** The provider's answer on training and serving dates for the base model. */
   runway?: RunwayReport;
+  /** Why the results summary is missing although the job succeeded. */
+  resultsError?: string;
 }
 
 export interface ResultsSummary {

@@ -115,6 +115,20 @@ export const wandbHistoryActivities = proxyActivities<
   retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
 
+/**
+ * The pipeline's own W&B calls (finding the entity, opening the run) decorate the fine-tune: ten
+ * minutes of tries at most, then the pipeline goes on without W&B and says so. (They used to share
+ * the sync's 24-hour budget, so a W&B outage could hold a fine-tune for a day.)
+ */
+export const pipelineWandbActivities = proxyActivities<
+  Pick<Activities, 'resolveWandbTarget' | 'openWandbRun'>
+>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
 /** Live metrics are a convenience: a few quick tries, then the wait goes on without them. */
 export const liveMetricsActivities = proxyActivities<Pick<Activities, 'appendLiveMetrics'>>({
   startToCloseTimeout: '1 minute',

@@ -195,9 +195,16 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     await wandb.sync(job.jobId, files, datasets);
     failUnlessSucceeded(job, setStage, progress);
 
-    const results = job.resultFiles[0]
-      ? await resultActivities.summarizeResults(job.resultFiles[0])
-      : undefined;
+    // The job succeeded: a results file that cannot be read is reported, never a failed pipeline.
+    let results: PipelineResult['results'];
+    if (job.resultFiles[0]) {
+      try {
+        results = await resultActivities.summarizeResults(job.resultFiles[0]);
+      } catch (err) {
+        if (!governed) throw err;
+        progress.resultsError = err instanceof Error ? err.message : String(err);
+      }
+    }
     setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
     let stage: PipelineResult['stage'];
     if (governed) upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);

@@ -7,7 +7,7 @@ import type {
   PipelineWandbResult,
   UploadedFile,
 } from '../shared/types.js';
-import { datasetVersionActivities, wandbActivities } from './activityOptions.js';
+import { datasetVersionActivities, pipelineWandbActivities } from './activityOptions.js';
 import { syncFineTune } from './syncFineTune.js';
 
 const message = (err: unknown): string => {
@@ -67,7 +67,7 @@ export class PipelineWandb {
       return;
     }
     try {
-      this.target = await wandbActivities.resolveWandbTarget({
+      this.target = await pipelineWandbActivities.resolveWandbTarget({
         project: this.input.wandb?.project ?? SYNC_DEFAULTS.project,
         entity: this.input.wandb?.entity,
         optional: true,
@@ -128,7 +128,7 @@ export class PipelineWandb {
   async openRun(jobId: string): Promise<void> {
     if (!this.target) return;
     try {
-      const run = await wandbActivities.openWandbRun({ target: this.target, jobId });
+      const run = await pipelineWandbActivities.openWandbRun({ target: this.target, jobId });
       this.result.runPath = run.runPath;
     } catch (err) {
       this.fail('opening the W&B run', err);

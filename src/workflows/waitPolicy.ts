@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../shared/errorTypes.js';
 import type { JobSnapshot, WaitPolicy } from '../shared/types.js';
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
@@ -38,10 +40,31 @@ export function resolveWaitPolicy(
   override: Partial<WaitPolicy> | undefined,
 ): WaitPolicy {
   const p = { ...base, ...override };
-  if (p.minPollMs <= 0 || p.maxPollMs < p.minPollMs) {
-    throw new Error(`invalid wait policy: minPollMs=${p.minPollMs} maxPollMs=${p.maxPollMs}`);
-  }
+  const problem = waitPolicyProblem(p);
+  // A typed, non-retryable failure fails the workflow with the reason; a plain Error would fail
+  // the workflow task, which Temporal retries forever.
+  if (problem)
+    throw ApplicationFailure.nonRetryable(
+      `invalid wait policy: ${problem}`,
+      ErrorType.InvalidWaitPolicy,
+    );
   return p;
+}
+
+/** Why a wait policy is unusable, or undefined; the client checks the same before starting. */
+export function waitPolicyProblem(p: WaitPolicy): string | undefined {
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (p.mode !== 'adaptive' && p.mode !== 'fixed')
+    return `mode must be "adaptive" or "fixed", not ${JSON.stringify(p.mode)}`;
+  if (!finite(p.minPollMs) || p.minPollMs <= 0)
+    return `minPollMs must be a positive number of ms (got ${String(p.minPollMs)})`;
+  if (!finite(p.maxPollMs) || p.maxPollMs < p.minPollMs)
+    return `maxPollMs must be at least minPollMs (got ${String(p.maxPollMs)} < ${p.minPollMs})`;
+  if (p.fixedIntervalMs !== undefined && (!finite(p.fixedIntervalMs) || p.fixedIntervalMs <= 0))
+    return `fixedIntervalMs must be a positive number of ms`;
+  if (p.progressPollMs !== undefined && (!finite(p.progressPollMs) || p.progressPollMs <= 0))
+    return `progressPollMs must be a positive number of ms`;
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import type { ResultsSummary } from '../../shared/types.js';
 import { decodedResults, parseResultsRows } from '../../openai/resultsFile.js';
 import { calling } from './errors.js';
+import { emptyBody, streaming } from '../failures.js';
 
 const toNum = (v: string | undefined): number | null =>
   v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v);
@@ -11,8 +12,8 @@ export async function summarizeResults(client: OpenAI, fileId: string): Promise<
   const response = await calling(`Downloading results file ${fileId}`, () =>
     client.files.content(fileId),
   );
-  if (!response.body) throw new Error(`results file ${fileId} has no body`);
-  const { stream, base64 } = await decodedResults(response.body);
+  if (!response.body) throw emptyBody(`results file ${fileId}`);
+  const body = response.body;
   const summary: ResultsSummary = {
     fileId,
     rows: 0,
@@ -20,14 +21,20 @@ export async function summarizeResults(client: OpenAI, fileId: string): Promise<
     lastStep: null,
     finalTrainLoss: null,
     finalValidLoss: null,
-    base64,
+    base64: false,
   };
-  for await (const row of parseResultsRows(stream)) {
-    if (summary.rows === 0) summary.columns = Object.keys(row);
-    summary.rows++;
-    summary.lastStep = toNum(row.step) ?? summary.lastStep;
-    summary.finalTrainLoss = toNum(row.train_loss) ?? summary.finalTrainLoss;
-    summary.finalValidLoss = toNum(row.valid_loss) ?? summary.finalValidLoss;
-  }
+  await streaming(`Reading results file ${fileId}`, async () => {
+    const { stream, base64 } = await decodedResults(body);
+    summary.base64 = base64;
+    for await (const row of parseResultsRows(stream)) {
+      if (summary.rows === 0) summary.columns = Object.keys(row);
+      summary.rows++;
+      summary.lastStep = toNum(row.step) ?? summary.lastStep;
+      summary.finalTrainLoss = toNum(row.train_loss) ?? summary.finalTrainLoss;
+      // Azure's file has full_valid_loss (the whole validation set) besides valid_loss (a batch).
+      summary.finalValidLoss =
+        toNum(row.full_valid_loss) ?? toNum(row.valid_loss) ?? summary.finalValidLoss;
+    }
+  });
   return summary;
 }

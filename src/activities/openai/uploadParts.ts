@@ -1,6 +1,8 @@
 import { open } from 'node:fs/promises';
 import { activityInfo, Context } from '@temporalio/activity';
 import OpenAI, { toFile } from 'openai';
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../../shared/errorTypes.js';
 import type { Pulse } from '../pulse.js';
 import { calling } from './errors.js';
 
@@ -78,6 +80,11 @@ export async function uploadInParts(
   const done = await calling('Completing the multipart upload', () =>
     client.uploads.complete(uploadId, { part_ids: partIds }),
   );
-  if (!done.file) throw new Error(`upload ${uploadId} completed without a file`);
+  if (!done.file) {
+    throw ApplicationFailure.retryable(
+      `upload ${uploadId} completed without a file; retrying`,
+      ErrorType.ProviderStreamInterrupted,
+    );
+  }
   return done.file;
 }

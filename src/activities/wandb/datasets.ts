@@ -12,6 +12,7 @@ import type { WandbTarget } from '../../shared/syncTypes.js';
 import { sanitizeArtifactName } from '../../wandb/index.js';
 import { toFailure } from '../openai/errors.js';
 import { withPulse } from '../pulse.js';
+import { artifactGone, emptyBody, streaming } from '../failures.js';
 import { writeDatasetTable } from './datasetTable.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
@@ -45,11 +46,10 @@ async function download(
   signal: AbortSignal,
 ) {
   const response = await deps.openai.files.content(fileId, { signal });
-  if (!response.body) throw new Error(`file ${fileId} has no body`);
-  await pipeline(
-    Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-    createWriteStream(dest),
-    { signal },
+  if (!response.body) throw emptyBody(`file ${fileId}`);
+  const body = response.body as WebReadableStream<Uint8Array>;
+  await streaming(`Downloading file ${fileId}`, () =>
+    pipeline(Readable.fromWeb(body), createWriteStream(dest), { signal }),
   );
 }
 
@@ -137,7 +137,7 @@ export async function useDatasetArtifact(
   const version = await wandbCalling(`Looking up ${input.ref}`, () =>
     wandb.fetchArtifact(input.ref),
   );
-  if (!version) throw new Error(`dataset artifact ${input.ref} is gone from W&B`);
+  if (!version) throw artifactGone(input.ref);
   await wandbCalling(`Using ${input.ref}`, () =>
     wandb.useArtifact({
       ...input.target,

@@ -4,6 +4,7 @@ import type { WandbTarget } from '../../shared/syncTypes.js';
 import { summaryFromHistory, type HistoryRow } from '../../wandb/index.js';
 import { calling } from '../openai/errors.js';
 import { withPulse } from '../pulse.js';
+import { emptyBody, streaming } from '../failures.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
 
@@ -71,16 +72,18 @@ export async function logResultsHistory(
     const response = await calling(`Downloading results file ${input.resultsFileId}`, () =>
       deps.openai.files.content(input.resultsFileId, { signal: ctx.cancellationSignal }),
     );
-    if (!response.body) throw new Error(`results file ${input.resultsFileId} has no body`);
+    if (!response.body) throw emptyBody(`results file ${input.resultsFileId}`);
     const { stream } = await decodedResults(response.body);
     const fileStream = wandb.fileStream({ ...input.target, runId: input.runId });
-    const result = await wandbCalling('Writing history to W&B', () =>
-      fileStream.writeHistory(historyRows(parseResultsRows(stream)), {
-        firstLine: 0,
-        resumeFromLine,
-        signal: ctx.cancellationSignal,
-        onProgress: (p) => pulse.checkpoint({ nextLine: p.nextLine }),
-      }),
+    const result = await streaming(`Reading results file ${input.resultsFileId}`, () =>
+      wandbCalling('Writing history to W&B', () =>
+        fileStream.writeHistory(historyRows(parseResultsRows(stream)), {
+          firstLine: 0,
+          resumeFromLine,
+          signal: ctx.cancellationSignal,
+          onProgress: (p) => pulse.checkpoint({ nextLine: p.nextLine }),
+        }),
+      ),
     );
     return {
       rows: result.rowsRead,

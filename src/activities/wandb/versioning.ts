@@ -4,6 +4,7 @@ import { datasetArtifactMetadata, validateDatasetFile } from '../../dataset/inde
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import { sanitizeArtifactName } from '../../wandb/index.js';
 import { withPulse } from '../pulse.js';
+import { artifactGone } from '../failures.js';
 import { writeDatasetTable } from './datasetTable.js';
 import { profileDatasetFile } from '../../gates/profileFile.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
@@ -136,7 +137,7 @@ export async function recordDatasetFile(
   const version = await wandbCalling(`Looking up ${input.ref}`, () =>
     wandb.fetchArtifact(input.ref),
   );
-  if (!version) throw new Error(`dataset artifact ${input.ref} is gone from W&B`);
+  if (!version) throw artifactGone(input.ref);
   if (version.aliases.includes(input.fileId)) return;
   await wandbCalling(`Recording ${input.fileId} on ${input.ref}`, () =>
     wandb.addAliases({

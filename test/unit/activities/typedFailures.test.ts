@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import type OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { validateDataset } from '../../../src/activities/dataset.js';
+import { artifactGone, emptyBody, streaming } from '../../../src/activities/failures.js';
+import { summarizeResults } from '../../../src/activities/openai/results.js';
+import { recordDatasetFile } from '../../../src/activities/wandb/versioning.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../../../src/shared/errorTypes.js';
+import { resolveWaitPolicy } from '../../../src/workflows/waitPolicy.js';
+import { DEFAULT_WAIT_POLICY } from '../../../src/shared/types.js';
+import type { WandbClient } from '../../../src/wandb/index.js';
+
+const failure = async (p: Promise<unknown>): Promise<ApplicationFailure> => {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+};
+const retryable = (f: ApplicationFailure) =>
+  !f.nonRetryable && !NON_RETRYABLE_ERROR_TYPES.includes(f.type as never);
+
+/** A client whose files.content answers with `body` (what a broken download looks like). */
+const contentClient = (body: unknown) =>
+  ({ files: { content: async () => ({ body }) } }) as unknown as OpenAI;
+
+describe('failures that used to escape as plain Errors', () => {
+  it('a results file with no body is retried, typed', async () => {
+    const f = await failure(summarizeResults(contentClient(null), 'file-x'));
+    expect(f.type).toBe(ErrorType.ProviderStreamInterrupted);
+    expect(retryable(f)).toBe(true);
+  });
+
+  it('a results download cut off half-way is retried, typed (not a bare stream error)', async () => {
+    const cut = new Readable({
+      read() {
+        this.push('step,train_loss\n1,0.5\n');
+        this.destroy(new Error('socket hang up'));
+      },
+    });
+    const f = await failure(summarizeResults(contentClient(Readable.toWeb(cut)), 'file-x'));
+    expect(f.type).toBe(ErrorType.ProviderStreamInterrupted);
+    expect(f.message).toMatch(/socket hang up/);
+    expect(retryable(f)).toBe(true);
+  });
+
+  it('a W&B dataset version that is gone fails at once as WandbNotFound', async () => {
+    const wandb = { fetchArtifact: async () => null } as unknown as WandbClient;
+    const env = new MockActivityEnvironment();
+    const f = await failure(
+      env.run(() =>
+        recordDatasetFile(
+          { wandb, openai: {} as OpenAI },
+          { target: { entity: 'e', project: 'p' }, ref: 'e/p/train:v3', fileId: 'file-1' },
+        ),
+      ),
+    );
+    expect(f.type).toBe(ErrorType.WandbNotFound);
+    expect(f.nonRetryable).toBe(true);
+    expect(f.message).toMatch(/e\/p\/train:v3 is gone/);
+    expect(artifactGone('x').type).toBe(ErrorType.WandbNotFound);
+  });
+
+  it('a dataset the worker cannot read is DatasetUnreadable, not retried', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unreadable-'));
+    const env = new MockActivityEnvironment();
+    const f = await failure(
+      env.run(() =>
+        validateDataset({
+          role: 'training',
+          path: dir,
+          model: 'gpt-4.1-mini-2025-04-14',
+          method: 'supervised',
+        }),
+      ),
+    );
+    expect(f.type).toBe(ErrorType.DatasetUnreadable);
+    expect(f.nonRetryable).toBe(true);
+  });
+
+  it('streaming() keeps typed failures and maps file-system errors', async () => {
+    const typed = ApplicationFailure.nonRetryable('x', ErrorType.InvalidDataset);
+    await expect(streaming('x', () => Promise.reject(typed))).rejects.toBe(typed);
+    const enoent = Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    expect((await failure(streaming('Reading', () => Promise.reject(enoent)))).type).toBe(
+      ErrorType.DatasetUnreadable,
+    );
+    expect(emptyBody('file y').message).toMatch(/file y came back with no body/);
+    const ok = join(mkdtempSync(join(tmpdir(), 'ok-')), 'a.txt');
+    writeFileSync(ok, 'x');
+    await expect(streaming('x', async () => 42)).resolves.toBe(42);
+  });
+
+  it('an invalid wait policy is a typed, non-retryable failure (not a workflow task retried forever)', () => {
+    for (const bad of [
+      { minPollMs: -1 },
+      { maxPollMs: 10, minPollMs: 100 },
+      { minPollMs: Number.NaN },
+      { mode: 'sometimes' as never },
+    ]) {
+      let thrown: unknown;
+      try {
+        resolveWaitPolicy(DEFAULT_WAIT_POLICY, bad);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(ApplicationFailure);
+      expect((thrown as ApplicationFailure).type).toBe(ErrorType.InvalidWaitPolicy);
+      expect((thrown as ApplicationFailure).nonRetryable).toBe(true);
+    }
+    expect(resolveWaitPolicy(DEFAULT_WAIT_POLICY, { minPollMs: 500 }).minPollMs).toBe(500);
+  });
+});

@@ -63,15 +63,16 @@ export async function deleteUploadedFiles(
 ): Promise<string[]> {
   const deleted: string[] = [];
   for (const id of fileIds) {
-    try {
-      await provider.client.files.delete(id);
-      deleted.push(id);
-    } catch (err) {
-      if ((err as { status?: number }).status === 404) continue; // already gone
-      throw await calling(`Deleting file ${id}`, () => Promise.reject(err)).catch(
-        (e: unknown) => e,
-      );
-    }
+    const gone = await calling(`Deleting file ${id}`, () =>
+      provider.client.files.delete(id).then(
+        () => false,
+        (err: unknown) => {
+          if ((err as { status?: number }).status === 404) return true; // already gone
+          throw err;
+        },
+      ),
+    );
+    if (!gone) deleted.push(id);
   }
   return deleted;
 }

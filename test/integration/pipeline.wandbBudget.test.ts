@@ -47,7 +47,10 @@ describe('failures that mean what they say', () => {
       taskQueue: h.taskQueue,
       args: [sampleInput({ minPollMs: -5 })],
     });
-    const err = await handle.result().catch((e: unknown) => e);
+    const err: unknown = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(rootMessage(err)).toMatch(/invalid wait policy: minPollMs must be a positive number/);
     expect(((err as WorkflowFailedError).cause as { type?: string }).type).toBe(

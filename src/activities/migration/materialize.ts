@@ -47,7 +47,7 @@ export async function materializeDataset(
         wandb.downloadArtifact(v.id, staging, { signal: Context.current().cancellationSignal }),
       );
       await mkdir(datasetCacheDir(), { recursive: true });
-      await rename(staging, dir).catch(async (err: NodeJS.ErrnoException) => {
+      await rename(staging, dir).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err; // another attempt won
       });
     } finally {

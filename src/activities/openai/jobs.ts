@@ -122,8 +122,8 @@ export async function createFineTuneJob(
           [RUN_ID_METADATA_KEY]: input.runId,
         },
         // Provider-only keys (Azure's trainingType) travel in the same body.
-        ...(provider.jobCreateExtras() as object),
-      } as OpenAI.FineTuning.JobCreateParams,
+        ...provider.jobCreateExtras(),
+      },
       { maxRetries: 0, signal },
     ),
   );

@@ -28,7 +28,7 @@ const retryable = (f: ApplicationFailure) =>
 
 /** A client whose files.content answers with `body` (what a broken download looks like). */
 const contentClient = (body: unknown) =>
-  ({ files: { content: async () => ({ body }) } }) as unknown as OpenAI;
+  ({ files: { content: () => Promise.resolve({ body }) } }) as unknown as OpenAI;
 
 describe('failures that used to escape as plain Errors', () => {
   it('a results file with no body is retried, typed', async () => {
@@ -51,7 +51,7 @@ describe('failures that used to escape as plain Errors', () => {
   });
 
   it('a W&B dataset version that is gone fails at once as WandbNotFound', async () => {
-    const wandb = { fetchArtifact: async () => null } as unknown as WandbClient;
+    const wandb = { fetchArtifact: () => Promise.resolve(null) } as unknown as WandbClient;
     const env = new MockActivityEnvironment();
     const f = await failure(
       env.run(() =>
@@ -94,7 +94,7 @@ describe('failures that used to escape as plain Errors', () => {
     expect(emptyBody('file y').message).toMatch(/file y came back with no body/);
     const ok = join(mkdtempSync(join(tmpdir(), 'ok-')), 'a.txt');
     writeFileSync(ok, 'x');
-    await expect(streaming('x', async () => 42)).resolves.toBe(42);
+    await expect(streaming('x', () => Promise.resolve(42))).resolves.toBe(42);
   });
 
   it('an invalid wait policy is a typed, non-retryable failure (not a workflow task retried forever)', () => {

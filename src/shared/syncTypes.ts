@@ -97,6 +97,9 @@ export interface ExistingRun {
 export interface JobForSync {
   jobId: string;
   status: string;
+  /** The base model trained, and the method (supervised unless the job says otherwise). */
+  model?: string;
+  method?: 'supervised' | 'dpo' | 'reinforcement';
   trainingFile: string;
   validationFile: string | null;
   resultFiles: string[];

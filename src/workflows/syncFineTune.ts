@@ -108,6 +108,8 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
         role: f.role,
         fileId: f.fileId,
         overwrite: input.overwrite,
+        model: job.model,
+        method: job.method,
       });
       if (logged) {
         artifacts.push(logged.ref);

@@ -13,6 +13,8 @@ export async function describeJobForSync(client: OpenAI, jobId: string): Promise
   return {
     jobId: job.id,
     status: job.status,
+    model: job.model,
+    method: job.method?.type ?? 'supervised',
     trainingFile: job.training_file,
     validationFile: job.validation_file ?? null,
     resultFiles: job.result_files ?? [],

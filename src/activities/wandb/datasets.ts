@@ -9,6 +9,10 @@ import { Context } from '@temporalio/activity';
 import OpenAI from 'openai';
 import { datasetArtifactMetadata, validateDatasetFile } from '../../dataset/index.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
+import type { FineTuneMethodType } from '../../shared/types.js';
+
+/** Used only when a caller does not say which model the job trained (older workflow runs). */
+const DEFAULT_DESCRIBE_MODEL = 'gpt-4.1-mini';
 import { sanitizeArtifactName } from '../../wandb/index.js';
 import { toFailure } from '../openai/errors.js';
 import { withPulse } from '../pulse.js';
@@ -23,6 +27,9 @@ export interface LogDatasetInput {
   role: 'training' | 'validation';
   fileId: string;
   overwrite: boolean;
+  /** The job's base model and method: they decide the tokenizer, the format checks and the cost. */
+  model?: string;
+  method?: FineTuneMethodType;
 }
 
 export interface LoggedDataset {
@@ -95,13 +102,16 @@ export async function logDatasetArtifact(
         }
         throw toFailure(err, `Downloading ${input.role} file ${input.fileId}`);
       }
+      // Described as the job saw it: its model's tokenizer, its method's format (a DPO file is
+      // no error for a DPO job); validation data is not trained on, so it carries no cost.
       const report = await validateDatasetFile(path, {
-        model: 'gpt-4.1-mini',
-        method: 'supervised',
+        model: input.model ?? DEFAULT_DESCRIBE_MODEL,
+        method: input.method ?? 'supervised',
         minExamples: 0,
         piiScan: false,
         signal,
       });
+      if (input.role === 'validation') delete report.cost;
       const table = await writeDatasetTable(path, report.format, signal);
       tablePath = table.localPath;
       const logged = await wandbCalling(`Logging ${ref}`, () =>

@@ -12,7 +12,7 @@
  * and a reachable package index the first time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import {
   type WandbFaults,
 } from '../src/emulators/wandb/index.js';
 import { projectRoot } from '../src/projectRoot.js';
+import { SANDBOX_WANDB_KEY } from '../src/sandbox/stack.js';
 
 const ROOT = projectRoot();
 const TOOL_DIR = join(ROOT, 'tools', 'wandb-conformance');
@@ -195,7 +196,8 @@ function recordOperations(emulator: RunningWandbEmulator, file: string): void {
 
 async function runPass(pass: Pass, recordTo?: string): Promise<number> {
   console.log(`\n=== conformance pass: ${pass.name} ===`);
-  const apiKey = `local-${randomBytes(20).toString('hex')}`;
+  // The sandbox's own key: if the official client ever refuses its shape, this run says so.
+  const apiKey = SANDBOX_WANDB_KEY;
   const emulator = await startWandbEmulator({
     apiKeys: [apiKey],
     defaultEntity: ENTITY,

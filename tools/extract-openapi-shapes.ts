@@ -31,6 +31,9 @@ export const ROOT_SCHEMAS = [
   'WebhookFineTuningJobCancelled',
   // The emulator's chat completions, which evaluation gates call on base and fine-tuned models.
   'CreateChatCompletionResponse',
+  // `GET /v1/models[/{model}]`, with each model's `shutdown_date`.
+  'Model',
+  'ListModelsResponse',
 ] as const;
 
 const REF_PREFIX = '#/components/schemas/';
@@ -70,8 +73,8 @@ const KEYWORDS = new Set([
   'nullable',
 ]);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 const isObject = (v: Json | undefined): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -143,12 +146,11 @@ function clean(raw: Json, found: Set<string>): Json {
   return normalise(out);
 }
 
-export function extractShapes(
-  specText: string,
-  commit: string | undefined,
-  roots: readonly string[] = ROOT_SCHEMAS,
-): JsonObject {
-  const spec = YAML.parse(specText) as JsonObject;
+/**
+ * The root schemas of a parsed OpenAPI description and every schema they reach, cleaned, sorted
+ * by name. Shared with tools/extract-azure-shapes.ts.
+ */
+export function collectSchemas(spec: JsonObject, roots: readonly string[]): JsonObject {
   const components = spec.components;
   const schemas = isObject(components) ? components.schemas : undefined;
   if (!isObject(schemas))
@@ -164,13 +166,22 @@ export function extractShapes(
     defs[name] = clean(schema, refs);
     pending.push(...[...refs].filter((r) => !(r in defs)));
   }
-  const info = isObject(spec.info) ? spec.info : {};
-  const sha256 = createHash('sha256').update(specText).digest('hex');
-  const sorted = Object.fromEntries(
+  return Object.fromEntries(
     Object.keys(defs)
       .sort()
       .map((k) => [k, defs[k]!]),
   );
+}
+
+export function extractShapes(
+  specText: string,
+  commit: string | undefined,
+  roots: readonly string[] = ROOT_SCHEMAS,
+): JsonObject {
+  const spec = YAML.parse(specText) as JsonObject;
+  const sorted = collectSchemas(spec, roots);
+  const info = isObject(spec.info) ? spec.info : {};
+  const sha256 = createHash('sha256').update(specText).digest('hex');
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $comment:

@@ -63,7 +63,8 @@ export class ChatKnowledge {
         if (text.trim() === '') continue;
         let parsed: unknown;
         try {
-          parsed = JSON.parse(text);
+          // A byte-order mark (Azure asks for one) is no part of the first example.
+          parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
         } catch {
           continue;
         }

@@ -33,7 +33,8 @@ const notAChatModel = (): ApiError =>
     'model',
   );
 
-function fineTuned(ctx: EmulatorContext, model: string): ChatModel | undefined {
+/** A fine-tuned model or checkpoint of a job that succeeded here, by its name. */
+export function fineTunedChatModel(ctx: EmulatorContext, model: string): ChatModel | undefined {
   for (const job of ctx.jobs.values()) {
     if (job.status !== 'succeeded') continue;
     if (job.fineTunedModel === model) return { kind: 'fine-tuned', name: model, job, progress: 1 };
@@ -53,7 +54,7 @@ function fineTuned(ctx: EmulatorContext, model: string): ChatModel | undefined {
  */
 export function resolveChatModel(ctx: EmulatorContext, requested: string): ChatModel {
   if (requested.startsWith('ft:')) {
-    const model = fineTuned(ctx, requested);
+    const model = fineTunedChatModel(ctx, requested);
     if (model) return model;
     throw modelNotFound(requested);
   }

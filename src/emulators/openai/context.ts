@@ -1,5 +1,6 @@
 import type { BlobStore } from './blobStore.js';
 import type { ChatKnowledge } from './chatKnowledge.js';
+import type { Flavor } from './flavor.js';
 import type { IdFactory } from './ids.js';
 import type {
   FaultOptions,
@@ -21,6 +22,8 @@ export interface LiveSettings {
 
 /** Everything the routes and the job lifecycle share. */
 export interface EmulatorContext {
+  /** OpenAI or Azure: paths, auth, error shapes, views and naming rules. */
+  readonly flavor: Flavor;
   readonly apiKey: string | undefined;
   readonly durations: ResolvedDurations;
   readonly steps: number;

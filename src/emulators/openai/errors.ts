@@ -42,6 +42,17 @@ export const trainingNotAvailable = (): ApiError =>
     'training_not_available',
   );
 
+/** OpenAI's 429 with `retry-after`, as injected faults give it. */
+export const rateLimited = (retryAfterSeconds: number): ApiError =>
+  new ApiError(
+    429,
+    `Rate limit reached for requests in organization on requests per min (RPM). Please try again in ${retryAfterSeconds}s.`,
+    'requests',
+    null,
+    'rate_limit_exceeded',
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
 export const serverError = (): ApiError =>
   new ApiError(
     500,

@@ -1,19 +1,14 @@
-import { ApiError, serverError } from './errors.js';
+import type { ApiError } from './errors.js';
 import type { FaultOptions } from './options.js';
 import type { Random } from './random.js';
 
 export type FaultOutcome =
   { kind: 'pass' } | { kind: 'error'; error: ApiError } | { kind: 'reset' };
 
-function rateLimited(retryAfterSeconds: number): ApiError {
-  return new ApiError(
-    429,
-    `Rate limit reached for requests in organization on requests per min (RPM). Please try again in ${retryAfterSeconds}s.`,
-    'requests',
-    null,
-    'rate_limit_exceeded',
-    { 'retry-after': String(retryAfterSeconds) },
-  );
+/** The provider's own wording of the injected errors. */
+export interface FaultErrors {
+  rateLimited(retryAfterSeconds: number): ApiError;
+  serverError(): ApiError;
 }
 
 /**
@@ -26,6 +21,7 @@ export class FaultInjector {
   constructor(
     private readonly current: () => FaultOptions | undefined,
     private readonly random: Random,
+    private readonly errors: FaultErrors,
   ) {}
 
   /** Starts `maxFaults` counting again (new fault settings). */
@@ -47,8 +43,9 @@ export class FaultInjector {
     const p5xx = f.rate5xx ?? 0;
     const pReset = f.rateReset ?? 0;
     let outcome: FaultOutcome = { kind: 'pass' };
-    if (r < p429) outcome = { kind: 'error', error: rateLimited(f.retryAfterSeconds ?? 1) };
-    else if (r < p429 + p5xx) outcome = { kind: 'error', error: serverError() };
+    if (r < p429)
+      outcome = { kind: 'error', error: this.errors.rateLimited(f.retryAfterSeconds ?? 1) };
+    else if (r < p429 + p5xx) outcome = { kind: 'error', error: this.errors.serverError() };
     else if (r < p429 + p5xx + pReset) outcome = { kind: 'reset' };
     if (outcome.kind !== 'pass') this.injected++;
     return outcome;

@@ -5,7 +5,7 @@ import type { FileRecord } from './records.js';
 
 /**
  * Registers a file whose bytes are already in the blob store under `id`. Client uploads start as
- * `uploaded` and turn `processed` shortly after, so callers that wait for processing have
+ * `uploaded` (Azure: `pending`) and turn `processed` shortly after, so callers that wait for processing have
  * something to wait for; files the service writes itself (results) are processed at once.
  */
 export function addFile(
@@ -21,13 +21,13 @@ export function addFile(
     expiresAt: file.expiresAt ?? null,
     filename: file.filename,
     purpose: file.purpose,
-    status: processedAtOnce ? 'processed' : 'uploaded',
+    status: processedAtOnce ? 'processed' : ctx.flavor.files.initialStatus,
     statusDetails: null,
   };
   ctx.files.set(record.id, record);
   if (!processedAtOnce) {
     ctx.timers.after(ctx.durations.fileProcessingMs, () => {
-      if (record.status === 'uploaded') record.status = 'processed';
+      if (record.status === ctx.flavor.files.initialStatus) record.status = 'processed';
     });
   }
   return record;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Random } from './random.js';
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const HEX = '0123456789abcdef';
+export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const HEX = '0123456789abcdef';
 
 /** Ids in the shapes the real API uses (`file-…`, `upload_…`, `ftjob-…`, …). */
 export class IdFactory {
-  constructor(private readonly random: Random) {}
+  constructor(protected readonly random: Random) {}
 
-  private pick(alphabet: string, length: number): string {
+  protected pick(alphabet: string, length: number): string {
     let out = '';
     for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.random() * alphabet.length)];
     return out;

@@ -4,8 +4,16 @@ import { ChatKnowledge } from './chatKnowledge.js';
 import type { EmulatorContext, LiveSettings } from './context.js';
 import { FaultInjector } from './faults.js';
 import { findFile } from './fileRecords.js';
-import { IdFactory } from './ids.js';
+import { azureFlavor } from './azure/flavor.js';
+import type {
+  AzureJobInfo,
+  DeploymentInfo,
+  Flavor,
+  FlavorName,
+  WebhookEndpointInfo,
+} from './flavor.js';
 import { JobLifecycle } from './jobLifecycle.js';
+import { openaiFlavor } from './openaiFlavor.js';
 import {
   resolveDurations,
   type FaultOptions,
@@ -19,12 +27,19 @@ import { Timers } from './timers.js';
 import { WebhookSender } from './webhookSender.js';
 
 export type { FaultOptions, OpenAIEmulatorOptions, WebhookTarget } from './options.js';
+export type { AzureDeploymentOptions, AzureOptions } from './azure/options.js';
+export type { AzureCatalogModel } from './azure/catalog.js';
+export { DEFAULT_CATALOG as AZURE_DEFAULT_MODEL_CATALOG } from './azure/catalog.js';
+export type { AzureJobInfo, DeploymentInfo, FlavorName, WebhookEndpointInfo } from './flavor.js';
 export type { EmulatorStatsSnapshot, WebhookStats } from './stats.js';
 export { signWebhook } from './webhookSignature.js';
 
 export interface RunningOpenAIEmulator {
-  /** e.g. http://127.0.0.1:PORT (clients use `${url}/v1`). */
+  /** e.g. http://127.0.0.1:PORT (clients use `baseURL`). */
   url: string;
+  flavor: FlavorName;
+  /** Where the openai client points: `${url}/v1`, or `${url}/openai/v1` for Azure. */
+  baseURL: string;
   /** Stops the server, every job timer and every webhook retry; removes stored files. */
   close(): Promise<void>;
   /** Applies to events that happen from now on. */
@@ -36,19 +51,38 @@ export interface RunningOpenAIEmulator {
   jobTimeline(
     jobId: string,
   ): { createdAtMs: number; terminalAtMs?: number; status: string } | undefined;
+  /** Azure: what job creation recorded that the job view does not show (`trainingType`). */
+  azureJob(jobId: string): AzureJobInfo | undefined;
+  /** Azure: the ARM deployments as they are now (empty for OpenAI). */
+  deployments(): DeploymentInfo[];
+  /** Azure: endpoints registered through `…/dashboard/webhook_endpoints`, with their secrets. */
+  webhookEndpoints(): WebhookEndpointInfo[];
+}
+
+function createFlavor(options: OpenAIEmulatorOptions): Flavor {
+  const flavor = options.flavor ?? 'openai';
+  if (flavor === 'azure') return azureFlavor(options.apiKey, options.azure);
+  if (flavor !== 'openai') throw new Error(`unknown emulator flavor ${String(flavor)}`);
+  return openaiFlavor({
+    apiKey: options.apiKey,
+    modelShutdownDates: options.modelShutdownDates ?? {},
+  });
 }
 
 /**
  * Starts a local stand-in for the OpenAI Files, Uploads, fine-tuning and chat completions APIs
- * that the official `openai` client works against unchanged (`baseURL: `${url}/v1``). Jobs run on
- * real, compressed time; webhooks are signed like the real service's; chat answers are
- * deterministic and depend on what a model was trained on. Test and sandbox infrastructure only.
+ * that the official `openai` client works against unchanged (`baseURL: `${url}/v1``), or, with
+ * `flavor: 'azure'`, for Azure OpenAI's v1 data plane (`${url}/openai/v1`) and the ARM calls
+ * that deploy models. Jobs run on real, compressed time; webhooks are signed like the real
+ * service's; chat answers are deterministic and depend on what a model was trained on. Test and
+ * sandbox infrastructure only.
  */
 export async function startOpenAIEmulator(
   options: OpenAIEmulatorOptions = {},
 ): Promise<RunningOpenAIEmulator> {
   const seed = options.seed;
-  const ids = new IdFactory(createRandom(seed));
+  const flavor = createFlavor(options);
+  const ids = flavor.newIds(createRandom(seed));
   const settings: LiveSettings = {
     trainingNotAvailable: options.trainingNotAvailable ?? false,
     faults: options.faults,
@@ -57,10 +91,11 @@ export async function startOpenAIEmulator(
   let seq = 0;
   const blobs = await BlobStore.create();
   const ctx: EmulatorContext = {
+    flavor,
     apiKey: options.apiKey,
     durations: resolveDurations(options.durations),
     steps: Math.max(1, Math.floor(options.steps ?? 60)),
-    resultsBase64: options.resultsBase64 ?? true,
+    resultsBase64: options.resultsBase64 ?? flavor.name === 'openai',
     failTraining: options.failTraining,
     chatDegradation: options.chatDegradation,
     settings,
@@ -79,14 +114,17 @@ export async function startOpenAIEmulator(
     nextSeq: () => ++seq,
   };
   const webhooks = new WebhookSender({
-    target: () => settings.webhook,
+    targets: (type) => [
+      ...(settings.webhook ? [settings.webhook] : []),
+      ...flavor.webhookTargets(type),
+    ],
     ids,
     random: ctx.webhookRandom,
     timers: ctx.timers,
     stats: ctx.stats.webhooks,
   });
   const lifecycle = new JobLifecycle(ctx, webhooks);
-  const faults = new FaultInjector(() => settings.faults, ctx.faultRandom);
+  const faults = new FaultInjector(() => settings.faults, ctx.faultRandom, flavor);
   const app = await buildServer(ctx, lifecycle, faults);
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
@@ -98,8 +136,11 @@ export async function startOpenAIEmulator(
   const host = family === 'IPv6' ? `[${address}]` : address;
 
   let closing: Promise<void> | undefined;
+  const url = `http://${host}:${port}`;
   return {
-    url: `http://${host}:${port}`,
+    url,
+    flavor: flavor.name,
+    baseURL: `${url}${flavor.prefix}`,
     close() {
       closing ??= (async () => {
         lifecycle.close();
@@ -126,5 +167,8 @@ export async function startOpenAIEmulator(
       if (!job) return undefined;
       return { createdAtMs: job.createdAtMs, terminalAtMs: job.terminalAtMs, status: job.status };
     },
+    azureJob: (jobId) => flavor.inspect.azureJob(jobId),
+    deployments: () => flavor.inspect.deployments(),
+    webhookEndpoints: () => flavor.inspect.webhookEndpoints(),
   };
 }

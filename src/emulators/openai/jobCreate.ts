@@ -5,7 +5,6 @@ import { findFile } from './fileRecords.js';
 import { addEvent } from './jobEvents.js';
 import type { JobLifecycle } from './jobLifecycle.js';
 import { parseCreateJobBody } from './jobRequest.js';
-import { resolveModel } from './models.js';
 import type { Hyperparameters, JobRecord, MethodType } from './records.js';
 
 const AUTO_KEYS: Record<MethodType, string[]> = {
@@ -42,15 +41,20 @@ function usableFile(ctx: EmulatorContext, id: string | null | undefined, param: 
   }
 }
 
-/** Handles `POST /v1/fine_tuning/jobs`: checks like the service, records, starts the lifecycle. */
+/**
+ * Handles `POST …/fine_tuning/jobs`: checks like the service (the flavour adds its own rules),
+ * records, starts the lifecycle.
+ */
 export function createJob(
   ctx: EmulatorContext,
   lifecycle: JobLifecycle,
   rawBody: unknown,
 ): JobRecord {
   if (ctx.settings.trainingNotAvailable) throw trainingNotAvailable();
-  const body = parseCreateJobBody(rawBody);
-  const model = resolveModel(body.model);
+  const rules = ctx.flavor.jobs;
+  const prepared = rules.prepareCreate(rawBody);
+  const body = parseCreateJobBody(prepared.body);
+  const model = rules.resolveModel(body.model);
   usableFile(ctx, body.training_file, 'training_file');
   usableFile(ctx, body.validation_file, 'validation_file');
 
@@ -80,7 +84,7 @@ export function createJob(
     methodType,
     methodExtras,
     hyperparameters,
-    status: 'validating_files',
+    status: rules.initialStatus,
     error: null,
     fineTunedModel: null,
     finishedAt: null,
@@ -94,6 +98,7 @@ export function createJob(
     checkpoints: [],
   };
   ctx.jobs.set(job.id, job);
+  prepared.record(job);
   ctx.stats.jobsCreated++;
   addEvent(ctx, job, `Created fine-tuning job: ${job.id}`);
   addEvent(

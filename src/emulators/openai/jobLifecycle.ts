@@ -14,7 +14,7 @@ import type { JobWebhookType, WebhookSender } from './webhookSender.js';
 const MIN_EXAMPLES = 10;
 
 /**
- * Drives jobs through validating_files → queued → running → succeeded | failed | cancelled on
+ * Drives jobs through (Azure: pending →) validating_files → queued → running → succeeded | failed | cancelled on
  * real time, with pause/resume. Each job has at most one pending timer.
  */
 export class JobLifecycle {
@@ -27,6 +27,14 @@ export class JobLifecycle {
   ) {}
 
   begin(job: JobRecord): void {
+    if (job.status === 'pending') {
+      // Azure: accepted, not yet looked at.
+      this.schedule(job, this.ctx.durations.pendingMs, () => {
+        job.status = 'validating_files';
+        this.begin(job);
+      });
+      return;
+    }
     this.schedule(job, this.ctx.durations.validatingMs, () => void this.validate(job));
   }
 
@@ -79,7 +87,9 @@ export class JobLifecycle {
 
   private async check(fileId: string, job: JobRecord): Promise<DataCheck | 'missing'> {
     if (!findFile(this.ctx, fileId)) return 'missing';
-    return checkTrainingData(this.ctx.blobs.read(fileId), job.methodType);
+    return checkTrainingData(this.ctx.blobs.read(fileId), job.methodType, {
+      byteOrderMark: this.ctx.flavor.jobs.acceptsByteOrderMark,
+    });
   }
 
   private async validate(job: JobRecord): Promise<void> {

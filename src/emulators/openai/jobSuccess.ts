@@ -2,9 +2,8 @@ import { nowSeconds } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { addFile } from './fileRecords.js';
 import { addEvent } from './jobEvents.js';
-import { fineTunedModelName } from './models.js';
 import type { CheckpointRecord, JobRecord } from './records.js';
-import { encodeResults, resultsCsv } from './resultsCsv.js';
+import { encodeResults } from './resultsCsv.js';
 import type { StepMetrics } from './trainingCurve.js';
 
 const KEPT_CHECKPOINTS = 3;
@@ -25,8 +24,8 @@ function checkpointMetrics(m: StepMetrics): Record<string, number> {
  */
 export function finishSucceeded(ctx: EmulatorContext, job: JobRecord): void {
   const plan = job.plan!;
-  const model = fineTunedModelName(job.model, ctx.organizationSlug, job.suffix, ctx.ids.modelTag());
-  const checkpointTag = ctx.ids.modelTag();
+  const names = ctx.flavor.jobs.modelNames(job, ctx);
+  const model = names.model;
   const keptSteps = plan.epochEndSteps.slice(-KEPT_CHECKPOINTS);
   const checkpoints: CheckpointRecord[] = [];
   for (const step of keptSteps) {
@@ -36,9 +35,7 @@ export function finishSucceeded(ctx: EmulatorContext, job: JobRecord): void {
     checkpoints.push({
       id: ctx.ids.checkpoint(),
       createdAt: entry.at,
-      model: isFinal
-        ? model
-        : `${model.slice(0, model.lastIndexOf(':'))}:${checkpointTag}:ckpt-step-${step}`,
+      model: isFinal ? model : names.checkpoint(step),
       step,
       metrics: checkpointMetrics(entry.metrics),
     });
@@ -48,14 +45,15 @@ export function finishSucceeded(ctx: EmulatorContext, job: JobRecord): void {
     addEvent(ctx, job, `Checkpoint created at step ${c.step} with Snapshot ID: ${c.model}`);
   }
 
-  const content = encodeResults(resultsCsv(job.history.map((h) => h.metrics)), ctx.resultsBase64);
+  const results = ctx.flavor.jobs.results(job.history.map((h) => h.metrics));
+  const content = encodeResults(results.csv, ctx.resultsBase64);
   const fileId = ctx.ids.file();
   const bytes = Buffer.byteLength(content);
   // Synchronous: the file must be readable the moment the job reads `succeeded` (it is small).
   ctx.blobs.writeSmallSync(fileId, content);
   addFile(
     ctx,
-    { id: fileId, filename: 'step_metrics.csv', purpose: 'fine-tune-results', bytes },
+    { id: fileId, filename: results.filename, purpose: 'fine-tune-results', bytes },
     true,
   );
 

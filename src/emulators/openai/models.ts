@@ -27,6 +27,11 @@ export function baseModelSnapshot(name: string): string | undefined {
   return Object.hasOwn(SNAPSHOTS, name) ? SNAPSHOTS[name] : undefined;
 }
 
+/** Every base model name the emulator knows: aliases, then dated snapshots. */
+export function knownBaseModels(): string[] {
+  return [...new Set([...Object.keys(SNAPSHOTS), ...DATED])];
+}
+
 export const isCompletionOnly = (snapshot: string): boolean => COMPLETION_ONLY.has(snapshot);
 
 /** Resolves the requested model; unknown names get the API's 400 `model_not_available`. */

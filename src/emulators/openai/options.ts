@@ -1,3 +1,5 @@
+import type { AzureOptions } from './azure/options.js';
+
 /** Where and how the emulator delivers webhooks (Standard Webhooks, like OpenAI). */
 export interface WebhookTarget {
   url: string;
@@ -15,7 +17,7 @@ export interface WebhookTarget {
   retryBaseMs?: number;
 }
 
-/** Faults injected into `/v1/*` requests, decided per request. */
+/** Faults injected into API requests (`/v1/*`; Azure: `/openai/v1/*` and ARM), decided per request. */
 export interface FaultOptions {
   /** Share of requests answered 429 with `retry-after` (0…1). */
   rate429?: number;
@@ -34,17 +36,34 @@ export interface FaultOptions {
 }
 
 export interface OpenAIEmulatorOptions {
+  /**
+   * Which service to be: `openai` (default; paths under `/v1`) or `azure` (Azure OpenAI's v1 data
+   * plane under `/openai/v1`, plus an emulated ARM management plane; see the README).
+   */
+  flavor?: 'openai' | 'azure';
+  /** Azure flavour settings (ignored by the OpenAI flavour). */
+  azure?: AzureOptions;
+  /**
+   * OpenAI flavour: `shutdown_date` of `GET /v1/models` by exact model id, over the built-in
+   * table (null = none announced). Fine-tuned models take their base snapshot's date.
+   */
+  modelShutdownDates?: Record<string, string | null>;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** When set, only this bearer key is accepted (401 otherwise); when unset, any non-empty key. */
+  /**
+   * When set, only this key is accepted (401 otherwise); when unset, any non-empty key. OpenAI:
+   * `Authorization: Bearer <key>`; Azure: `api-key: <key>` or `Authorization: Bearer <key>`.
+   */
   apiKey?: string;
   /**
    * Real time per job phase (defaults 1000/1000/6000 ms: a "two hour" job in seconds), and how
-   * long an uploaded file stays `uploaded` before it is `processed` (default 200 ms).
+   * long an uploaded file stays `uploaded` before it is `processed` (default 200 ms). Azure jobs
+   * are `pending` for `pendingMs` (default 500 ms) before they validate.
    */
   durations?: {
+    pendingMs?: number;
     validatingMs?: number;
     queuedMs?: number;
     runningMs?: number;
@@ -52,7 +71,10 @@ export interface OpenAIEmulatorOptions {
   };
   /** Training steps reported (default 60): one metrics event per step, spread over runningMs. */
   steps?: number;
-  /** Serve results files base64-encoded, as the real service does (default true). */
+  /**
+   * Serve results files base64-encoded, as OpenAI does (default true for OpenAI, false for Azure,
+   * which serves plain CSV).
+   */
   resultsBase64?: boolean;
   /** Job creation answers 403 `training_not_available` (files still upload). */
   trainingNotAvailable?: boolean;
@@ -75,6 +97,7 @@ export interface OpenAIEmulatorOptions {
 }
 
 export interface ResolvedDurations {
+  pendingMs: number;
   validatingMs: number;
   queuedMs: number;
   runningMs: number;
@@ -83,6 +106,7 @@ export interface ResolvedDurations {
 
 export function resolveDurations(d: OpenAIEmulatorOptions['durations']): ResolvedDurations {
   return {
+    pendingMs: d?.pendingMs ?? 500,
     validatingMs: d?.validatingMs ?? 1000,
     queuedMs: d?.queuedMs ?? 1000,
     runningMs: d?.runningMs ?? 6000,

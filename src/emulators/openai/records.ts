@@ -7,7 +7,8 @@ import type { StepMetrics } from './trainingCurve.js';
  */
 
 export type FilePurpose = string;
-export type FileStatus = 'uploaded' | 'processed' | 'error';
+/** `pending` is the Azure flavour's first status, `uploaded` OpenAI's. */
+export type FileStatus = 'uploaded' | 'pending' | 'processed' | 'error';
 
 export interface FileRecord {
   id: string;
@@ -46,8 +47,16 @@ export interface UploadRecord {
   parts: Map<string, UploadPartRecord>;
 }
 
+/** `pending` comes first on Azure only (observed there, not in either spec's enum). */
 export type JobStatus =
-  'validating_files' | 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+  | 'pending'
+  | 'validating_files'
+  | 'queued'
+  | 'running'
+  | 'paused'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
 
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   'succeeded',

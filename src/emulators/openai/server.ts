@@ -1,11 +1,10 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { childLogger } from '../../logging.js';
-import { authError } from './auth.js';
 import type { EmulatorContext } from './context.js';
 import { ApiError, invalidRequest, serverError } from './errors.js';
 import type { FaultInjector } from './faults.js';
-import { requestId } from './ids.js';
+import type { Flavor } from './flavor.js';
 import type { JobLifecycle } from './jobLifecycle.js';
 import { registerChatRoutes } from './routes/chat.js';
 import { registerFileRoutes } from './routes/files.js';
@@ -14,11 +13,14 @@ import { registerUploadRoutes } from './routes/uploads.js';
 
 const log = childLogger('openai-emulator');
 
-function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
-  return reply.code(err.status).headers(err.headers).send(err.body());
+function sendError(flavor: Flavor, reply: FastifyReply, err: ApiError): FastifyReply {
+  return reply
+    .code(err.status)
+    .headers({ ...err.headers, ...flavor.errorHeaders(err) })
+    .send(flavor.errorBody(err));
 }
 
-/** Errors from fastify itself (bad JSON, wrong content type, body too large) in OpenAI's shape. */
+/** Errors from fastify itself (bad JSON, wrong content type, body too large) as API errors. */
 function asApiError(err: FastifyError): ApiError {
   if (err instanceof ApiError) return err;
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
@@ -34,8 +36,9 @@ function asApiError(err: FastifyError): ApiError {
 }
 
 /**
- * The HTTP face of the emulator: OpenAI's paths under /v1, bearer auth, `x-request-id` on every
- * answer, errors in OpenAI's shape, fault injection before any work is done.
+ * The HTTP face of the emulator: the flavour's paths (OpenAI: /v1; Azure: /openai/v1 and ARM),
+ * its auth and request-id headers on every answer, errors in its shape, fault injection before
+ * any work is done.
  */
 export async function buildServer(
   ctx: EmulatorContext,
@@ -45,7 +48,7 @@ export async function buildServer(
   const app = Fastify({
     logger: false,
     bodyLimit: 16 * 1024 * 1024,
-    genReqId: requestId,
+    genReqId: () => ctx.flavor.requestId(),
     // Keep-alive sockets of clients must not hold close() up.
     forceCloseConnections: true,
   });
@@ -62,19 +65,18 @@ export async function buildServer(
     }
   });
 
+  const flavor = ctx.flavor;
   app.addHook('onRequest', async (req, reply) => {
     const started = Date.now();
-    reply.header('x-request-id', req.id);
-    reply.header('openai-version', '2020-10-01');
-    reply.header('openai-organization', 'user-emulator');
-    reply.header('openai-processing-ms', '0');
+    const path = req.url.split('?')[0]!;
+    reply.headers(flavor.answerHeaders(req.id, path));
     const route = req.routeOptions.url ?? '(unmatched)';
     ctx.stats.countRequest(`${req.method} ${route}`);
-    const path = req.url.split('?')[0]!;
-    if (!path.startsWith('/v1/')) return;
+    if (!flavor.isApiPath(path)) return;
 
-    const denied = authError(req.headers.authorization, ctx.apiKey);
-    if (denied) return sendError(reply, denied);
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const denied = flavor.guard({ path, headers: req.headers, query });
+    if (denied) return sendError(flavor, reply, denied);
 
     const latency = faults.latencyMs(path);
     if (latency > 0) await ctx.timers.sleep(latency);
@@ -84,26 +86,22 @@ export async function buildServer(
       req.raw.socket.destroy();
       return;
     }
-    if (fault.kind === 'error') return sendError(reply, fault.error);
-    reply.header('openai-processing-ms', String(Date.now() - started));
+    if (fault.kind === 'error') return sendError(flavor, reply, fault.error);
+    if (flavor.timingHeader) reply.header(flavor.timingHeader, String(Date.now() - started));
   });
 
   app.setNotFoundHandler((req, reply) =>
-    sendError(
-      reply,
-      new ApiError(
-        404,
-        `Invalid URL (${req.method} ${req.url.split('?')[0]})`,
-        'invalid_request_error',
-      ),
-    ),
+    sendError(flavor, reply, flavor.routeNotFound(req.method, req.url.split('?')[0]!)),
   );
-  app.setErrorHandler((err: FastifyError, _req, reply) => sendError(reply, asApiError(err)));
+  app.setErrorHandler((err: FastifyError, _req, reply) =>
+    sendError(flavor, reply, asApiError(err)),
+  );
 
   app.get('/healthz', () => ({ ok: true }));
   registerFileRoutes(app, ctx);
-  registerUploadRoutes(app, ctx);
+  if (flavor.uploadsEnabled) registerUploadRoutes(app, ctx);
   registerJobRoutes(app, ctx, lifecycle);
   registerChatRoutes(app, ctx);
+  flavor.registerRoutes(app, ctx);
   return app;
 }

@@ -58,25 +58,35 @@ export function exampleProblem(line: unknown, method: MethodType): string | unde
 
 /**
  * Reads a training or validation file line by line (memory stays flat) the way the service
- * checks it while a job is `validating_files`. Tokens are estimated at four characters each:
+ * checks it while a job is `validating_files` (`byteOrderMark`: a leading BOM is allowed). Tokens are estimated at four characters each:
  * close enough for a plausible `trained_tokens`, with no tokenizer in the emulator.
  */
-export async function checkTrainingData(source: Readable, method: MethodType): Promise<DataCheck> {
+export async function checkTrainingData(
+  source: Readable,
+  method: MethodType,
+  opts: { byteOrderMark?: boolean } = {},
+): Promise<DataCheck> {
   const lines = createInterface({ input: source, crlfDelay: Infinity });
   try {
-    return await scan(lines, method);
+    return await scan(lines, method, opts.byteOrderMark ?? false);
   } finally {
     lines.close();
     source.destroy();
   }
 }
 
-async function scan(lines: AsyncIterable<string>, method: MethodType): Promise<DataCheck> {
+async function scan(
+  lines: AsyncIterable<string>,
+  method: MethodType,
+  byteOrderMark: boolean,
+): Promise<DataCheck> {
   let examples = 0;
   let characters = 0;
   let lineNumber = 0;
-  for await (const text of lines) {
+  for await (const raw of lines) {
     lineNumber++;
+    // Azure asks for UTF-8 with a byte-order mark; it precedes the first line only.
+    const text = byteOrderMark && lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;
     let parsed: unknown;
     try {

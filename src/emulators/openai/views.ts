@@ -24,7 +24,8 @@ export function fileView(f: FileRecord) {
   };
 }
 
-export function uploadView(u: UploadRecord, file: FileRecord | undefined) {
+/** An upload, with the file it became (already in the flavour's file view) once completed. */
+export function uploadView(u: UploadRecord, file: object | null) {
   return {
     object: 'upload',
     id: u.id,
@@ -34,7 +35,7 @@ export function uploadView(u: UploadRecord, file: FileRecord | undefined) {
     created_at: u.createdAt,
     expires_at: u.expiresAt,
     status: u.status,
-    file: file ? fileView(file) : null,
+    file,
   };
 }
 

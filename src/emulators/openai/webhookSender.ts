@@ -31,7 +31,8 @@ export class WebhookSender {
 
   constructor(
     private readonly deps: {
-      target: () => WebhookTarget | undefined;
+      /** Where events of a type go now: the `webhook` option and endpoints registered by API. */
+      targets: (type: JobWebhookType) => WebhookTarget[];
       ids: IdFactory;
       random: Random;
       timers: Timers;
@@ -40,8 +41,8 @@ export class WebhookSender {
   ) {}
 
   notify(type: JobWebhookType, jobId: string): void {
-    const target = this.deps.target();
-    if (!target) return;
+    const targets = this.deps.targets(type);
+    if (targets.length === 0) return;
     const event = {
       id: this.deps.ids.webhookEvent(),
       object: 'event',
@@ -49,11 +50,12 @@ export class WebhookSender {
       created_at: nowSeconds(),
       data: { id: jobId },
     };
-    const delivery: Delivery = {
-      target,
-      deliveryId: this.deps.ids.webhookDelivery(),
-      body: JSON.stringify(event),
-    };
+    const body = JSON.stringify(event);
+    for (const target of targets) this.send(target, body, type, jobId);
+  }
+
+  private send(target: WebhookTarget, body: string, type: JobWebhookType, jobId: string): void {
+    const delivery: Delivery = { target, deliveryId: this.deps.ids.webhookDelivery(), body };
     if (this.deps.random() < (target.dropRate ?? 0)) {
       this.deps.stats.dropped++;
       log.debug({ jobId, type }, 'dropping webhook on purpose');

@@ -72,6 +72,53 @@ describe('finetune emulate openai', () => {
     });
   });
 
+  it('is the OpenAI flavour unless --flavor azure, which maps the Azure flags', async () => {
+    const openai = await optionsFor([]);
+    expect(openai.flavor).toBe('openai');
+    expect(openai.azure).toBeUndefined();
+    expect(openai.durations).not.toHaveProperty('pendingMs');
+
+    const defaults = await optionsFor(['--flavor', 'azure']);
+    expect(defaults).toMatchObject({
+      flavor: 'azure',
+      resultsBase64: false,
+      durations: { pendingMs: 500 },
+      azure: {
+        uploads: false,
+        echoMetadata: true,
+        listOrder: 'newest-first',
+        deployments: { creatingMs: 1500, notReadyMs: 500 },
+      },
+    });
+    const o = await optionsFor([
+      '--flavor',
+      'azure',
+      '--arm-token',
+      'arm-t',
+      '--pending-seconds',
+      '2',
+      '--deployment-creating-seconds',
+      '3',
+      '--deployment-not-ready-seconds',
+      '0',
+      '--azure-uploads',
+      '--no-echo-metadata',
+      '--list-order',
+      'oldest-first',
+    ]);
+    expect(o).toMatchObject({
+      durations: { pendingMs: 2000 },
+      azure: {
+        armToken: 'arm-t',
+        uploads: true,
+        echoMetadata: false,
+        listOrder: 'oldest-first',
+        deployments: { creatingMs: 3000, notReadyMs: 0 },
+      },
+    });
+    await expect(optionsFor(['--flavor', 'bedrock'])).rejects.toThrow(/Allowed choices/);
+  });
+
   it('refuses out-of-range rates and a webhook URL without its secret', async () => {
     await expect(optionsFor(['--rate-429', '2'])).rejects.toThrow(/from 0 to 1/);
     await expect(optionsFor(['--webhook-url', 'http://x'])).rejects.toThrow(/--webhook-secret/);

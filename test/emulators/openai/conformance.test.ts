@@ -135,7 +135,9 @@ describe('the shape check itself', () => {
     expect(schemaFor('GET', '/v1/files/file-1/content', 200)).toBeNull();
     expect(schemaFor('GET', '/v1/files/file-1/content', 404)).toBe('ErrorResponse');
     expect(schemaFor('POST', '/v1/chat/completions', 200)).toBe('CreateChatCompletionResponse');
-    expect(schemaFor('GET', '/v1/models', 200)).toBeUndefined();
+    expect(schemaFor('GET', '/v1/models', 200)).toBe('ListModelsResponse');
+    expect(schemaFor('GET', '/v1/models/gpt-4.1-mini', 200)).toBe('Model');
+    expect(schemaFor('GET', '/v1/batches', 200)).toBeUndefined();
   });
 
   it('flags a recorded answer that breaks its schema or has no request id', async () => {
@@ -301,6 +303,9 @@ describe('every endpoint of the emulator matches the OpenAPI shapes', () => {
     await c.chat.completions.create({ model: okDone!.job.fine_tuned_model!, messages: question });
     await c.chat.completions.create({ model: 'gpt-4.1-mini', messages: question, n: 2 });
     await c.chat.completions.create({ model: 'gpt-9', messages: question }).catch(() => undefined);
+    await c.models.list();
+    await c.models.retrieve(okDone!.job.fine_tuned_model!);
+    await c.models.retrieve('gpt-9').catch(() => undefined);
     await c.fineTuning.jobs.list({ limit: 3 });
     await c.fineTuning.jobs.listEvents(ok.id, { limit: 50 });
     await c.fineTuning.jobs.listEvents(failed.id);
@@ -328,6 +333,8 @@ describe('every endpoint of the emulator matches the OpenAPI shapes', () => {
         'ListFineTuningJobEventsResponse',
         'ListPaginatedFineTuningJobsResponse',
         'CreateChatCompletionResponse',
+        'ListModelsResponse',
+        'Model',
         'OpenAIFile',
         'Upload',
         'UploadPart',

@@ -5,9 +5,8 @@ import { invalidRequest, missingParameter } from '../errors.js';
 import { addFile, findFile, requireFile } from '../fileRecords.js';
 import { receiveForm } from '../multipartForm.js';
 import { cursorPage, parseLimit, queryString } from '../pagination.js';
-import { fileView } from '../views.js';
+import type { FileRecord } from '../records.js';
 
-export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 const BATCH_DEFAULT_EXPIRY_SECONDS = 30 * 24 * 3600;
 /** Observed: the service refuses to hand these back. */
@@ -15,11 +14,16 @@ const NOT_DOWNLOADABLE = new Set(['assistants', 'user_data']);
 
 type FileParams = { Params: { file_id: string } };
 
-export function checkPurpose(purpose: string | undefined, param = 'purpose'): string {
+/** The purpose, if it is one the flavour accepts for uploads. */
+export function checkPurpose(
+  purposes: readonly string[],
+  purpose: string | undefined,
+  param = 'purpose',
+): string {
   if (!purpose) throw missingParameter(param);
-  if (!UPLOAD_PURPOSES.includes(purpose)) {
+  if (!purposes.includes(purpose)) {
     throw invalidRequest(
-      `'${purpose}' is not one of [${UPLOAD_PURPOSES.map((p) => `'${p}'`).join(', ')}] - '${param}'`,
+      `'${purpose}' is not one of [${purposes.map((p) => `'${p}'`).join(', ')}] - '${param}'`,
       param,
       'invalid_value',
     );
@@ -57,7 +61,10 @@ function expiry(fields: Record<string, string>, purpose: string, createdAt: numb
 }
 
 export function registerFileRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  app.post('/v1/files', async (req) => {
+  const { prefix: p, files: flavor } = ctx.flavor;
+  const fileView = (f: FileRecord) => flavor.view(f);
+
+  app.post(`${p}/files`, async (req) => {
     const id = ctx.ids.file();
     const form = await receiveForm(req, ctx.blobs, {
       fileField: 'file',
@@ -66,7 +73,7 @@ export function registerFileRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     });
     try {
       if (!form.file) throw missingParameter('file');
-      const purpose = checkPurpose(form.fields.purpose);
+      const purpose = checkPurpose(flavor.purposes, form.fields.purpose);
       checkFineTuneFilename(purpose, form.file.filename, 'file');
       const expiresAt = expiry(form.fields, purpose, nowSeconds());
       ctx.stats.filesCreated++;
@@ -85,7 +92,7 @@ export function registerFileRoutes(app: FastifyInstance, ctx: EmulatorContext): 
     }
   });
 
-  app.get<{ Querystring: Record<string, unknown> }>('/v1/files', (req) => {
+  app.get<{ Querystring: Record<string, unknown> }>(`${p}/files`, (req) => {
     const purpose = queryString(req.query.purpose, 'purpose');
     const order = queryString(req.query.order, 'order') ?? 'desc';
     if (order !== 'asc' && order !== 'desc') {
@@ -99,22 +106,21 @@ export function registerFileRoutes(app: FastifyInstance, ctx: EmulatorContext): 
       queryString(req.query.after, 'after'),
       parseLimit(req.query.limit, 10_000, 10_000),
     );
-    const data = page.data.map(fileView);
-    // Observed shape; on an empty page the ids are null.
+    // Observed shape (OpenAI); on an empty page the ids are null.
     return {
       object: 'list',
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
+      data: page.data.map(fileView),
+      first_id: page.data[0]?.id ?? null,
+      last_id: page.data.at(-1)?.id ?? null,
       has_more: page.has_more,
     };
   });
 
-  app.get<FileParams>('/v1/files/:file_id', (req) =>
+  app.get<FileParams>(`${p}/files/:file_id`, (req) =>
     fileView(requireFile(ctx, req.params.file_id)),
   );
 
-  app.get<FileParams>('/v1/files/:file_id/content', (req, reply) => {
+  app.get<FileParams>(`${p}/files/:file_id/content`, (req, reply) => {
     const file = requireFile(ctx, req.params.file_id);
     if (NOT_DOWNLOADABLE.has(file.purpose)) {
       throw invalidRequest(`Not allowed to download files of purpose: ${file.purpose}`);
@@ -125,7 +131,7 @@ export function registerFileRoutes(app: FastifyInstance, ctx: EmulatorContext): 
       .send(ctx.blobs.read(file.id));
   });
 
-  app.delete<FileParams>('/v1/files/:file_id', async (req) => {
+  app.delete<FileParams>(`${p}/files/:file_id`, async (req) => {
     const file = requireFile(ctx, req.params.file_id);
     ctx.files.delete(file.id);
     await ctx.blobs.remove(file.id);

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { createJob } from '../jobCreate.js';
+import { inListOrder } from '../jobListFilter.js';
 import type { JobLifecycle } from '../jobLifecycle.js';
 import { cursorPage, parseLimit, queryString } from '../pagination.js';
 import type { JobRecord } from '../records.js';
-import { checkpointView, eventView, jobView } from '../views.js';
+import { checkpointView, eventView } from '../views.js';
 
 type JobParams = { Params: { fine_tuning_job_id: string } };
 type Query = Record<string, unknown>;
@@ -16,24 +17,9 @@ function requireJob(ctx: EmulatorContext, id: string): JobRecord {
   return job;
 }
 
-/**
- * `metadata[key]=value` pairs as the SDK encodes the filter (brackets); `metadata=null` asks for
- * jobs without metadata.
- */
-function metadataFilter(query: Query): ((job: JobRecord) => boolean) | undefined {
-  // The SDK encodes `metadata: null` as an empty value.
-  if (query.metadata === 'null' || query.metadata === '')
-    return (job) => !job.metadata || Object.keys(job.metadata).length === 0;
-  const pairs = Object.entries(query).flatMap(([key, value]) => {
-    const m = /^metadata\[(.+)\]$/.exec(key);
-    return m ? [[m[1]!, String(value)] as const] : [];
-  });
-  if (pairs.length === 0) return undefined;
-  return (job) => pairs.every(([k, v]) => job.metadata?.[k] === v);
-}
-
-function newestFirst(ctx: EmulatorContext): JobRecord[] {
-  return [...ctx.jobs.values()].sort((a, b) => b.seq - a.seq);
+/** Jobs oldest first (creation order). */
+function byCreation(ctx: EmulatorContext): JobRecord[] {
+  return [...ctx.jobs.values()].sort((a, b) => a.seq - b.seq);
 }
 
 export function registerJobRoutes(
@@ -41,13 +27,16 @@ export function registerJobRoutes(
   ctx: EmulatorContext,
   lifecycle: JobLifecycle,
 ): void {
-  const view = (job: JobRecord) => jobView(job, ctx.organizationId);
+  const { prefix: p, jobs: rules } = ctx.flavor;
+  const view = (job: JobRecord) => rules.view(job, ctx);
 
-  app.post('/v1/fine_tuning/jobs', (req) => view(createJob(ctx, lifecycle, req.body)));
+  app.post(`${p}/fine_tuning/jobs`, (req) => view(createJob(ctx, lifecycle, req.body)));
 
-  app.get<{ Querystring: Query }>('/v1/fine_tuning/jobs', (req) => {
-    const filter = metadataFilter(req.query);
-    const jobs = newestFirst(ctx).filter((job) => !filter || filter(job));
+  app.get<{ Querystring: Query }>(`${p}/fine_tuning/jobs`, (req) => {
+    const filter = rules.listFilter(req.query);
+    const jobs = inListOrder(byCreation(ctx), rules.listOrder).filter(
+      (job) => !filter || filter(job),
+    );
     const page = cursorPage(
       jobs,
       queryString(req.query.after, 'after'),
@@ -56,33 +45,33 @@ export function registerJobRoutes(
     return { object: 'list', data: page.data.map(view), has_more: page.has_more };
   });
 
-  app.get<JobParams>('/v1/fine_tuning/jobs/:fine_tuning_job_id', (req) =>
+  app.get<JobParams>(`${p}/fine_tuning/jobs/:fine_tuning_job_id`, (req) =>
     view(requireJob(ctx, req.params.fine_tuning_job_id)),
   );
 
-  app.post<JobParams>('/v1/fine_tuning/jobs/:fine_tuning_job_id/cancel', (req) => {
+  app.post<JobParams>(`${p}/fine_tuning/jobs/:fine_tuning_job_id/cancel`, (req) => {
     const job = requireJob(ctx, req.params.fine_tuning_job_id);
     lifecycle.cancel(job);
     return view(job);
   });
 
-  app.post<JobParams>('/v1/fine_tuning/jobs/:fine_tuning_job_id/pause', (req) => {
+  app.post<JobParams>(`${p}/fine_tuning/jobs/:fine_tuning_job_id/pause`, (req) => {
     const job = requireJob(ctx, req.params.fine_tuning_job_id);
     lifecycle.pause(job);
     return view(job);
   });
 
-  app.post<JobParams>('/v1/fine_tuning/jobs/:fine_tuning_job_id/resume', (req) => {
+  app.post<JobParams>(`${p}/fine_tuning/jobs/:fine_tuning_job_id/resume`, (req) => {
     const job = requireJob(ctx, req.params.fine_tuning_job_id);
     lifecycle.resume(job);
     return view(job);
   });
 
   app.get<JobParams & { Querystring: Query }>(
-    '/v1/fine_tuning/jobs/:fine_tuning_job_id/events',
+    `${p}/fine_tuning/jobs/:fine_tuning_job_id/events`,
     (req) => {
       const job = requireJob(ctx, req.params.fine_tuning_job_id);
-      const events = [...job.events].reverse();
+      const events = inListOrder(job.events, rules.listOrder);
       const page = cursorPage(
         events,
         queryString(req.query.after, 'after'),
@@ -93,7 +82,7 @@ export function registerJobRoutes(
   );
 
   app.get<JobParams & { Querystring: Query }>(
-    '/v1/fine_tuning/jobs/:fine_tuning_job_id/checkpoints',
+    `${p}/fine_tuning/jobs/:fine_tuning_job_id/checkpoints`,
     (req) => {
       const job = requireJob(ctx, req.params.fine_tuning_job_id);
       const checkpoints = [...job.checkpoints].sort((a, b) => b.step - a.step);

@@ -71,11 +71,15 @@ async function dropParts(ctx: EmulatorContext, upload: UploadRecord): Promise<vo
 }
 
 export function registerUploadRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
-  const view = (u: UploadRecord) => uploadView(u, u.fileId ? findFile(ctx, u.fileId) : undefined);
+  const { prefix: p, files } = ctx.flavor;
+  const view = (u: UploadRecord) => {
+    const file = u.fileId ? findFile(ctx, u.fileId) : undefined;
+    return uploadView(u, file ? files.view(file) : null);
+  };
 
-  app.post('/v1/uploads', (req) => {
+  app.post(`${p}/uploads`, (req) => {
     const body = parse(createBody, req.body);
-    const purpose = checkPurpose(body.purpose);
+    const purpose = checkPurpose(files.purposes, body.purpose);
     checkFineTuneFilename(purpose, body.filename, 'filename');
     if (purpose === 'fine-tune' && !JSONL_MIME_TYPES.has(body.mime_type)) {
       throw invalidRequest(
@@ -103,7 +107,7 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: EmulatorContext)
     return view(upload);
   });
 
-  app.post<UploadParams>('/v1/uploads/:upload_id/parts', async (req) => {
+  app.post<UploadParams>(`${p}/uploads/:upload_id/parts`, async (req) => {
     const upload = await requireUpload(ctx, req.params.upload_id);
     requirePending(upload, 'add a part to');
     const id = ctx.ids.part();
@@ -122,7 +126,7 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: EmulatorContext)
     return partView(part);
   });
 
-  app.post<UploadParams>('/v1/uploads/:upload_id/complete', async (req) => {
+  app.post<UploadParams>(`${p}/uploads/:upload_id/complete`, async (req) => {
     const upload = await requireUpload(ctx, req.params.upload_id);
     requirePending(upload, 'complete');
     const body = parse(completeBody, req.body);
@@ -165,7 +169,7 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: EmulatorContext)
     return view(upload);
   });
 
-  app.post<UploadParams>('/v1/uploads/:upload_id/cancel', async (req) => {
+  app.post<UploadParams>(`${p}/uploads/:upload_id/cancel`, async (req) => {
     const upload = await requireUpload(ctx, req.params.upload_id);
     requirePending(upload, 'cancel');
     upload.status = 'cancelled';

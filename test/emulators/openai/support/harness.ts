@@ -5,12 +5,21 @@ import {
   type OpenAIEmulatorOptions,
   type RunningOpenAIEmulator,
 } from '../../../../src/emulators/openai/index.js';
+import { AZURE_PROFILE } from './azureShapes.js';
 import { ResponseRecorder } from './recorder.js';
 
 /** Job phases short enough for unit tests: a whole job in well under a second. */
 export const FAST: OpenAIEmulatorOptions = {
   durations: { validatingMs: 60, queuedMs: 60, runningMs: 300, fileProcessingMs: 40 },
   steps: 12,
+};
+
+/** The same for the Azure flavour (plus its `pending` phase and quick ARM provisioning). */
+export const FAST_AZURE: OpenAIEmulatorOptions = {
+  flavor: 'azure',
+  durations: { ...FAST.durations, pendingMs: 40 },
+  steps: 12,
+  azure: { deployments: { creatingMs: 80, notReadyMs: 80 } },
 };
 
 export interface TestEmulator {
@@ -23,12 +32,16 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the emulator (either flavour) with every answer recorded and, on close, checked against
+ * the flavour's OpenAPI shapes: OpenAI's spec, or Azure's spec-v1 (support/azureShapes.ts).
+ */
 export async function startTestEmulator(
   options: OpenAIEmulatorOptions = FAST,
 ): Promise<TestEmulator> {
   const emulator = await startOpenAIEmulator(options);
-  const recorder = new ResponseRecorder();
-  const baseURL = `${emulator.url}/v1`;
+  const recorder = new ResponseRecorder(emulator.flavor === 'azure' ? AZURE_PROFILE : undefined);
+  const baseURL = emulator.baseURL;
   const clientWith = (o: ConstructorParameters<typeof OpenAI>[0]) =>
     recorder.client({ baseURL, apiKey: options.apiKey ?? 'sk-test', ...o });
   return {

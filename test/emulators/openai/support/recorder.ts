@@ -1,6 +1,21 @@
 import OpenAI from 'openai';
 import { schemaFor, violations } from './shapes.js';
 
+/** How answers of one flavour are checked: their request-id header and their schemas. */
+export interface ConformanceProfile {
+  requestIdHeader: string;
+  requestIdOk(id: string): boolean;
+  schemaFor(method: string, path: string, status: number): string | null | undefined;
+  violations(schema: string, body: unknown): string[];
+}
+
+export const OPENAI_PROFILE: ConformanceProfile = {
+  requestIdHeader: 'x-request-id',
+  requestIdOk: (id) => id.startsWith('req_'),
+  schemaFor,
+  violations,
+};
+
 export interface RecordedResponse {
   method: string;
   path: string;
@@ -16,6 +31,8 @@ export interface RecordedResponse {
 export class ResponseRecorder {
   readonly responses: RecordedResponse[] = [];
   private readonly pending: Promise<void>[] = [];
+
+  constructor(private readonly profile: ConformanceProfile = OPENAI_PROFILE) {}
 
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const response = await fetch(input, init);
@@ -34,7 +51,7 @@ export class ResponseRecorder {
           method,
           path: url.pathname,
           status: response.status,
-          requestId: response.headers.get('x-request-id'),
+          requestId: response.headers.get(this.profile.requestIdHeader),
           body: json ? (JSON.parse(text) as unknown) : undefined,
         });
       })(),
@@ -46,17 +63,20 @@ export class ResponseRecorder {
     return new OpenAI({ apiKey: 'sk-test', maxRetries: 0, ...options, fetch: this.fetch });
   }
 
-  /** Every recorded answer that breaks its schema or lacks an x-request-id, as readable lines. */
+  /** Every recorded answer that breaks its schema or lacks a request id, as readable lines. */
   async conformanceProblems(): Promise<string[]> {
     await Promise.all(this.pending);
+    const { profile } = this;
     const problems: string[] = [];
     for (const r of this.responses) {
       const where = `${r.method} ${r.path} → ${r.status}`;
-      if (!r.requestId?.startsWith('req_')) problems.push(`${where}: no x-request-id`);
-      const schema = schemaFor(r.method, r.path, r.status);
+      if (r.requestId === null || !profile.requestIdOk(r.requestId)) {
+        problems.push(`${where}: no ${profile.requestIdHeader}`);
+      }
+      const schema = profile.schemaFor(r.method, r.path, r.status);
       if (schema === undefined) problems.push(`${where}: no schema known for this route`);
       if (!schema) continue;
-      problems.push(...violations(schema, r.body).map((v) => `${where}: ${v}`));
+      problems.push(...profile.violations(schema, r.body).map((v) => `${where}: ${v}`));
     }
     return problems;
   }

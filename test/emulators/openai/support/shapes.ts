@@ -1,15 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-
-// ajv-formats is CommonJS; under NodeNext its default import is the module namespace.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-
-type Schema = Record<string, unknown> & {
-  properties?: Record<string, unknown>;
-  required?: string[];
-};
+import { shapeCheck, type Schema, type ShapeCheck } from './shapeCheck.js';
 
 const FIXTURE = join(
   import.meta.dirname,
@@ -82,6 +73,8 @@ function loadShapes(): { $defs: Record<string, Schema> } & Record<string, unknow
     'CreateChatCompletionResponse',
     'ChatCompletionResponseMessage',
     'CompletionUsage',
+    'Model',
+    'ListModelsResponse',
   ]) {
     defs[name]!.type = 'object'; // the spec leaves it out on some (then null would pass)
     defs[name]!.additionalProperties = false;
@@ -99,29 +92,12 @@ function loadShapes(): { $defs: Record<string, Schema> } & Record<string, unknow
   return doc;
 }
 
-/** Unix seconds, not milliseconds: a plausible date between 2020 and 2100. */
-const unixSeconds = (n: number) => Number.isInteger(n) && n > 1_577_836_800 && n < 4_102_444_800;
-
-function buildAjv(): Ajv2020 {
-  // strictTypes off: the spec often says `required` without `type: object`.
-  const ajv = new Ajv2020({ strict: true, strictTypes: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addFormat('unixtime', { type: 'number', validate: unixSeconds });
-  ajv.addSchema(loadShapes(), 'shapes');
-  return ajv;
-}
-
-let shared: Ajv2020 | undefined;
+let shared: ShapeCheck | undefined;
 
 /** Problems of `value` against component schema `name` (empty when it conforms). */
 export function violations(name: string, value: unknown): string[] {
-  shared ??= buildAjv();
-  const validate = shared.getSchema(`shapes#/$defs/${name}`);
-  if (!validate) throw new Error(`no schema ${name} in the fixture`);
-  if (validate(value)) return [];
-  return (validate.errors ?? []).map(
-    (e: ErrorObject) => `${name}${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
-  );
+  shared ??= shapeCheck(loadShapes());
+  return shared(name, value);
 }
 
 const ID = '[^/]+';
@@ -145,6 +121,8 @@ const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
     'ListFineTuningJobCheckpointsResponse',
   ],
   ['POST', /^\/v1\/chat\/completions$/, 'CreateChatCompletionResponse'],
+  ['GET', /^\/v1\/models$/, 'ListModelsResponse'],
+  ['GET', new RegExp(`^/v1/models/${ID}$`), 'Model'],
 ];
 
 /** The schema an answer to `method path` with `status` must match; null for raw content. */

@@ -2,8 +2,10 @@
 export {
   cancelPipeline,
   getPipelineStatus,
+  PipelineNotFoundError,
   rootMessage,
   startFineTunePipeline,
+  type CancelOutcome,
   type PipelineStatus,
   type StartedPipeline,
   type StartOptions,
@@ -14,3 +16,24 @@ export { ErrorType } from './shared/errorTypes.js';
 export * from './shared/types.js';
 export { startSync, renderSyncReport, type StartedSync } from './client/sync.js';
 export * from './shared/syncTypes.js';
+export {
+  NoWorkerError,
+  describePollers,
+  requireWorker,
+  type QueuePollers,
+} from './client/pollers.js';
+// Local dataset checks, the same the worker runs before anything is uploaded.
+export {
+  describeDatasetProblems,
+  validateDatasetFile,
+  type CostEstimate,
+  type DatasetFormat,
+  type DatasetIssue,
+  type DatasetReport,
+  type DatasetStats,
+  type Distribution,
+  type FineTuneMethodName,
+  type PiiReport,
+  type TokenReport,
+  type ValidateDatasetOptions,
+} from './dataset/index.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { validateDatasetFile, type DatasetReport } from '../dataset/index.js';
+import { describeDatasetProblems, validateDatasetFile } from '../dataset/index.js';
 import { ErrorType } from '../shared/errorTypes.js';
 import { streaming } from './failures.js';
 import type { DatasetSummary, FineTuneMethodType, PiiPolicy } from '../shared/types.js';
@@ -17,15 +17,6 @@ export interface ValidateDatasetInput {
 }
 
 const SHOWN_ERRORS = 10;
-
-function describeErrors(path: string, report: DatasetReport): string {
-  const lines = report.errors
-    .slice(0, SHOWN_ERRORS)
-    .map((e) => (e.line > 0 ? `  line ${e.line}: ${e.message}` : `  ${e.message}`));
-  const more =
-    report.errorCount > SHOWN_ERRORS ? `\n  … and ${report.errorCount - SHOWN_ERRORS} more` : '';
-  return `${path} is not a valid ${report.format} dataset (${report.errorCount} error(s)); fix these and start again:\n${lines.join('\n')}${more}`;
-}
 
 /**
  * Streams the dataset once: format checks with line numbers, digest, token counts and cost.
@@ -52,7 +43,7 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Data
   );
   if (!report.ok) {
     throw ApplicationFailure.nonRetryable(
-      describeErrors(input.path, report),
+      describeDatasetProblems(input.path, report, SHOWN_ERRORS),
       ErrorType.InvalidDataset,
       {
         errors: report.errors.slice(0, SHOWN_ERRORS),

@@ -1,42 +1,67 @@
 import { Command } from 'commander';
-import { cancelCommand } from './commands/cancel.js';
-import { approveCommand, rejectCommand } from './commands/decide.js';
-import { lineageCommand } from './commands/lineage.js';
-import { resolveCommand } from './commands/resolve.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { emulateCommand } from './commands/emulate.js';
-import { listCommand } from './commands/list.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { scheduleSyncCommand } from './commands/scheduleSync.js';
-import { startCommand } from './commands/start.js';
-import { statusCommand } from './commands/status.js';
-import { syncCommand } from './commands/sync.js';
-import { temporalCliCommand } from './commands/temporalCli.js';
-import { webhookCommand } from './commands/webhook.js';
-import { workerCommand } from './commands/worker.js';
 import { UserError } from './userError.js';
 
-const program = new Command('finetune')
-  .description('OpenAI fine-tuning as durable Temporal workflows')
-  .showHelpAfterError()
-  .addCommand(startCommand())
-  .addCommand(statusCommand())
-  .addCommand(cancelCommand())
-  .addCommand(approveCommand())
-  .addCommand(rejectCommand())
-  .addCommand(rollbackCommand())
-  .addCommand(resolveCommand())
-  .addCommand(lineageCommand())
-  .addCommand(listCommand())
-  .addCommand(syncCommand())
-  .addCommand(scheduleSyncCommand())
-  .addCommand(workerCommand())
-  .addCommand(webhookCommand())
-  .addCommand(emulateCommand())
-  .addCommand(sandboxCommand())
-  .addCommand(temporalCliCommand());
+// Commands are loaded on demand: `finetune worker` loads the worker's modules and nothing of the
+// sandbox, the emulators (fastify, GraphQL, multipart) or the promotion clients, and starts faster
+// for it. Only `finetune`, `finetune --help` and an unknown command load every definition (to
+// list them, or to suggest the closest name).
+type Loader = () => Promise<Command>;
+
+const COMMANDS: readonly (readonly [name: string, load: Loader])[] = [
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand()],
+  ['start', async () => (await import('./commands/start.js')).startCommand()],
+  ['status', async () => (await import('./commands/status.js')).statusCommand()],
+  ['cancel', async () => (await import('./commands/cancel.js')).cancelCommand()],
+  ['approve', async () => (await import('./commands/decide.js')).approveCommand()],
+  ['reject', async () => (await import('./commands/decide.js')).rejectCommand()],
+  ['rollback', async () => (await import('./commands/rollback.js')).rollbackCommand()],
+  ['resolve', async () => (await import('./commands/resolve.js')).resolveCommand()],
+  ['lineage', async () => (await import('./commands/lineage.js')).lineageCommand()],
+  ['list', async () => (await import('./commands/list.js')).listCommand()],
+  ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand()],
+  ['sync', async () => (await import('./commands/sync.js')).syncCommand()],
+  ['schedule-sync', async () => (await import('./commands/scheduleSync.js')).scheduleSyncCommand()],
+  ['worker', async () => (await import('./commands/worker.js')).workerCommand()],
+  ['webhook', async () => (await import('./commands/webhook.js')).webhookCommand()],
+  ['emulate', async () => (await import('./commands/emulate.js')).emulateCommand()],
+  ['sandbox', async () => (await import('./commands/sandbox.js')).sandboxCommand()],
+  ['temporal-cli', async () => (await import('./commands/temporalCli.js')).temporalCliCommand()],
+];
+
+/**
+ * The command a command line names: the first word that is not an option (`finetune help start`
+ * names `start`). Undefined when there is none or it is not one of ours.
+ */
+function invokedCommand(args: readonly string[]): string | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const first = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.some(([name]) => name === first) ? first : undefined;
+}
+
+/** The `finetune` program with the commands `args` needs (all of them when it names none). */
+async function buildProgram(args: readonly string[]): Promise<Command> {
+  const program = new Command('finetune')
+    .description('OpenAI fine-tuning as durable Temporal workflows')
+    .showHelpAfterError();
+  const wanted = invokedCommand(args);
+  if (wanted !== undefined) {
+    const [, load] = COMMANDS.find(([name]) => name === wanted)!;
+    return program.addCommand(await load());
+  }
+  // Listing every command: one that fails to load is left out (and named), not fatal to the rest.
+  const loaded = await Promise.allSettled(COMMANDS.map(([, load]) => load()));
+  loaded.forEach((r, i) => {
+    if (r.status === 'fulfilled') program.addCommand(r.value);
+    else
+      process.stderr.write(
+        `finetune: the ${COMMANDS[i]![0]} command failed to load: ${(r.reason as Error).message}\n`,
+      );
+  });
+  return program;
+}
 
 try {
+  const program = await buildProgram(process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (err) {
   // Errors a person can fix are printed plainly; anything else keeps its stack for a bug report.

@@ -48,7 +48,7 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
       lines.push(
         `loss      train ${job.trainLoss.toFixed(4)}${job.validLoss !== null ? `, valid ${job.validLoss.toFixed(4)}` : ''}`,
       );
-    if (job.estimatedFinish !== null) {
+    if (job.estimatedFinish !== null && !cancelled) {
       lines.push(`eta       ${new Date(job.estimatedFinish * 1000).toISOString()}`);
     }
   }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
-import { connectClient } from '../temporal/connection.js';
 import { UserError } from './userError.js';
 
 export interface TemporalFlags {
@@ -19,6 +18,8 @@ export function withTemporalFlags(cmd: Command): Command {
 }
 
 export async function clientFor(flags: TemporalFlags): Promise<Client> {
+  // Loaded on first use, so that `--help` and argument errors never load the Temporal client.
+  const { connectClient } = await import('../temporal/connection.js');
   try {
     return await connectClient(flags);
   } catch (err) {

@@ -1,7 +1,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { FineTuneBaseModel } from '../shared/searchAttributes.js';
+import { FineTuneBaseModel, FineTuneJobId, FineTuneStage } from '../shared/searchAttributes.js';
+import { hasWorkflowPollers, startWorkerHint } from './pollers.js';
 import type { PipelineInput, PipelineProgress, PipelineResult } from '../shared/types.js';
 import { TASK_QUEUE } from '../shared/types.js';
 import {
@@ -43,10 +44,56 @@ export interface PipelineStatus {
   workflowId: string;
   /** Temporal's view: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, … */
   execution: string;
+  /** The task queue the pipeline runs on, and whether any worker polls it right now. */
+  worker?: { taskQueue: string; polling: boolean };
   progress?: PipelineProgress;
   job?: AwaitJobProgress;
   result?: PipelineResult;
   failure?: string;
+  /** The stage from the pipeline's search attribute, when its progress could not be queried. */
+  stage?: string;
+  /** Sentences a person needs to read the rest: why it does not move, what a cancel did. */
+  notes?: string[];
+}
+
+/** `status` or `cancel` of a workflow id the namespace does not know. */
+export class PipelineNotFoundError extends Error {
+  override name = 'PipelineNotFoundError';
+  constructor(
+    readonly workflowId: string,
+    namespace: string,
+  ) {
+    super(
+      `No pipeline with workflow id "${workflowId}" in namespace "${namespace}". ` +
+        'Check the id (`finetune start` prints it; `finetune list` shows recent ones) and --namespace.',
+    );
+  }
+}
+
+type Description = Awaited<ReturnType<WorkflowHandle['describe']>>;
+
+async function describeOrExplain(
+  client: Client,
+  handle: WorkflowHandle,
+  workflowId: string,
+): Promise<Description> {
+  try {
+    return await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 5) {
+      throw new PipelineNotFoundError(workflowId, client.options.namespace);
+    }
+    throw err;
+  }
+}
+
+/** Whether a worker polls the queue; undefined when the server will not say (e.g. permissions). */
+async function polling(client: Client, taskQueue: string): Promise<boolean | undefined> {
+  try {
+    return await hasWorkflowPollers(client, taskQueue);
+  } catch {
+    return undefined;
+  }
 }
 
 /** One call for `finetune status`: pipeline stage plus the waiting child's live job view. */
@@ -55,31 +102,69 @@ export async function getPipelineStatus(
   workflowId: string,
 ): Promise<PipelineStatus> {
   const handle = client.workflow.getHandle<typeof fineTunePipeline>(workflowId);
-  let description;
-  try {
-    description = await handle.describe();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      throw new Error(`No pipeline with workflow id "${workflowId}" in this namespace.`);
+  const description = await describeOrExplain(client, handle, workflowId);
+  const execution = description.status.name;
+  const status: PipelineStatus = { workflowId, execution };
+  const notes: string[] = [];
+  const taskQueue = description.taskQueue;
+  const workerPolls = await polling(client, taskQueue);
+  if (workerPolls !== undefined) status.worker = { taskQueue, polling: workerPolls };
+  // Queries are answered by a worker (even for a closed workflow, which a worker replays): with
+  // none polling they would wait for one, so they are skipped and the search attribute says where
+  // the pipeline stands.
+  if (workerPolls !== false) {
+    status.progress = await handle.query(progressQuery).catch(() => undefined);
+    if (status.progress?.waitWorkflowId) {
+      status.job = await client.workflow
+        .getHandle(status.progress.waitWorkflowId)
+        .query(jobProgressQuery)
+        .catch(() => undefined);
     }
-    throw err;
   }
-  const status: PipelineStatus = { workflowId, execution: description.status.name };
-  status.progress = await handle.query(progressQuery).catch(() => undefined);
-  if (status.progress?.waitWorkflowId) {
-    status.job = await client.workflow
-      .getHandle(status.progress.waitWorkflowId)
-      .query(jobProgressQuery)
-      .catch(() => undefined);
+  if (!status.progress) {
+    const stage = description.typedSearchAttributes.get(FineTuneStage);
+    if (stage) status.stage = stage;
   }
-  if (description.status.name === 'COMPLETED') status.result = await handle.result();
-  if (description.status.name === 'FAILED') {
+  if (workerPolls === false) {
+    notes.push(
+      execution === 'RUNNING'
+        ? `No worker is polling task queue "${taskQueue}" (namespace "${client.options.namespace}"), so this pipeline is not moving: ` +
+            `it resumes where it stopped once one runs. Start one with \`${startWorkerHint(taskQueue)}\`.`
+        : `No worker is polling task queue "${taskQueue}", so the pipeline's stage and job details are not shown; ` +
+            `start one with \`${startWorkerHint(taskQueue)}\` to see them.`,
+    );
+  }
+  if (execution === 'COMPLETED') status.result = await handle.result();
+  if (execution === 'FAILED') {
     status.failure = await handle.result().then(
       () => undefined,
       (err: unknown) => rootMessage(err),
     );
   }
+  if (execution === 'CANCELLED')
+    notes.push(cancelledNote(status, description.typedSearchAttributes.get(FineTuneJobId)));
+  if (execution === 'TERMINATED')
+    notes.push(
+      'The pipeline was terminated (not cancelled): its OpenAI job, if any, was left as it was.',
+    );
+  if (notes.length) status.notes = notes;
   return status;
+}
+
+/**
+ * What a cancel did. The waiting child's last snapshot (and the pipeline's own copy) still hold
+ * the status the job had before the cancel, so say plainly that the job was cancelled.
+ */
+function cancelledNote(s: PipelineStatus, jobIdAttribute: string | undefined): string {
+  const p = s.progress;
+  const jobId = p?.jobId ?? s.job?.jobId ?? jobIdAttribute;
+  if (!jobId)
+    return p
+      ? 'The pipeline was cancelled before it created a fine-tuning job.'
+      : 'The pipeline was cancelled.';
+  const last = s.job?.last?.status ?? p?.job?.status;
+  const before = last && last !== 'cancelled' ? ` (it was ${last} when the cancel came)` : '';
+  return `The pipeline was cancelled, and its fine-tuning job ${jobId} with it${before}.`;
 }
 
 /** Temporal wraps failures (WorkflowFailedError → ApplicationFailure); the innermost says why. */
@@ -89,6 +174,45 @@ export function rootMessage(err: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export async function cancelPipeline(client: Client, workflowId: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).cancel();
+/** What `cancelPipeline` did. */
+export type CancelOutcome =
+  | {
+      /** The request is recorded; the pipeline cancels its OpenAI job and ends. */
+      requested: true;
+      workflowId: string;
+      taskQueue: string;
+      /** False when no worker polls the queue: nothing happens until one runs. */
+      workerPolling?: boolean;
+    }
+  | {
+      /** The pipeline had already ended; nothing was sent. */
+      requested: false;
+      workflowId: string;
+      execution: string;
+      closedAt?: Date;
+    };
+
+/**
+ * Requests cancellation of a running pipeline (its OpenAI job is cancelled too). A pipeline that
+ * has already ended is left alone and reported as such; an unknown id throws PipelineNotFoundError.
+ */
+export async function cancelPipeline(client: Client, workflowId: string): Promise<CancelOutcome> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await describeOrExplain(client, handle, workflowId);
+  if (description.status.name !== 'RUNNING') {
+    return {
+      requested: false,
+      workflowId,
+      execution: description.status.name,
+      ...(description.closeTime ? { closedAt: description.closeTime } : {}),
+    };
+  }
+  await handle.cancel();
+  const workerPolling = await polling(client, description.taskQueue);
+  return {
+    requested: true,
+    workflowId,
+    taskQueue: description.taskQueue,
+    ...(workerPolling !== undefined ? { workerPolling } : {}),
+  };
 }

@@ -7,13 +7,30 @@ const { temporal } = proto;
 /** Thrown when no worker polls the task queue a command needs: says which and how to start one. */
 export class NoWorkerError extends Error {
   override name = 'NoWorkerError';
+  constructor(
+    message: string,
+    readonly taskQueue: string,
+    readonly namespace: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The workers the server has seen polling a task queue (for workflow tasks) recently. */
+export interface QueuePollers {
+  taskQueue: string;
+  namespace: string;
+  /** Identities of the pollers seen (e.g. `12345@host`), newest first as the server lists them. */
+  identities: string[];
+  /** When the most recent poll was seen, if the server says. */
+  lastAccessTime?: Date;
 }
 
 /**
- * Whether any worker has polled the queue recently (the server lists pollers seen in the last
- * minutes). Used before calls that would otherwise wait silently for a worker that is not there.
+ * The pollers of a task queue's workflow tasks. The server lists the pollers it has seen in the
+ * last few minutes, so a worker that stopped a moment ago may still appear for a while.
  */
-export async function hasWorkflowPollers(client: Client, taskQueue: string): Promise<boolean> {
+export async function describePollers(client: Client, taskQueue: string): Promise<QueuePollers> {
   const res = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: {
@@ -22,17 +39,56 @@ export async function hasWorkflowPollers(client: Client, taskQueue: string): Pro
     },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  return (res.pollers ?? []).length > 0;
+  const pollers = res.pollers ?? [];
+  let last: number | undefined;
+  for (const p of pollers) {
+    const t = p.lastAccessTime;
+    if (!t?.seconds) continue;
+    const ms = Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+    if (last === undefined || ms > last) last = ms;
+  }
+  return {
+    taskQueue,
+    namespace: client.options.namespace,
+    identities: pollers.map((p) => p.identity ?? '').filter(Boolean),
+    ...(last !== undefined ? { lastAccessTime: new Date(last) } : {}),
+  };
 }
 
+/**
+ * Whether any worker has polled the queue recently (the server lists pollers seen in the last
+ * minutes). Used before calls that would otherwise wait silently for a worker that is not there.
+ */
+export async function hasWorkflowPollers(client: Client, taskQueue: string): Promise<boolean> {
+  return (await describePollers(client, taskQueue)).identities.length > 0;
+}
+
+/** How to get a worker onto `taskQueue`: the command line that starts one. */
+export function startWorkerHint(taskQueue: string): string {
+  return `FINETUNE_TASK_QUEUE=${taskQueue} finetune worker`;
+}
+
+/** One sentence: nobody polls the queue, so `what` would wait; how to start a worker. */
+export function noWorkerMessage(
+  taskQueue: string,
+  namespace: string,
+  what: string,
+  extra = 'or pass --task-queue with the queue your worker listens on.',
+): string {
+  return (
+    `No worker is polling task queue "${taskQueue}" in namespace "${namespace}", so ${what} would wait for one. ` +
+    `Start one with \`${startWorkerHint(taskQueue)}\` (it needs OPENAI_API_KEY)${extra ? `, ${extra}` : '.'}`
+  );
+}
+
+/** Throws NoWorkerError (see noWorkerMessage) unless a worker polls `taskQueue`. */
 export async function requireWorker(
   client: Client,
   taskQueue: string,
   what: string,
+  extra?: string,
 ): Promise<void> {
   if (await hasWorkflowPollers(client, taskQueue)) return;
-  throw new NoWorkerError(
-    `No worker is polling task queue "${taskQueue}" in namespace "${client.options.namespace}", so ${what} would wait for one. ` +
-      `Start one with \`finetune worker\` (FINETUNE_TASK_QUEUE=${taskQueue}), or pass --task-queue with the queue your worker listens on.`,
-  );
+  const namespace = client.options.namespace;
+  throw new NoWorkerError(noWorkerMessage(taskQueue, namespace, what, extra), taskQueue, namespace);
 }

@@ -1,5 +1,7 @@
 // The dataset module: streamed validation of fine-tuning JSONL files and W&B Table rows.
 export { validateDatasetFile } from './validate.js';
+export { datasetKind, describeDatasetProblems, issueText } from './describe.js';
+export { readHead, sniffEncoding, sniffedMessage, type SniffedKind } from './encoding.js';
 export type {
   CostEstimate,
   DatasetFormat,

@@ -67,9 +67,7 @@ export class LineChecker {
       this.format = lineFormat;
       this.formatLine = lineNumber;
       if (!expectedFormats(this.method, this.model).includes(lineFormat)) {
-        result.errors.push(
-          methodMismatchMessage(lineFormat, parsed, lineNumber, this.method, this.model),
-        );
+        result.errors.push(methodMismatchMessage(lineFormat, parsed, this.method, this.model));
       }
     } else if (!sameFamily(lineFormat, this.format)) {
       result.errors.push(lineMismatchMessage(lineFormat, this.format, this.formatLine));

@@ -1,4 +1,5 @@
 import { estimateCost } from './cost.js';
+import { readHead, sniffEncoding, sniffedMessage } from './encoding.js';
 import { IssueList } from './issues.js';
 import { MAX_KEPT_ERRORS, MAX_KEPT_WARNINGS, MAX_LINE_BYTES } from './limits.js';
 import { LineChecker } from './lineChecker.js';
@@ -23,10 +24,15 @@ export async function validateDatasetFile(
 ): Promise<DatasetReport> {
   const facts = modelFacts(opts.model);
   const counter = await loadTokenCounter(facts.encoding);
+  // A UTF-16 or binary file gets one message naming what it is, not an error on every line; it
+  // is still read through for its digest and size.
+  const sniffed = sniffEncoding(await readHead(path));
   const reader = new JsonlLineReader(path, {
     signal: opts.signal,
     onProgress: opts.onProgress,
     progressIntervalMs: opts.progressIntervalMs,
+    // Holding no line of a file that is not text keeps memory flat however few newlines it has.
+    ...(sniffed ? { maxLineBytes: 0 } : {}),
   });
   const errors = new IssueList(MAX_KEPT_ERRORS);
   const warnings = new IssueList(MAX_KEPT_WARNINGS);
@@ -39,6 +45,7 @@ export async function validateDatasetFile(
   const blankRun: number[] = [];
 
   for await (const line of reader.read()) {
+    if (sniffed) continue;
     if (line.hadBom)
       warnings.add(1, 'starts with a byte order mark; save the file as UTF-8 without BOM');
     if (line.text === undefined) {
@@ -66,17 +73,25 @@ export async function validateDatasetFile(
     for (const message of result.warnings) warnings.add(line.number, message);
     if (result.view && result.errors.length === 0) {
       examples++;
-      stats.addExample(line.number, result.view, countExampleTokens(counter, result.view));
+      const tokens = countExampleTokens(counter, result.view);
+      stats.addExample(line.number, result.view, tokens);
+      if (tokens.total > facts.contextLimit)
+        warnings.add(
+          line.number,
+          `has ${tokens.total} tokens, over the ${facts.contextLimit}-token training context of ${facts.baseModel}; ` +
+            'the service cuts it from the end, so shorten or split it',
+        );
     }
   }
 
-  addFileIssues(rows, opts, errors);
+  if (sniffed) errors.add(0, sniffedMessage(sniffed));
+  else addFileIssues(rows, opts, errors);
   const tokens = stats.tokens({
     encoding: facts.encoding,
     contextLimitKnown: facts.contextLimitKnown,
   });
   const summary = stats.stats();
-  addModelWarnings(facts, opts.model, tokens, summary.images, warnings);
+  if (!sniffed) addModelWarnings(facts, opts.model, tokens, summary.images, warnings);
 
   const report: DatasetReport = {
     ok: errors.count === 0,

@@ -14,7 +14,7 @@ interface MigrateFlags extends TemporalFlags, PromotionFlags {
   fromTaskQueue: string;
   toTaskQueue?: string;
   base?: string;
-  evalDataset?: string;
+  prompts?: string;
   maxExamples: string;
   minAgreement: string;
   project: string;
@@ -45,7 +45,7 @@ export function migrateCommand(): Command {
         )
         .option('--base <model>', "base model at the target (default: the current model's base)")
         .option(
-          '--eval-dataset <ref>',
+          '--prompts <ref>',
           'W&B dataset version whose prompts make the golden set (default: its validation version)',
         )
         .option('--max-examples <n>', 'golden set size', '50')
@@ -82,7 +82,7 @@ export function migrateCommand(): Command {
       sourceTaskQueue: f.fromTaskQueue,
       targetTaskQueue: f.toTaskQueue ?? (f.to === 'azure' ? AZURE_TASK_QUEUE : TASK_QUEUE),
       base: f.base,
-      evalDataset: f.evalDataset,
+      evalDataset: f.prompts,
       maxExamples,
       minAgreement,
       suffix: f.suffix,

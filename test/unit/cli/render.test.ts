@@ -52,3 +52,53 @@ describe('renderStatus', () => {
     expect(text).toContain('next check in 30s');
   });
 });
+
+describe('renderStatus after a cancel and without a worker', () => {
+  const running = {
+    jobId: 'ftjob-1',
+    status: 'running',
+    model: 'm',
+    fineTunedModel: null,
+    estimatedFinish: null,
+    finishedAt: null,
+    trainedTokens: null,
+    resultFiles: [],
+    error: null,
+    step: 4,
+    totalSteps: 10,
+    trainLoss: null,
+    validLoss: null,
+  };
+
+  it('says the job was cancelled even though its last snapshot says running', () => {
+    const text = renderStatus(
+      {
+        workflowId: 'wf-2',
+        execution: 'CANCELLED',
+        progress: { stage: 'cancelled', datasets: [], files: [], jobId: 'ftjob-1', job: running },
+        job: { jobId: 'ftjob-1', polls: 1, wakeups: 0, last: running },
+        notes: ['The pipeline was cancelled, and its fine-tuning job ftjob-1 with it.'],
+      },
+      0,
+    );
+    expect(text).toContain('workflow  wf-2  (cancelled)');
+    expect(text).toContain('status    cancelled (was running when the pipeline was cancelled)');
+    expect(text).not.toMatch(/^status {4}running$/m);
+    expect(text).toContain('note      The pipeline was cancelled, and its fine-tuning job ftjob-1');
+  });
+
+  it('shows the stage from the search attribute and why nothing moves', () => {
+    const text = renderStatus(
+      {
+        workflowId: 'wf-3',
+        execution: 'RUNNING',
+        worker: { taskQueue: 'q1', polling: false },
+        stage: 'validating',
+        notes: ['No worker is polling task queue "q1" …'],
+      },
+      0,
+    );
+    expect(text).toContain('stage     validating');
+    expect(text).toContain('note      No worker is polling task queue "q1"');
+  });
+});

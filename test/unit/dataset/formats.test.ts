@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { issueText } from '../../../src/dataset/describe.js';
 import {
   chatLine,
   fixture,
@@ -86,15 +87,17 @@ describe('format and method mismatch', () => {
     expect(r.format).toBe('dpo');
     expect(r.errorCount).toBe(1);
     expect(r.errors[0]?.line).toBe(1);
-    expect(r.errors[0]?.message).toMatch(
-      /DPO \(preference\) file.*method is supervised.*method dpo/,
+    expect(issueText(r.errors[0]!)).toMatch(
+      /^line 1 is a DPO example \(input\/preferred_output\/non_preferred_output\) but --method is supervised; use --method dpo/,
     );
   });
 
   it('says a chat file cannot train a dpo job', async () => {
     const r = await validate(`${SAMPLES}train.jsonl`, { method: 'dpo' });
     expect(r.ok).toBe(false);
-    expect(r.errors[0]?.message).toMatch(/supervised chat file.*method is dpo.*method supervised/);
+    expect(issueText(r.errors[0]!)).toMatch(
+      /^line 1 is a supervised chat example \(messages ending with the assistant reply\) but --method is dpo; use --method supervised/,
+    );
     expect(r.errors[0]?.message).toContain('preferred_output');
   });
 
@@ -104,15 +107,19 @@ describe('format and method mismatch', () => {
       model: 'o4-mini-2025-04-16',
     });
     expect(r.ok).toBe(false);
-    expect(r.errors[0]?.message).toMatch(/end with the assistant answer.*reference answer/);
+    expect(r.errors[0]?.message).toMatch(
+      /but --method is reinforcement \(reinforcement examples end with the prompt and keep the reference answer.*\); use --method supervised/,
+    );
   });
 
   it('explains why a reinforcement file does not fit a supervised job, naming its reference fields', async () => {
     const r = await validate(fixture('reinforcement.jsonl'), { method: 'supervised' });
     expect(r.ok).toBe(false);
     expect(r.format).toBe('reinforcement');
-    expect(r.errors[0]?.message).toMatch(/reference fields \(reference_answer, difficulty\)/);
-    expect(r.errors[0]?.message).toMatch(/method reinforcement/);
+    expect(r.errors[0]?.message).toMatch(/reference fields reference_answer, difficulty\)/);
+    expect(r.errors[0]?.message).toMatch(
+      /but --method is supervised .*; use --method reinforcement/,
+    );
   });
 });
 

@@ -8,8 +8,13 @@ import { dirname, join, relative } from 'node:path';
 // `import x from 'm'`, `import {a} from 'm'`, `export * from 'm'`, `import 'm'`; not `import type`.
 const STATIC_IMPORT = /^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
 
+// `await import('m')` with a literal specifier: the CLI loads its commands this way, on demand.
+const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
 export function staticSpecifiers(source: string): string[] {
-  return [...source.matchAll(STATIC_IMPORT)].map((m) => m[1] ?? '');
+  return [...source.matchAll(STATIC_IMPORT), ...source.matchAll(DYNAMIC_IMPORT)].map(
+    (m) => m[1] ?? '',
+  );
 }
 
 export function packageName(specifier: string): string {

@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { childLogger } from '../logging.js';
 import type { JobEventSignal } from '../shared/types.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { awaitWorkflowIdFor } from '../workflows/awaitFineTuneJob.js';
 import { jobEventSignal } from '../workflows/definitions.js';
 import { DeliveryLedger } from './deliveryLedger.js';
 
@@ -22,8 +24,18 @@ export interface WebhookReceiverOptions {
 export interface RunningWebhookReceiver {
   url: string;
   close(): Promise<void>;
-  stats: { accepted: number; rejected: number; duplicates: number; signalled: number };
+  stats: {
+    accepted: number;
+    rejected: number;
+    duplicates: number;
+    signalled: number;
+    /** Deliveries answered 503 because nobody waited on the job yet (the provider redelivers). */
+    deferred: number;
+  };
 }
+
+/** After this many deliveries that found nobody waiting, accept: the job is not one of ours. */
+const MAX_UNCLAIMED_DELIVERIES = 5;
 
 const JOB_ID = /^ftjob-[A-Za-z0-9_-]{1,64}$/;
 
@@ -38,7 +50,8 @@ export async function startWebhookReceiver(
 ): Promise<RunningWebhookReceiver> {
   const verifier = new OpenAI({ apiKey: 'unused-for-verification', webhookSecret: opts.secret });
   const ledger = new DeliveryLedger(10_000);
-  const stats = { accepted: 0, rejected: 0, duplicates: 0, signalled: 0 };
+  const stats = { accepted: 0, rejected: 0, duplicates: 0, signalled: 0, deferred: 0 };
+  const unclaimed = new Map<string, number>();
   const path = opts.path ?? '/webhooks/openai';
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   // Verification needs the exact bytes that were signed: keep the body as a string.
@@ -75,6 +88,17 @@ export async function startWebhookReceiver(
     try {
       const n = await signalWaiters(opts.client, { type: event.type, jobId, deliveryId });
       stats.signalled += n;
+      const tries = (unclaimed.get(deliveryId) ?? 0) + 1;
+      if (n === 0 && tries < MAX_UNCLAIMED_DELIVERIES) {
+        // Nobody waits on it yet (visibility may lag a just-created job): let the provider
+        // deliver again rather than acknowledge a webhook that woke nobody.
+        unclaimed.set(deliveryId, tries);
+        if (unclaimed.size > 10_000) unclaimed.delete(unclaimed.keys().next().value!);
+        ledger.forget(deliveryId);
+        stats.deferred++;
+        return reply.code(503).send({ error: 'no workflow waits on this job yet; deliver again' });
+      }
+      unclaimed.delete(deliveryId);
       return reply.code(200).send({ ok: true, signalled: n });
     } catch (err) {
       // Temporal unreachable: answer 5xx so OpenAI delivers again later; forget we saw it.
@@ -88,11 +112,22 @@ export async function startWebhookReceiver(
   return { url: `${address}${path}`, stats, close: () => app.close() };
 }
 
-/** Finds running waits on the job through visibility (search attribute FineTuneJobId) and signals them. */
+/**
+ * Signals the pipeline's wait by its id (named after the job: no lagging visibility in the way),
+ * then any other running waits on the job (syncs, runs from before that naming) via visibility.
+ */
 async function signalWaiters(client: Client, signal: JobEventSignal): Promise<number> {
-  const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId = '${signal.jobId}' AND ExecutionStatus = 'Running'`;
+  const direct = awaitWorkflowIdFor(signal.jobId);
   let n = 0;
+  try {
+    await client.workflow.getHandle(direct).signal(jobEventSignal, signal);
+    n++;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId = '${signal.jobId}' AND ExecutionStatus = 'Running'`;
   for await (const wf of client.workflow.list({ query })) {
+    if (wf.workflowId === direct) continue;
     await client.workflow.getHandle(wf.workflowId, wf.runId).signal(jobEventSignal, signal);
     n++;
   }

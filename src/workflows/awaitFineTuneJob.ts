@@ -121,3 +121,8 @@ async function reportSnapshot(workflowId: string, snap: JobSnapshot): Promise<vo
     // The pipeline may have been closed or reset; the wait goes on regardless.
   }
 }
+
+/** The pipeline's wait for a job has this id: the webhook receiver signals it directly. */
+export function awaitWorkflowIdFor(jobId: string): string {
+  return `await-job/${jobId}`;
+}

@@ -42,7 +42,7 @@ import {
 } from './activityOptions.js';
 import { ApprovalDesk } from './approval.js';
 import { promotionConfigProblems } from './approvalRules.js';
-import { awaitFineTuneJob } from './awaitFineTuneJob.js';
+import { awaitFineTuneJob, awaitWorkflowIdFor } from './awaitFineTuneJob.js';
 import { jobSnapshotSignal, progressQuery } from './definitions.js';
 import { describeJob } from './describe.js';
 import { PipelineWandb } from './pipelineWandb.js';
@@ -176,7 +176,11 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     await wandb.openRun(created.jobId);
 
     setStage('training', `job ${created.jobId} submitted`);
-    progress.waitWorkflowId = `${info.workflowId}/job`;
+    // Named after the job (runs since this change), so a verified webhook can signal it by id
+    // instead of searching visibility, which lags behind.
+    progress.waitWorkflowId = patched('wait-by-job-id')
+      ? awaitWorkflowIdFor(created.jobId)
+      : `${info.workflowId}/job`;
     const waited = await executeChild(awaitFineTuneJob, {
       workflowId: progress.waitWorkflowId,
       args: [

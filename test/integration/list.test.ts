@@ -13,7 +13,8 @@ import { sampleInput } from './support/pipelineInput.js';
 import { FAST_WAIT, SHORT_JOBS } from './support/wandbHelpers.js';
 
 const MINI = 'gpt-4.1-mini-2025-04-14';
-const NANO = 'gpt-4.1-nano-2025-04-14';
+// Another base that can still be trained (gpt-4.1-nano stopped serving: the runway check refuses it).
+const NANO = 'gpt-4o-mini-2024-07-18';
 
 /** `finetune list` against real visibility: pipelines only, newest first, each filter. */
 describe('listPipelines', () => {
@@ -61,7 +62,7 @@ describe('listPipelines', () => {
           everything.push(w.workflowId);
         const children = everything.filter((id) => id.includes('/'));
         const found = await listPipelines(h.client, { idPrefix: realPrefix });
-        return children.some((id) => id.endsWith('/job')) &&
+        return children.some((id) => id.endsWith('/wandb')) &&
           found.length === 2 &&
           found.every((p) => p.jobId)
           ? found
@@ -85,7 +86,7 @@ describe('listPipelines', () => {
       query: `WorkflowId STARTS_WITH "${realPrefix}"`,
     }))
       if (w.workflowId.includes('/')) children.push({ id: w.workflowId, type: w.type });
-    expect(children.map((c) => c.id)).toContain(`${ids.a}/job`);
+    expect(children.map((c) => c.id)).toContain(`${ids.a}/wandb`);
     expect(children.every((c) => c.type !== 'fineTunePipeline')).toBe(true);
 
     expect(listed.map((p) => p.workflowId)).toEqual([ids.b, ids.a]);

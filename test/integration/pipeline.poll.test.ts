@@ -1,3 +1,4 @@
+import { awaitWorkflowIdFor } from '../../src/workflows/awaitFineTuneJob.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { jobProgressQuery } from '../../src/workflows/definitions.js';
@@ -25,7 +26,7 @@ describe('pipeline when every webhook is lost', () => {
     expect(h.receiver.stats.accepted).toBe(0);
 
     const wait = await h.client.workflow
-      .getHandle(`${started.workflowId}/job`)
+      .getHandle(awaitWorkflowIdFor(result.jobId))
       .query(jobProgressQuery);
     expect(wait.wakeups).toBe(0);
     expect(wait.polls).toBeGreaterThan(1);

@@ -1,3 +1,4 @@
+import { awaitWorkflowIdFor } from '../../src/workflows/awaitFineTuneJob.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { FineTuneJobId } from '../../src/shared/searchAttributes.js';
@@ -35,7 +36,7 @@ describe('pipeline with webhooks', () => {
     expect(h.receiver.stats.signalled).toBeGreaterThanOrEqual(1);
 
     const wait = await h.client.workflow
-      .getHandle(`${started.workflowId}/job`)
+      .getHandle(awaitWorkflowIdFor(result.jobId))
       .query(jobProgressQuery);
     expect(wait.wakeups).toBeGreaterThanOrEqual(1);
     const timeline = h.openai.jobTimeline(result.jobId);

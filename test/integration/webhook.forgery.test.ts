@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
-import { jobProgressQuery } from '../../src/workflows/definitions.js';
+import { jobProgressQuery, progressQuery } from '../../src/workflows/definitions.js';
 import { eventually, startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 
@@ -41,7 +41,11 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
       sampleInput({ minPollMs: 60_000, maxPollMs: 120_000 }),
       { taskQueue: h.taskQueue },
     );
-    const waitHandle = h.client.workflow.getHandle(`${started.workflowId}/job`);
+    const waitId = await eventually('the wait to start', async () => {
+      const p = await started.handle.query(progressQuery).catch(() => undefined);
+      return p?.waitWorkflowId;
+    });
+    const waitHandle = h.client.workflow.getHandle(waitId);
     const jobId = await eventually('the job to be waited on', async () => {
       const p = await waitHandle.query(jobProgressQuery).catch(() => undefined);
       return p?.last ? p.jobId : undefined;

@@ -1,0 +1,24 @@
+import OpenAI from 'openai';
+import type { OpenAIEmulatorOptions } from '../../../src/emulators/openai/index.js';
+import type { Harness } from './harness.js';
+import { TEST_OPENAI_KEY } from './harness.js';
+
+/** The emulated management plane's token (the emulator's, not a secret). */
+export const TEST_ARM_TOKEN = 'arm-test-token';
+
+/** The emulator as Azure OpenAI: the harness then gives its worker the Azure provider. */
+export const AZURE_HARNESS: OpenAIEmulatorOptions = {
+  flavor: 'azure',
+  apiKey: TEST_OPENAI_KEY,
+  durations: { pendingMs: 200, validatingMs: 300, queuedMs: 300, runningMs: 2500 },
+  azure: { armToken: TEST_ARM_TOKEN, deployments: { creatingMs: 300, notReadyMs: 300 } },
+};
+
+/** The official client on the emulated Azure data plane, as a caller of a deployment uses it. */
+export function azureClientFor(h: Harness): OpenAI {
+  return new OpenAI({
+    apiKey: TEST_OPENAI_KEY,
+    baseURL: `${h.openai.url}/openai/v1`,
+    maxRetries: 0,
+  });
+}

@@ -3,7 +3,10 @@ import type { FaultOptions } from './options.js';
 import type { Random } from './random.js';
 
 export type FaultOutcome =
-  { kind: 'pass' } | { kind: 'error'; error: ApiError } | { kind: 'reset' };
+  | { kind: 'pass' }
+  | { kind: 'error'; error: ApiError }
+  | { kind: 'reset' }
+  | { kind: 'lose-answer' };
 
 /** The provider's own wording of the injected errors. */
 export interface FaultErrors {
@@ -29,14 +32,14 @@ export class FaultInjector {
     this.injected = 0;
   }
 
-  latencyMs(path: string): number {
+  latencyMs(path: string, method = 'GET'): number {
     const f = this.current();
-    return f && this.applies(f, path) ? (f.latencyMs ?? 0) : 0;
+    return f && this.applies(f, path, method) ? (f.latencyMs ?? 0) : 0;
   }
 
-  decide(path: string): FaultOutcome {
+  decide(path: string, method = 'GET'): FaultOutcome {
     const f = this.current();
-    if (!f || !this.applies(f, path)) return { kind: 'pass' };
+    if (!f || !this.applies(f, path, method)) return { kind: 'pass' };
     if (f.maxFaults !== undefined && this.injected >= f.maxFaults) return { kind: 'pass' };
     const r = this.random();
     const p429 = f.rate429 ?? 0;
@@ -47,11 +50,13 @@ export class FaultInjector {
       outcome = { kind: 'error', error: this.errors.rateLimited(f.retryAfterSeconds ?? 1) };
     else if (r < p429 + p5xx) outcome = { kind: 'error', error: this.errors.serverError() };
     else if (r < p429 + p5xx + pReset) outcome = { kind: 'reset' };
+    else if (r < p429 + p5xx + pReset + (f.rateLoseAnswer ?? 0)) outcome = { kind: 'lose-answer' };
     if (outcome.kind !== 'pass') this.injected++;
     return outcome;
   }
 
-  private applies(f: FaultOptions, path: string): boolean {
+  private applies(f: FaultOptions, path: string, method: string): boolean {
+    if (f.onlyMethods && !f.onlyMethods.includes(method.toUpperCase())) return false;
     if (!f.onlyPaths) return true;
     f.onlyPaths.lastIndex = 0; // a /g or /y pattern must not carry state between requests
     return f.onlyPaths.test(path);

@@ -29,8 +29,15 @@ export interface FaultOptions {
   rateReset?: number;
   /** Extra delay before every answer, in ms. */
   latencyMs?: number;
+  /**
+   * Share of requests that are handled (the job is created, the file stored…) and whose answer is
+   * then lost: the connection drops instead. What a client sees when a response goes missing.
+   */
+  rateLoseAnswer?: number;
   /** Only requests whose path matches are affected. */
   onlyPaths?: RegExp;
+  /** Only requests with one of these methods (e.g. ['POST']) are affected. */
+  onlyMethods?: string[];
   /** Stop injecting errors after this many (latency is not counted). */
   maxFaults?: number;
 }

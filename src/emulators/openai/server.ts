@@ -66,6 +66,7 @@ export async function buildServer(
   });
 
   const flavor = ctx.flavor;
+  const losingAnswers = new Set<string>();
   app.addHook('onRequest', async (req, reply) => {
     const started = Date.now();
     const path = req.url.split('?')[0]!;
@@ -78,9 +79,10 @@ export async function buildServer(
     const denied = flavor.guard({ path, headers: req.headers, query });
     if (denied) return sendError(flavor, reply, denied);
 
-    const latency = faults.latencyMs(path);
+    const latency = faults.latencyMs(path, req.method);
     if (latency > 0) await ctx.timers.sleep(latency);
-    const fault = faults.decide(path);
+    const fault = faults.decide(path, req.method);
+    if (fault.kind === 'lose-answer') losingAnswers.add(req.id);
     if (fault.kind === 'reset') {
       reply.hijack();
       req.raw.socket.destroy();
@@ -96,6 +98,12 @@ export async function buildServer(
   app.setErrorHandler((err: FastifyError, _req, reply) =>
     sendError(flavor, reply, asApiError(err)),
   );
+
+  // A request whose answer is to be lost is handled as usual; then its connection drops.
+  app.addHook('onSend', async (req, _reply, payload) => {
+    if (losingAnswers.delete(req.id)) req.raw.socket?.destroy();
+    return payload;
+  });
 
   app.get('/healthz', () => ({ ok: true }));
   registerFileRoutes(app, ctx);

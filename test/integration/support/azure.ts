@@ -22,3 +22,20 @@ export function azureClientFor(h: Harness): OpenAI {
     maxRetries: 0,
   });
 }
+
+/** What a `finetune worker` process needs to train on the harness's emulated Azure resource. */
+export function azureWorkerEnv(h: Harness): NodeJS.ProcessEnv {
+  return {
+    FINETUNE_PROVIDER: 'azure',
+    OPENAI_API_KEY: '',
+    AZURE_OPENAI_ENDPOINT: h.openai.url,
+    AZURE_OPENAI_API_KEY: TEST_OPENAI_KEY,
+    AZURE_MANAGEMENT_URL: h.openai.url,
+    AZURE_MANAGEMENT_TOKEN: TEST_ARM_TOKEN,
+    AZURE_SUBSCRIPTION_ID: 'sub-it',
+    AZURE_RESOURCE_GROUP: 'rg-it',
+    AZURE_OPENAI_ACCOUNT: 'aoai-it',
+    AZURE_LOCATION: 'swedencentral',
+    AZURE_DEPLOYMENT_POLL_MS: '200',
+  };
+}

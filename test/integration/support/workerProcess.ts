@@ -11,7 +11,7 @@ export interface WorkerProcess {
   stderr(): string;
 }
 
-export function spawnWorker(h: Harness): WorkerProcess {
+export function spawnWorker(h: Harness, extraEnv: NodeJS.ProcessEnv = {}): WorkerProcess {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -26,6 +26,7 @@ export function spawnWorker(h: Harness): WorkerProcess {
       WANDB_API_KEY: h.wandb ? TEST_WANDB_KEY : '',
       WANDB_BASE_URL: h.wandb?.url ?? '',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
   });
   let err = '';

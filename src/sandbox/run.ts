@@ -1,3 +1,4 @@
+import type { ServingRecord } from '../shared/providerTypes.js';
 import { join } from 'node:path';
 import {
   getPipelineStatus,
@@ -40,6 +41,8 @@ export interface SandboxOptions {
    * pipeline waits at `awaiting_approval` for a person (`onAwaitingApproval` says how).
    */
   autoApprove?: { by: string; comment?: string };
+  /** The provider the sandbox trains on (both emulated): OpenAI, or Azure with deployments. */
+  provider?: 'openai' | 'azure';
   /** The stack stays up after the result (the caller stops it either way); noted in the result. */
   keep?: boolean;
   /** Aborting stops waiting, stops the stack and rejects with SandboxInterruptedError. */
@@ -84,6 +87,8 @@ export class SandboxInterruptedError extends Error {
 export interface SandboxResult {
   /** `succeeded`: the pipeline completed (trained; promoted or rejected, see `stage`). */
   status: 'succeeded' | 'failed';
+  /** The (emulated) provider it trained on. */
+  provider: 'openai' | 'azure';
   /** Where the pipeline ended: `promoted`, `rejected`, `failed`, … */
   stage: PipelineStage | null;
   workflowId: string;
@@ -115,6 +120,8 @@ export interface SandboxResult {
     replaced: string | null;
     datasetVersions: { role: string; ref: string; replaced: string | null }[];
     registryLink?: string;
+    /** How the model is served (on Azure: its deployment, probed until it answered). */
+    serving?: ServingRecord;
     note?: string;
   } | null;
   webhooks: { accepted: number; signalled: number };
@@ -151,7 +158,11 @@ export async function runSandbox(
     ui: opts.ui,
     persist: opts.persist,
     dropWebhooks: opts.dropWebhooks,
-    emulator: { durations: { validatingMs: 800, queuedMs: 800, runningMs }, steps: 30 },
+    emulator: {
+      durations: { validatingMs: 800, queuedMs: 800, runningMs },
+      steps: 30,
+      ...(opts.provider === 'azure' ? { flavor: 'azure' as const } : {}),
+    },
   });
   let lastStage: PipelineStage | undefined;
   // Every call the sandbox makes is cancelled before the connection closes: a long poll still
@@ -186,7 +197,7 @@ export async function runSandbox(
       namespace: stack.server.namespace,
       taskQueue: SANDBOX_TASK_QUEUE,
       uiUrl: stack.server.uiUrl,
-      openaiUrl: `${stack.openai.url}/v1`,
+      openaiUrl: stack.openai.baseURL,
       openaiKey: SANDBOX_OPENAI_KEY,
       wandbBaseUrl: stack.wandb.baseUrl,
       wandbEmulatorKey: stack.wandb.emulatorKey ?? null,
@@ -221,7 +232,7 @@ export async function runSandbox(
     }
     const final = await call(() => getPipelineStatus(stack.client, started.workflowId));
     if (opts.onProgress) opts.onProgress(renderStatus(final, Date.now()));
-    const sandboxResult = resultOf(final, outcome, where, stack, began);
+    const sandboxResult = resultOf(final, outcome, where, stack, began, opts.provider ?? 'openai');
     if (opts.keep) sandboxResult.kept = { pid: process.pid, stop: `kill -INT ${process.pid}` };
     return { result: sandboxResult, stack };
   } catch (err) {
@@ -237,12 +248,14 @@ function resultOf(
   where: SandboxWhere,
   stack: SandboxStack,
   began: number,
+  provider: 'openai' | 'azure',
 ): SandboxResult {
   const progress = final.progress;
   const approval = final.result?.approval ?? progress?.approval;
   const p = approval?.promotion;
   return {
     status: outcome.ok ? 'succeeded' : 'failed',
+    provider,
     stage: final.result?.stage ?? progress?.stage ?? null,
     workflowId: final.workflowId,
     jobId: outcome.ok ? outcome.jobId : (progress?.jobId ?? null),
@@ -280,6 +293,7 @@ function resultOf(
           replaced: p.replaced ?? null,
           datasetVersions: p.datasetVersions,
           ...(p.registryLink ? { registryLink: p.registryLink } : {}),
+          ...(p.serving ? { serving: p.serving } : {}),
           ...(p.note ? { note: p.note } : {}),
         }
       : null,

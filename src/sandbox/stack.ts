@@ -1,19 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import {
-  startOpenAIEmulator,
-  type OpenAIEmulatorOptions,
-  type RunningOpenAIEmulator,
-} from '../emulators/openai/index.js';
-import { startWandbEmulator, type RunningWandbEmulator } from '../emulators/wandb/index.js';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { OpenAIEmulatorOptions, RunningOpenAIEmulator } from '../emulators/openai/index.js';
+import type { RunningWandbEmulator } from '../emulators/wandb/index.js';
+import { buildLocalStack, userWandbFromEnv } from '../localStack/index.js';
 import { projectRoot } from '../projectRoot.js';
 import { TASK_QUEUE } from '../shared/types.js';
-import { startDevServer, type DevServer } from '../temporal/devServer.js';
-import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
-import { createFineTuneWorker } from '../worker.js';
+import type { DevServer } from '../temporal/devServer.js';
+import type { RunningWebhookReceiver } from '../webhooks/receiver.js';
 
 /** The emulator's key: not a secret, it opens nothing but the local emulator. */
 export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
@@ -24,14 +19,16 @@ export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
  */
 export const SANDBOX_TASK_QUEUE = TASK_QUEUE;
 /** A key of the shape W&B issues; it opens only the local W&B emulator. */
-export const SANDBOX_WANDB_KEY = 'local-sandbox0000000000000000000000000000';
+// wandb 0.31 refuses keys with fewer than 40 characters after the `local-` prefix.
+export const SANDBOX_WANDB_KEY = 'local-sandbox000000000000000000000000000000000';
 
 export interface SandboxStackOptions {
   /** Serve the Temporal Web UI. */
   ui: boolean;
   /** Keep workflow histories in .sandbox/temporal.db between runs. */
   persist: boolean;
-  emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps'>;
+  /** `flavor: 'azure'`: the emulator plays Azure OpenAI and the worker trains there. */
+  emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps' | 'flavor'>;
   /** Deliver no webhooks: the adaptive poll alone finds the job's end. */
   dropWebhooks: boolean;
 }
@@ -50,80 +47,41 @@ export interface SandboxStack {
   stop(): Promise<void>;
 }
 
-/** The SDK's own logs at warning level only, so the sandbox's progress stays readable. */
-function quietSdkLogs(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // A Runtime already exists in this process (e.g. a test installed one): keep it.
-  }
-}
-
+/** The sandbox's stack, built by the one local-stack builder. */
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
-  quietSdkLogs();
   const stateDir = join(projectRoot(), '.sandbox');
   mkdirSync(stateDir, { recursive: true });
-  const server = await startDevServer({
-    ui: opts.ui,
-    dbFile: opts.persist ? join(stateDir, 'temporal.db') : undefined,
-  });
-  const stops: (() => Promise<unknown>)[] = [() => server.stop()];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  };
-  try {
-    const connection = await Connection.connect({ address: server.address });
-    stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: server.namespace });
+  const stack = await buildLocalStack({
+    // The SDK's own logs at warning level only, so the sandbox's progress stays readable.
+    sdkLogs: 'warn',
+    temporal: {
+      start: { ui: opts.ui, dbFile: opts.persist ? join(stateDir, 'temporal.db') : undefined },
+    },
     // A fresh signing secret per sandbox: the receiver verifies what the emulator signs.
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const receiver = await startWebhookReceiver({ client, secret, host: '127.0.0.1', port: 0 });
-    stops.push(() => receiver.close());
-    const openai = await startOpenAIEmulator({
-      ...opts.emulator,
-      apiKey: SANDBOX_OPENAI_KEY,
-      webhook: { url: receiver.url, secret, dropRate: opts.dropWebhooks ? 1 : 0 },
-    });
-    stops.push(() => openai.close());
+    webhooks: { host: '127.0.0.1', port: 0, delivery: { dropRate: opts.dropWebhooks ? 1 : 0 } },
+    openai: { ...opts.emulator, apiKey: SANDBOX_OPENAI_KEY },
     // Real W&B when the user has a key, else the local emulator.
-    let wandbEmulator: RunningWandbEmulator | null = null;
-    let wandb: SandboxStack['wandb'];
-    let wandbKey: string;
-    if (process.env.WANDB_API_KEY) {
-      wandbKey = process.env.WANDB_API_KEY;
-      wandb = {
-        baseUrl: process.env.WANDB_BASE_URL || 'https://api.wandb.ai',
-        entity: process.env.WANDB_ENTITY || undefined,
-        emulated: false,
-      };
-    } else {
-      wandbEmulator = await startWandbEmulator({
-        apiKeys: [SANDBOX_WANDB_KEY],
-        defaultEntity: 'sandbox',
-      });
-      stops.push(() => wandbEmulator!.close());
-      wandbKey = SANDBOX_WANDB_KEY;
-      wandb = { baseUrl: wandbEmulator.url, emulated: true, emulatorKey: SANDBOX_WANDB_KEY };
-    }
-    const workerConnection = await NativeConnection.connect({ address: server.address });
-    stops.push(() => workerConnection.close());
-    const worker = await createFineTuneWorker({
-      connection: workerConnection,
-      namespace: server.namespace,
+    wandb: userWandbFromEnv() ?? {
+      emulator: { apiKeys: [SANDBOX_WANDB_KEY], defaultEntity: 'sandbox' },
+    },
+    worker: {
       taskQueue: SANDBOX_TASK_QUEUE,
-      openai: { apiKey: SANDBOX_OPENAI_KEY, baseURL: `${openai.url}/v1` },
-      wandb: { apiKey: wandbKey, baseUrl: wandb.baseUrl, entity: wandb.entity },
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
-    return { server, client, openai, wandbEmulator, wandb, receiver, worker, stop: stopAll };
-  } catch (err) {
-    await stopAll();
-    throw err;
-  }
+    },
+  });
+  const { wandb, worker } = stack;
+  const emulated = wandb!.emulator !== null;
+  return {
+    server: stack.server!,
+    client: stack.client,
+    openai: stack.openai!,
+    wandbEmulator: wandb!.emulator,
+    wandb: emulated
+      ? { baseUrl: wandb!.baseUrl, emulated, emulatorKey: SANDBOX_WANDB_KEY }
+      : { baseUrl: wandb!.baseUrl, entity: wandb!.entity, emulated },
+    receiver: stack.receiver!,
+    worker: worker!.current!,
+    stop: () => stack.stop().catch(() => undefined),
+  };
 }

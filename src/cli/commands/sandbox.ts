@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { setDefaultLogLevel } from '../../logging.js';
 import { canListenForKeys, listenForDecisionKeys } from '../../sandbox/approvalKeys.js';
 import { renderApprovalPause, renderKeep, renderWhere } from '../../sandbox/instructions.js';
@@ -10,10 +10,12 @@ import {
   type SandboxResult,
 } from '../../sandbox/run.js';
 import type { SandboxStack } from '../../sandbox/stack.js';
+import { onShutdownSignal } from '../../shutdown.js';
 import { UserError } from '../userError.js';
 
 interface SandboxFlags {
   json: boolean;
+  provider: 'openai' | 'azure';
   ui: boolean;
   persist: boolean;
   runningSeconds: string;
@@ -61,6 +63,14 @@ export function sandboxCommand(): Command {
     .option('--no-persist', 'keep workflow history in memory instead of .sandbox/temporal.db')
     .option('--running-seconds <s>', 'how long the emulated job trains', '8')
     .option('--drop-webhooks', 'deliver no webhooks (the adaptive poll finds the end)', false)
+    .addOption(
+      new Option(
+        '--provider <name>',
+        'the (emulated) provider to train on; azure deploys at promotion',
+      )
+        .choices(['openai', 'azure'])
+        .default('openai'),
+    )
     .option(
       '--keep',
       'keep everything running after the pipeline ends, until Ctrl-C (with --json too)',
@@ -83,8 +93,7 @@ export function sandboxCommand(): Command {
         process.stderr.write('\nstopping the sandbox… (Ctrl-C again to quit at once)\n');
         stopping.abort();
       };
-      process.on('SIGINT', onStopSignal);
-      process.on('SIGTERM', onStopSignal);
+      const offStopSignal = onShutdownSignal(onStopSignal);
 
       say(
         'starting the sandbox (Temporal dev server, OpenAI and W&B emulators, webhook receiver, worker)…\n',
@@ -119,6 +128,7 @@ export function sandboxCommand(): Command {
       let stack: SandboxStack | undefined;
       try {
         const ran = await runSandbox({
+          provider: f.provider,
           ui: f.ui,
           persist: f.persist,
           runningSeconds,
@@ -158,8 +168,7 @@ export function sandboxCommand(): Command {
         process.exitCode = 130;
       } finally {
         await stack?.stop();
-        process.off('SIGINT', onStopSignal);
-        process.off('SIGTERM', onStopSignal);
+        offStopSignal();
       }
     });
 }

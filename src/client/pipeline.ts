@@ -1,3 +1,4 @@
+import { rootMessage } from '../shared/rootCause.js';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -167,13 +168,6 @@ function cancelledNote(s: PipelineStatus, jobIdAttribute: string | undefined): s
   return `The pipeline was cancelled, and its fine-tuning job ${jobId} with it${before}.`;
 }
 
-/** Temporal wraps failures (WorkflowFailedError → ApplicationFailure); the innermost says why. */
-export function rootMessage(err: unknown): string {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** What `cancelPipeline` did. */
 export type CancelOutcome =
   | {
@@ -216,3 +210,5 @@ export async function cancelPipeline(client: Client, workflowId: string): Promis
     ...(workerPolling !== undefined ? { workerPolling } : {}),
   };
 }
+
+export { rootMessage };

@@ -10,12 +10,7 @@ import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { SYNC_DEFAULTS } from '../shared/syncTypes.js';
 import { gateActivities, governanceReadActivities } from './activityOptions.js';
 import type { PromotionContext } from './promotionStage.js';
-
-const message = (err: unknown): string => {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
-};
+import { rootMessage } from '../shared/rootCause.js';
 
 /**
  * A measurement that could not be taken fails closed: a blocking gate blocks, a warning gate
@@ -34,7 +29,7 @@ async function measured(
       gate,
       policy,
       verdict: policyVerdict(policy, true),
-      summary: `${gate}: could not measure — ${message(err)}`,
+      summary: `${gate}: could not measure — ${rootMessage(err)}`,
     };
   }
 }

@@ -9,12 +9,7 @@ import type {
 } from '../shared/types.js';
 import { datasetVersionActivities, pipelineWandbActivities } from './activityOptions.js';
 import { syncFineTune } from './syncFineTune.js';
-
-const message = (err: unknown): string => {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
-};
+import { rootMessage } from '../shared/rootCause.js';
 
 /**
  * The pipeline's W&B side. Every step is best effort: a W&B problem is recorded in the result
@@ -175,6 +170,6 @@ export class PipelineWandb {
   }
 
   private fail(what: string, err: unknown): void {
-    this.result.errors.push(`${what}: ${message(err)}`);
+    this.result.errors.push(`${what}: ${rootMessage(err)}`);
   }
 }

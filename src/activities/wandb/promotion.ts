@@ -305,14 +305,7 @@ export async function markCandidate(
     `${input.collection}:${input.version}`,
     'The job has no model artifact: was it synced to W&B?',
   );
-  const move: VersionMove = {
-    role: 'model',
-    collection: v.name,
-    ref: versionRef(v),
-    id: v.id,
-    replaced: null,
-    replacedId: null,
-  };
+  const move = modelMove(v);
   const after = withLogEntry(
     {
       ...v.metadata,
@@ -335,17 +328,17 @@ export async function clearCandidate(
   const wandb = requireWandb(deps);
   const v = await fetchVersion(wandb, input.target, `${input.collection}:${input.version}`);
   if (!v) return;
-  await removeAlias(
-    wandb,
-    input.target,
-    {
-      role: 'model',
-      collection: v.name,
-      ref: versionRef(v),
-      id: v.id,
-      replaced: null,
-      replacedId: null,
-    },
-    CANDIDATE_ALIAS,
-  );
+  await removeAlias(wandb, input.target, modelMove(v), CANDIDATE_ALIAS);
+}
+
+/** A model version as a move target of its own (the candidate alias: nothing replaced). */
+function modelMove(v: ArtifactVersion): VersionMove {
+  return {
+    role: 'model',
+    collection: v.name,
+    ref: versionRef(v),
+    id: v.id,
+    replaced: null,
+    replacedId: null,
+  };
 }

@@ -63,18 +63,37 @@ export async function uploadDataset(
   );
   if (existing) return { fileId: existing.id, digest: input.digest, reused: true, via: 'files' };
 
-  if (size >= deps.multipartThresholdBytes) {
-    const file = await uploadInParts(
-      client,
-      {
-        path: input.path,
-        filename,
-        bytes: size,
-        partSize: deps.partSizeBytes,
-      },
-      pulse,
+  const provider = deps.provider;
+  const partsServed = provider ? provider.uploadsApi !== 'no' : true;
+  if (!partsServed && provider && size > provider.maxFileBytes) {
+    throw ApplicationFailure.nonRetryable(
+      `${input.path} is ${Math.ceil(size / 2 ** 20)} MiB; ${provider.label} takes files up to ${Math.floor(provider.maxFileBytes / 2 ** 20)} MiB through its Files API and serves no Uploads API here. Split the dataset (or import it from Blob storage), then start again.`,
+      ErrorType.FileTooLarge,
     );
-    return { fileId: file.id, digest: input.digest, reused: false, via: 'uploads' };
+  }
+  if (size >= deps.multipartThresholdBytes && partsServed) {
+    try {
+      const file = await uploadInParts(
+        client,
+        { path: input.path, filename, bytes: size, partSize: deps.partSizeBytes },
+        pulse,
+      );
+      return { fileId: file.id, digest: input.digest, reused: false, via: 'uploads' };
+    } catch (err) {
+      // 'try': a provider that may not serve Uploads (Azure) falls back to one Files upload.
+      const notServed = err instanceof ApplicationFailure && err.type === ErrorType.OpenAINotFound;
+      if (provider?.uploadsApi !== 'try' || !notServed || size > provider.maxFileBytes) throw err;
+    }
+  }
+  if (size >= deps.multipartThresholdBytes) {
+    // Too big to buffer for SDK retries, small enough for one request: stream it once.
+    const file = await calling('Uploading the dataset', async () =>
+      client.files.create(
+        { file: await toFile(createReadStream(input.path), filename), purpose: 'fine-tune' },
+        { signal: Context.current().cancellationSignal, maxRetries: 0 },
+      ),
+    );
+    return { fileId: file.id, digest: input.digest, reused: false, via: 'files' };
   }
   // Small files: buffered so the SDK can retry the request (a streamed body cannot be re-sent).
   const file = await calling('Uploading the dataset', async () =>

@@ -39,6 +39,7 @@ describe('replay of committed workflow histories', () => {
         'rollbackPromotion',
         'resolveModelAlias',
         'traceModelLineage',
+        'migrateModel',
       ]),
     );
   });

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers, after the Temporal SDK's own: fast unit tests, replay tests against committed
-// histories (no server), and integration tests on a real Temporal dev server plus the emulators.
+// Five tiers, after the Temporal SDK's own: fast unit tests (no sockets); the HTTP emulators
+// against the official clients; replay tests against committed histories (no server);
+// time-skipping tests of the workflows' timing on Temporal's test server; and integration tests
+// on a real Temporal dev server plus the emulators. `vitest run` (npm test) runs them all.
 export default defineConfig({
   test: {
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
@@ -9,7 +11,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/emulators/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'emulators',
+          include: ['test/emulators/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 30_000,
         },
@@ -18,6 +28,16 @@ export default defineConfig({
         test: {
           name: 'replay',
           include: ['test/replay/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'timeskip',
+          include: ['test/timeskip/**/*.test.ts'],
+          globalSetup: ['test/timeskip/globalSetup.ts'],
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 120_000,

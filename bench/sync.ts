@@ -3,16 +3,22 @@
 // memory is not counted); the sync runs here through the real activity code and our W&B client.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { Command } from 'commander';
 import OpenAI, { toFile } from 'openai';
 import { createReadStream } from 'node:fs';
 import { createWandbActivities } from '../src/activities/wandb/index.js';
 import { WandbClient } from '../src/wandb/index.js';
 import { freePort } from '../src/temporal/freePort.js';
+import { numberIn } from '../src/cli/numberOption.js';
 
-const { values: args } = parseArgs({ options: { steps: { type: 'string', default: '100000' } } });
-const STEPS = Number(args.steps);
+// The CLI's own option parsers (src/cli/numberOption.ts), so a bad number fails as it does there.
+const args = new Command('bench:sync')
+  .description("Sync a results file to W&B: rows per second and the worker's peak memory")
+  .option('--steps <n>', 'training steps in the results file', numberIn(1, 100_000, true), 100_000)
+  .parse()
+  .opts<{ steps: number }>();
+const STEPS = args.steps;
 const ROOT = join(import.meta.dirname, '..');
 const OPENAI_KEY = 'sk-bench';
 const WANDB_KEY = 'local-bench00000000000000000000000000000000';

@@ -6,29 +6,27 @@
 // policy interval is divided by the same factor, so call counts are those of a two-hour job and
 // poll-driven latencies multiply back to real-world equivalents. Webhook latency is not scaled.
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Command } from 'commander';
+import { numberIn } from '../src/cli/numberOption.js';
 import { startFineTunePipeline } from '../src/client/pipeline.js';
-import { startOpenAIEmulator, type RunningOpenAIEmulator } from '../src/emulators/openai/index.js';
+import type { RunningOpenAIEmulator } from '../src/emulators/openai/index.js';
+import { buildLocalStack } from '../src/localStack/index.js';
 import { DEFAULT_WAIT_POLICY, type WaitPolicy } from '../src/shared/types.js';
-import { startDevServer } from '../src/temporal/devServer.js';
-import { startWebhookReceiver } from '../src/webhooks/receiver.js';
-import { jobProgressQuery } from '../src/workflows/definitions.js';
-import { createFineTuneWorker } from '../src/worker.js';
+import { jobProgressQuery, progressQuery } from '../src/workflows/definitions.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
 import { formatMs, median, percentile } from './stats.js';
 
-const { values: args } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '10' },
-    scale: { type: 'string', default: '60' },
-    'job-minutes': { type: 'string', default: '120' },
-  },
-});
-const N = Number(args.jobs);
-const SCALE = Number(args.scale);
-const JOB_MS = (Number(args['job-minutes']) * 60_000) / SCALE;
+// The CLI's own option parsers (src/cli/numberOption.ts), so a bad number fails as it does there.
+const args = new Command('bench:wait')
+  .description('How fast and at what API cost the workflow learns that a fine-tuning job ended')
+  .option('--jobs <n>', 'pipelines per mode', numberIn(1, 1000, true), 10)
+  .option('--scale <k>', 'time compression: real-world time ÷ bench time', numberIn(1, 3600), 60)
+  .option('--job-minutes <m>', "the job's real-world training time", numberIn(1, 10_080), 120)
+  .parse()
+  .opts<{ jobs: number; scale: number; jobMinutes: number }>();
+const N = args.jobs;
+const SCALE = args.scale;
+const JOB_MS = (args.jobMinutes * 60_000) / SCALE;
 const KEY = 'sk-bench';
 
 interface Mode {
@@ -90,66 +88,59 @@ function waitCalls(emu: RunningOpenAIEmulator): number {
   return WAIT_ROUTES.reduce((sum, route) => sum + (r[route] ?? 0), 0);
 }
 
-async function runMode(
-  mode: Mode,
-  address: string,
-  client: Client,
-  receiverUrl: string,
-  secret: string,
-): Promise<ModeResult> {
-  const emu = await startOpenAIEmulator({
-    apiKey: KEY,
-    durations: {
-      validatingMs: scaled(2 * 60_000),
-      queuedMs: scaled(5 * 60_000),
-      runningMs: JOB_MS,
-    },
-    steps: 100,
-    webhook: { url: receiverUrl, secret, dropRate: mode.webhooks ? 0 : 1 },
-  });
+/** One mode on the shared dev server: an emulator, its webhook receiver and a worker of its own. */
+async function runMode(mode: Mode, address: string): Promise<ModeResult> {
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
-  const native = await NativeConnection.connect({ address });
-  const worker = await createFineTuneWorker({
-    connection: native,
-    namespace: 'default',
-    taskQueue,
-    openai: { apiKey: KEY, baseURL: `${emu.url}/v1` },
+  const stack = await buildLocalStack({
+    temporal: { address },
+    webhooks: { delivery: { dropRate: mode.webhooks ? 0 : 1 } },
+    openai: {
+      apiKey: KEY,
+      durations: {
+        validatingMs: scaled(2 * 60_000),
+        queuedMs: scaled(5 * 60_000),
+        runningMs: JOB_MS,
+      },
+      steps: 100,
+    },
+    worker: { taskQueue },
   });
+  const { client } = stack;
+  const emu = stack.openai!;
   try {
-    return await worker.runUntil(async () => {
-      const started = await Promise.all(
-        Array.from({ length: N }, () =>
-          startFineTunePipeline(client, sampleInput(mode.policy), { taskQueue }),
-        ),
-      );
-      const latenciesMs: number[] = [];
-      let failures = 0;
-      await Promise.all(
-        started.map(async (s) => {
-          try {
-            const result = await s.handle.result();
-            const wait = await client.workflow
-              .getHandle(`${s.workflowId}/job`)
-              .query(jobProgressQuery);
-            const terminalAt = emu.jobTimeline(result.jobId)?.terminalAtMs;
-            if (wait.result && terminalAt !== undefined)
-              latenciesMs.push(Math.max(0, wait.result.detectedAtMs - terminalAt));
-          } catch {
-            failures++;
-          }
-        }),
-      );
-      return { mode, latenciesMs, callsPerJob: waitCalls(emu) / N, failures };
-    });
+    const started = await Promise.all(
+      Array.from({ length: N }, () =>
+        startFineTunePipeline(client, sampleInput(mode.policy), { taskQueue }),
+      ),
+    );
+    const latenciesMs: number[] = [];
+    let failures = 0;
+    await Promise.all(
+      started.map(async (s) => {
+        try {
+          const result = await s.handle.result();
+          // The pipeline says which child waited for its job (its id has changed over time).
+          const { waitWorkflowId } = await s.handle.query(progressQuery);
+          const wait = await client.workflow
+            .getHandle(waitWorkflowId ?? `${s.workflowId}/job`)
+            .query(jobProgressQuery);
+          const terminalAt = emu.jobTimeline(result.jobId)?.terminalAtMs;
+          if (wait.result && terminalAt !== undefined)
+            latenciesMs.push(Math.max(0, wait.result.detectedAtMs - terminalAt));
+        } catch {
+          failures++;
+        }
+      }),
+    );
+    return { mode, latenciesMs, callsPerJob: waitCalls(emu) / N, failures };
   } finally {
-    await native.close();
-    await emu.close();
+    await stack.stop();
   }
 }
 
 function report(results: ModeResult[]): void {
   console.log(
-    `\nbench:wait — ${N} pipelines per mode, a ${args['job-minutes']}-minute job compressed ${SCALE}x (${formatMs(JOB_MS)} of running)\n`,
+    `\nbench:wait — ${N} pipelines per mode, a ${args.jobMinutes}-minute job compressed ${SCALE}x (${formatMs(JOB_MS)} of running)\n`,
   );
   const header = [
     'mode',
@@ -186,23 +177,12 @@ function report(results: ModeResult[]): void {
 }
 
 async function main() {
-  Runtime.install({
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
-  const server = await startDevServer();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const secret = `whsec_${randomBytes(24).toString('base64')}`;
-  const receiver = await startWebhookReceiver({ client, secret, port: 0 });
+  const base = await buildLocalStack({ sdkLogs: 'silent', temporal: { start: {} } });
   try {
-    const results = await Promise.all(
-      MODES.map((m) => runMode(m, server.address, client, receiver.url, secret)),
-    );
+    const results = await Promise.all(MODES.map((m) => runMode(m, base.temporal.address)));
     report(results);
   } finally {
-    await receiver.close();
-    await connection.close();
-    await server.stop();
+    await base.stop();
   }
 }
 

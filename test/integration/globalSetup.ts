@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDevServer } from '../../src/temporal/devServer.js';
+import { buildLocalStack } from '../../src/localStack/index.js';
 import { bundleToFile } from '../support/bundle.js';
 
 declare module 'vitest' {
@@ -14,11 +14,11 @@ declare module 'vitest' {
  * integration run, and one workflow bundle shared by every test's worker.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [server, bundlePath] = await Promise.all([
-    startDevServer({ startTimeoutMs: 90_000 }),
+  const [stack, bundlePath] = await Promise.all([
+    buildLocalStack({ temporal: { start: { startTimeoutMs: 90_000 } } }),
     bundleToFile(),
   ]);
-  project.provide('temporalAddress', server.address);
+  project.provide('temporalAddress', stack.temporal.address);
   project.provide('workflowBundlePath', bundlePath);
-  return () => server.stop();
+  return () => stack.stop();
 }

@@ -1,10 +1,12 @@
-import { Command } from 'commander';
-import { startOpenAIEmulator, type OpenAIEmulatorOptions } from '../../emulators/openai/index.js';
+import { Command, Option } from 'commander';
+import type { OpenAIEmulatorOptions } from '../../emulators/openai/index.js';
 import { UserError } from '../userError.js';
 import { emulateWandbCommand } from './emulateWandb.js';
-import { numberIn, rate } from '../numberOption.js';
+import { numberIn, port, rate } from '../numberOption.js';
+import { waitForShutdownSignal } from '../../shutdown.js';
 
 interface OpenAIFlags {
+  flavor: 'openai' | 'azure';
   host: string;
   port: number;
   apiKey?: string;
@@ -22,9 +24,31 @@ interface OpenAIFlags {
   base64Results: boolean;
   trainingNotAvailable: boolean;
   seed?: number;
+  // Azure flavour only (ignored by the OpenAI flavour).
+  pendingSeconds: number;
+  armToken?: string;
+  deploymentCreatingSeconds: number;
+  deploymentNotReadySeconds: number;
+  azureUploads: boolean;
+  echoMetadata: boolean;
+  listOrder: 'newest-first' | 'oldest-first';
 }
 
 const seconds = numberIn(0, 86_400);
+
+/** The Azure flavour's settings from the flags (the flags keep its defaults). */
+function azureOptions(f: OpenAIFlags): OpenAIEmulatorOptions['azure'] {
+  return {
+    armToken: f.armToken,
+    uploads: f.azureUploads,
+    echoMetadata: f.echoMetadata,
+    listOrder: f.listOrder,
+    deployments: {
+      creatingMs: f.deploymentCreatingSeconds * 1000,
+      notReadyMs: f.deploymentNotReadySeconds * 1000,
+    },
+  };
+}
 
 export function toEmulatorOptions(f: OpenAIFlags): OpenAIEmulatorOptions {
   if (Boolean(f.webhookUrl) !== Boolean(f.webhookSecret)) {
@@ -33,17 +57,22 @@ export function toEmulatorOptions(f: OpenAIFlags): OpenAIEmulatorOptions {
     );
   }
   const faulty = f.rate429 > 0 || f.rate5xx > 0 || f.latencyMs > 0;
+  const azure = f.flavor === 'azure';
   return {
+    flavor: f.flavor,
+    ...(azure ? { azure: azureOptions(f) } : {}),
     host: f.host,
     port: f.port,
     apiKey: f.apiKey,
     durations: {
+      ...(azure ? { pendingMs: f.pendingSeconds * 1000 } : {}),
       validatingMs: f.validatingSeconds * 1000,
       queuedMs: f.queuedSeconds * 1000,
       runningMs: f.runningSeconds * 1000,
     },
     steps: f.steps,
-    resultsBase64: f.base64Results,
+    // Azure serves results as plain CSV; base64 is OpenAI's quirk.
+    resultsBase64: azure ? false : f.base64Results,
     trainingNotAvailable: f.trainingNotAvailable,
     webhook:
       f.webhookUrl && f.webhookSecret
@@ -62,10 +91,15 @@ export function toEmulatorOptions(f: OpenAIFlags): OpenAIEmulatorOptions {
 function openaiCommand(): Command {
   return new Command('openai')
     .description(
-      'Serve a local OpenAI Files/Uploads/fine-tuning API for the openai client (baseURL <url>/v1)',
+      'Serve a local OpenAI Files/Uploads/fine-tuning API for the openai client (baseURL <url>/v1); --flavor azure serves Azure OpenAI (baseURL <url>/openai/v1) and its ARM deployments',
+    )
+    .addOption(
+      new Option('--flavor <name>', 'which service to emulate')
+        .choices(['openai', 'azure'])
+        .default('openai'),
     )
     .option('--host <ip>', 'interface to listen on', '127.0.0.1')
-    .option('--port <n>', 'port to listen on (0 = any free port)', numberIn(0, 65_535, true), 8790)
+    .option('--port <n>', 'port to listen on (0 = any free port)', port, 8790)
     .option('--api-key <key>', 'accept only this bearer key (default: any non-empty key)')
     .option('--validating-seconds <s>', 'time a job spends validating files', seconds, 1)
     .option('--queued-seconds <s>', 'time a job spends queued', seconds, 1)
@@ -85,14 +119,42 @@ function openaiCommand(): Command {
       false,
     )
     .option('--seed <n>', 'repeatable ids and fault injection', numberIn(0, 2 ** 32 - 1, true))
+    .option('--pending-seconds <s>', '(azure) time a job spends pending', seconds, 0.5)
+    .option(
+      '--arm-token <token>',
+      '(azure) the only bearer token ARM accepts (default: any but the API key)',
+    )
+    .option(
+      '--deployment-creating-seconds <s>',
+      '(azure) time a deployment shows Creating',
+      seconds,
+      1.5,
+    )
+    .option(
+      '--deployment-not-ready-seconds <s>',
+      '(azure) time a Succeeded deployment still answers DeploymentNotReady',
+      seconds,
+      0.5,
+    )
+    .option('--azure-uploads', '(azure) serve the Uploads API (default: 404, as spec-v1)', false)
+    .option('--no-echo-metadata', '(azure) answer job metadata as null')
+    .addOption(
+      new Option('--list-order <order>', '(azure) order of job and event lists')
+        .choices(['newest-first', 'oldest-first'])
+        .default('newest-first'),
+    )
     .action(async (f: OpenAIFlags) => {
-      const emulator = await startOpenAIEmulator(toEmulatorOptions(f));
-      process.stdout.write(`OpenAI emulator listening; use baseURL ${emulator.url}/v1\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => void emulator.close().then(resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      const options = toEmulatorOptions(f);
+      // Loaded only when this command runs: the emulator pulls in fastify and its plugins.
+      const { startOpenAIEmulator } = await import('../../emulators/openai/index.js');
+      const emulator = await startOpenAIEmulator(options);
+      process.stdout.write(
+        emulator.flavor === 'azure'
+          ? `Azure OpenAI emulator listening; use baseURL ${emulator.baseURL} (ARM: ${emulator.url}/subscriptions/…)\n`
+          : `OpenAI emulator listening; use baseURL ${emulator.baseURL}\n`,
+      );
+      await waitForShutdownSignal();
+      await emulator.close();
     });
 }
 

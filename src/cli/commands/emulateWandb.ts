@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { startWandbEmulator, type WandbEmulatorOptions } from '../../emulators/wandb/index.js';
-import { numberIn, rate } from '../numberOption.js';
+import type { WandbEmulatorOptions } from '../../emulators/wandb/index.js';
+import { numberIn, port, rate } from '../numberOption.js';
+import { waitForShutdownSignal } from '../../shutdown.js';
 
 interface WandbFlags {
   host: string;
@@ -43,7 +44,7 @@ export function emulateWandbCommand(): Command {
       'Serve a local W&B backend (GraphQL, file stream, artifact storage) for WANDB_BASE_URL',
     )
     .option('--host <ip>', 'interface to listen on', '127.0.0.1')
-    .option('--port <n>', 'port to listen on (0 = any free port)', numberIn(0, 65_535, true), 8791)
+    .option('--port <n>', 'port to listen on (0 = any free port)', port, 8791)
     .option('--api-key <key>', 'accept only this API key (default: a fresh random key, printed)')
     .option('--entity <name>', "the viewer's default entity", 'sandbox')
     .option('--data-dir <dir>', 'keep blobs here (default: a temp dir removed on exit)')
@@ -59,16 +60,15 @@ export function emulateWandbCommand(): Command {
     .action(async (f: WandbFlags) => {
       // W&B clients insist on keys of 40+ word characters; "local-" marks a non-cloud key.
       const apiKey = f.apiKey ?? `local-${randomBytes(20).toString('hex')}`;
+      // Loaded only when this command runs: the emulator pulls in fastify and GraphQL.
+      const { startWandbEmulator } = await import('../../emulators/wandb/index.js');
       const emulator = await startWandbEmulator(toWandbEmulatorOptions(f, apiKey));
       process.stdout.write(
         `W&B emulator listening at ${emulator.url} (entity "${f.entity}")\n` +
           `export WANDB_BASE_URL=${emulator.url}\n` +
           `export WANDB_API_KEY=${apiKey}\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => void emulator.close().then(resolve);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await waitForShutdownSignal();
+      await emulator.close();
     });
 }

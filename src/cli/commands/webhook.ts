@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { startWebhookReceiver } from '../../webhooks/receiver.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
+import { port } from '../numberOption.js';
 import { UserError } from '../userError.js';
+import { waitForShutdownSignal } from '../../shutdown.js';
 
 interface WebhookFlags extends TemporalFlags {
   host: string;
-  port: string;
+  port: number;
   path: string;
 }
 
@@ -16,7 +17,7 @@ export function webhookCommand(): Command {
         'Receive OpenAI webhooks (secret in OPENAI_WEBHOOK_SECRET) and signal waiting workflows',
       )
       .option('--host <ip>', 'interface to listen on', '0.0.0.0')
-      .option('--port <n>', 'port to listen on', '8787')
+      .option('--port <n>', 'port to listen on (0 = any free port)', port, 8787)
       .option('--path <path>', 'URL path OpenAI posts to', '/webhooks/openai'),
   ).action(async (f: WebhookFlags) => {
     const secret = process.env.OPENAI_WEBHOOK_SECRET;
@@ -26,18 +27,17 @@ export function webhookCommand(): Command {
       );
     }
     const client = await clientFor(f);
+    // Loaded here so that other commands never load fastify.
+    const { startWebhookReceiver } = await import('../../webhooks/receiver.js');
     const receiver = await startWebhookReceiver({
       client,
       secret,
       host: f.host,
-      port: Number(f.port),
+      port: f.port,
       path: f.path,
     });
     process.stdout.write(`listening for OpenAI webhooks at ${receiver.url}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void receiver.close().then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await waitForShutdownSignal();
+    await receiver.close();
   });
 }

@@ -1,22 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import {
-  startOpenAIEmulator,
-  type OpenAIEmulatorOptions,
-  type RunningOpenAIEmulator,
+import type {
+  OpenAIEmulatorOptions,
+  RunningOpenAIEmulator,
 } from '../../../src/emulators/openai/index.js';
-import {
-  startWandbEmulator,
-  type RunningWandbEmulator,
-  type WandbEmulatorOptions,
+import type {
+  RunningWandbEmulator,
+  WandbEmulatorOptions,
 } from '../../../src/emulators/wandb/index.js';
-import {
-  startWebhookReceiver,
-  type RunningWebhookReceiver,
-} from '../../../src/webhooks/receiver.js';
-import { createFineTuneWorker } from '../../../src/worker.js';
+import { buildLocalStack } from '../../../src/localStack/index.js';
+import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
 
 export const TEST_OPENAI_KEY = 'sk-test-emulator';
 export const TEST_WANDB_KEY = 'local-test000000000000000000000000000000000';
@@ -38,92 +33,57 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-let runtimeQuiet = false;
-function quietRuntime(): void {
-  // One Runtime per process; keep the SDK's own logging to warnings in tests.
-  if (runtimeQuiet) return;
-  runtimeQuiet = true;
-  try {
-    Runtime.install({
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-    });
-  } catch {
-    // already installed by another harness in this process
-  }
-}
-
 /**
  * A test's world: a Temporal client on the shared dev server, an OpenAI emulator and a webhook
- * receiver of its own, and a worker on a task queue no other test uses.
+ * receiver of its own, and a worker on a task queue no other test uses. Built by the one
+ * local-stack builder (src/localStack), with the SDK's own logging silenced.
  */
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
 ): Promise<Harness> {
-  quietRuntime();
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
-  const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: 'default' });
-  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
-  const receiver = await startWebhookReceiver({ client, secret: webhookSecret, port: 0 });
-  const openai = await startOpenAIEmulator({
-    durations: { validatingMs: 300, queuedMs: 300, runningMs: 2500 },
-    steps: 10,
-    apiKey: TEST_OPENAI_KEY,
-    webhook: { url: receiver.url, secret: webhookSecret },
-    ...emulator,
+  const stack = await buildLocalStack({
+    sdkLogs: 'silent',
+    temporal: { address: temporalAddress, namespace: 'default' },
+    webhooks: {},
+    openai: {
+      durations: { validatingMs: 300, queuedMs: 300, runningMs: 2500 },
+      steps: 10,
+      apiKey: TEST_OPENAI_KEY,
+      ...emulator,
+    },
+    wandb:
+      wandbOptions === false
+        ? undefined
+        : {
+            emulator: {
+              apiKeys: [TEST_WANDB_KEY],
+              defaultEntity: TEST_WANDB_ENTITY,
+              ...wandbOptions,
+            },
+          },
+    worker: {
+      taskQueue: `it-${randomUUID()}`,
+      autoStart: false,
+      workflowBundle: { codePath: bundlePath },
+      shutdownGraceTime: '1s',
+    },
   });
-  const wandb =
-    wandbOptions === false
-      ? null
-      : await startWandbEmulator({
-          apiKeys: [TEST_WANDB_KEY],
-          defaultEntity: TEST_WANDB_ENTITY,
-          ...wandbOptions,
-        });
-  const taskQueue = `it-${randomUUID()}`;
-  let worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined;
-
-  const stopWorker = async () => {
-    if (!worker) return;
-    const w = worker;
-    worker = undefined;
-    if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
-    await w.running.catch(() => undefined);
-    await w.connection.close();
-  };
+  const worker = stack.worker!;
   return {
-    client,
-    openai,
-    wandb,
-    receiver,
-    webhookSecret,
-    taskQueue,
+    client: stack.client,
+    openai: stack.openai!,
+    wandb: stack.wandb?.emulator ?? null,
+    receiver: stack.receiver!,
+    webhookSecret: stack.webhookSecret!,
+    taskQueue: worker.taskQueue,
     temporalAddress,
     bundlePath,
-    async startWorker() {
-      const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-      const created = await createFineTuneWorker({
-        connection: nativeConnection,
-        namespace: 'default',
-        taskQueue,
-        openai: { apiKey: TEST_OPENAI_KEY, baseURL: `${openai.url}/v1` },
-        wandb: wandb ? { apiKey: TEST_WANDB_KEY, baseUrl: wandb.url } : undefined,
-        workflowBundle: { codePath: bundlePath },
-        shutdownGraceTime: '1s',
-      });
-      worker = { worker: created, running: created.run(), connection: nativeConnection };
-      return created;
-    },
-    stopWorker,
-    async close() {
-      await stopWorker();
-      await receiver.close();
-      await openai.close();
-      await wandb?.close();
-      await connection.close();
-    },
+    startWorker: () => worker.start(),
+    stopWorker: () => worker.stop(),
+    close: () => stack.stop(),
   };
 }
 

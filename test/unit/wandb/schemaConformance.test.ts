@@ -63,9 +63,12 @@ describe('GraphQL documents', () => {
         'CreateRunFiles',
         'DeleteAliases',
         'FetchArtifactManifest',
+        // Promotion: the organization that owns W&B Registry projects, and metadata edits.
+        'FetchOrgEntityFromEntity',
         'LinkArtifact',
         'Run',
         'ServerFeaturesQuery',
+        'UpdateArtifact',
         'UpsertBucket',
         'UseArtifact',
         'Viewer',

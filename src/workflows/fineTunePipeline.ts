@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorType } from '../shared/errorTypes.js';
+import { rootMessage } from '../shared/rootCause.js';
 import {
   FineTuneBaseModel,
   FineTuneDatasetDigest,
@@ -206,7 +207,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         results = await resultActivities.summarizeResults(job.resultFiles[0]);
       } catch (err) {
         if (!governed) throw err;
-        progress.resultsError = err instanceof Error ? err.message : String(err);
+        progress.resultsError = rootMessage(err);
       }
     }
     setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);

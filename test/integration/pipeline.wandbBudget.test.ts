@@ -3,6 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { ErrorType } from '../../src/shared/errorTypes.js';
 import { rootMessage } from '../../src/client/pipeline.js';
+import { progressQuery } from '../../src/workflows/definitions.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 
@@ -56,5 +57,28 @@ describe('failures that mean what they say', () => {
     expect(((err as WorkflowFailedError).cause as { type?: string }).type).toBe(
       ErrorType.InvalidWaitPolicy,
     );
+  });
+});
+
+describe('a results file that cannot be read', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ loseResultsFile: (job) => job.suffix === 'no-results' }, false);
+    await h.startWorker();
+  });
+  afterAll(() => h?.close());
+
+  it('does not fail a pipeline whose job succeeded: the model is returned, the reason recorded', async () => {
+    const started = await startFineTunePipeline(
+      h.client,
+      sampleInput(FAST, { suffix: 'no-results', wandb: false }),
+      { taskQueue: h.taskQueue },
+    );
+    const result = await started.handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.fineTunedModel).toMatch(/:no-results:/);
+    expect(result.results).toBeUndefined();
+    const p = await started.handle.query(progressQuery);
+    expect(p.resultsError).toMatch(/not found/i);
   });
 });

@@ -29,6 +29,7 @@ export interface EmulatorContext {
   readonly steps: number;
   readonly resultsBase64: boolean;
   readonly failTraining: OpenAIEmulatorOptions['failTraining'];
+  readonly loseResultsFile: OpenAIEmulatorOptions['loseResultsFile'];
   readonly chatDegradation: OpenAIEmulatorOptions['chatDegradation'];
   readonly settings: LiveSettings;
   readonly organizationId: string;

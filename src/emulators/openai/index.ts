@@ -97,6 +97,7 @@ export async function startOpenAIEmulator(
     steps: Math.max(1, Math.floor(options.steps ?? 60)),
     resultsBase64: options.resultsBase64 ?? flavor.name === 'openai',
     failTraining: options.failTraining,
+    loseResultsFile: options.loseResultsFile,
     chatDegradation: options.chatDegradation,
     settings,
     organizationId: ids.organization(),

@@ -57,7 +57,8 @@ export function finishSucceeded(ctx: EmulatorContext, job: JobRecord): void {
     true,
   );
 
-  job.resultFiles = [fileId];
+  // A results file gone at the provider: the job still names it, its content is 404.
+  job.resultFiles = ctx.loseResultsFile?.({ suffix: job.suffix }) ? [ctx.ids.file()] : [fileId];
   job.fineTunedModel = model;
   job.trainedTokens = plan.tokensPerEpoch * plan.epochs;
   addEvent(ctx, job, `New fine-tuned model created: ${model}`);

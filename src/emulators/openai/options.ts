@@ -92,6 +92,11 @@ export interface OpenAIEmulatorOptions {
     metadata: Record<string, string>;
   }) => boolean;
   /**
+   * Decides that a succeeded job names a results file that cannot be read (expired or deleted
+   * at the provider): its content answers 404.
+   */
+  loseResultsFile?: (job: { suffix: string | null }) => boolean;
+  /**
    * How much worse than usual a chat model answers, by the model name as the request gives it:
    * 0 (default) = as usual, 1 = always a generic, wrong answer; in between, that share of prompts
    * (chosen by hash, so stable). Grading requests are not affected.

@@ -72,8 +72,8 @@ export function openAIProvider(options: OpenAIProviderOptions): FineTuneProvider
       if (warning) report.warning = `${warning}. ${ALTERNATIVE}`;
       return report;
     },
-    serve: async (req) => ({ provider: 'openai', model: req.model, servedAs: req.model }),
-    unserve: async () => undefined,
+    serve: (req) => Promise.resolve({ provider: 'openai', model: req.model, servedAs: req.model }),
+    unserve: () => Promise.resolve(),
     chatModelFor: (model) => model,
   };
 }

@@ -62,7 +62,9 @@ describe('listPipelines', () => {
           everything.push(w.workflowId);
         const children = everything.filter((id) => id.includes('/'));
         const found = await listPipelines(h.client, { idPrefix: realPrefix });
-        return children.some((id) => id.endsWith('/wandb')) &&
+        // Both pipelines' W&B children, so the test below sees a's (visibility lags a moment).
+        return children.includes(`${ids.a}/wandb`) &&
+          children.includes(`${ids.b}/wandb`) &&
           found.length === 2 &&
           found.every((p) => p.jobId)
           ? found

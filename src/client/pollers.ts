@@ -81,6 +81,13 @@ export function noWorkerMessage(
   );
 }
 
+/**
+ * A worker that started a moment ago polls before the server lists it, so a script that starts
+ * a worker and then a command gets this long for the worker to show up.
+ */
+const WORKER_APPEAR_GRACE_MS = 2_000;
+const WORKER_APPEAR_STEP_MS = 200;
+
 /** Throws NoWorkerError (see noWorkerMessage) unless a worker polls `taskQueue`. */
 export async function requireWorker(
   client: Client,
@@ -88,7 +95,12 @@ export async function requireWorker(
   what: string,
   extra?: string,
 ): Promise<void> {
-  if (await hasWorkflowPollers(client, taskQueue)) return;
+  const deadline = Date.now() + WORKER_APPEAR_GRACE_MS;
+  for (;;) {
+    if (await hasWorkflowPollers(client, taskQueue)) return;
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, WORKER_APPEAR_STEP_MS));
+  }
   const namespace = client.options.namespace;
   throw new NoWorkerError(noWorkerMessage(taskQueue, namespace, what, extra), taskQueue, namespace);
 }

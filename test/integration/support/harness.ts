@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { hasWorkflowPollers } from '../../../src/client/pollers.js';
 import type {
   OpenAIEmulatorOptions,
   RunningOpenAIEmulator,
@@ -81,7 +82,15 @@ export async function startHarness(
     taskQueue: worker.taskQueue,
     temporalAddress,
     bundlePath,
-    startWorker: () => worker.start(),
+    // Returns once the server lists the worker as a poller, so a test's first command that
+    // checks for a worker (requireWorker) does not race the worker's first poll.
+    startWorker: async () => {
+      const started = await worker.start();
+      await eventually('the worker to show as a poller', () =>
+        hasWorkflowPollers(stack.client, worker.taskQueue),
+      );
+      return started;
+    },
     stopWorker: () => worker.stop(),
     close: () => stack.stop(),
   };

@@ -282,6 +282,35 @@ async function captureProviders(stack: LocalStack, fast: { minPollMs: number; ma
     );
     await settle(migration.handle);
     save('migrateModel', 'openai-to-azure', migration.workflowId);
+
+    // Three promotions with the deployment clean-up (the third prunes v0's), then a rollback to
+    // v0 that re-creates its deployment before moving the alias.
+    const prune = { project: 'providers-azure-prune', collection: 'model-metadata' };
+    for (const n of [1, 2, 3]) {
+      const p = await startFineTunePipeline(
+        client,
+        sampleInput(fast, {
+          suffix: `prune-${n}`,
+          wandb: { project: prune.project },
+          promotion: {
+            autoApprove: { by: 'capture-bot' },
+            pruneDeployments: true,
+            gates: { eval: 'off', drift: 'off' },
+          },
+        }),
+        { taskQueue: 'capture-azure', workflowId: `replay-azure-prune-${n}` },
+      );
+      await settle(p.handle);
+    }
+    const lock = `alias-move/capture/${prune.project}/${prune.collection}/production`;
+    save('moveModelAlias', 'promote-pruning-deployments', lock);
+    await rollback(
+      client,
+      { ...prune, alias: 'production', to: 'v0', by: 'capture-bot', reason: 'capture' },
+      { taskQueue: 'capture-azure', workflowId: 'replay-rollback-redeploy' },
+    );
+    save('rollbackPromotion', 'to-pruned-version', 'replay-rollback-redeploy');
+    save('moveModelAlias', 'rollback-restores-serving', lock);
   } finally {
     await azure.stop();
   }

@@ -42,6 +42,12 @@ export async function prepareServing(
   provider: FineTuneProvider,
   req: ServeRequest,
 ): Promise<ServingRecord> {
+  if (req.provider && req.provider !== provider.name) {
+    throw ApplicationFailure.nonRetryable(
+      `${req.model} was trained on ${req.provider}, but this worker serves ${provider.label}. Run this on a worker configured for ${req.provider} (its task queue, e.g. --task-queue fine-tune${req.provider === 'openai' ? '' : `-${req.provider}`}).`,
+      ErrorType.WrongProvider,
+    );
+  }
   const ctx = Context.current();
   return provider.serve(req, () => ctx.heartbeat(), ctx.cancellationSignal);
 }

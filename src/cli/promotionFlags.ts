@@ -16,6 +16,7 @@ export interface PromotionFlags {
   alias?: string;
   registry?: string;
   registryKind: 'registry' | 'legacy';
+  pruneDeployments: boolean;
   gatePii?: GatePolicy;
   gateTokenLimit?: GatePolicy;
   gateDrift?: GatePolicy;
@@ -55,6 +56,11 @@ export function addPromotionFlags(cmd: Command): Command {
       new Option('--registry-kind <kind>', 'W&B Registry (org) or the legacy model registry')
         .choices(['registry', 'legacy'])
         .default('registry'),
+    )
+    .option(
+      '--prune-deployments',
+      'after promoting, remove deployments no alias points to (keeps the rollback target)',
+      false,
     )
     .addOption(policy('gate-pii', 'PII gate (default warn)'))
     .addOption(policy('gate-token-limit', 'examples over the context limit (default warn)'))
@@ -119,6 +125,7 @@ export function promotionFromFlags(f: PromotionFlags): PromotionConfig | false {
     autoApprove: f.autoApprove ? { by: f.autoApprove } : undefined,
     alias: f.alias,
     registry: f.registry ? { collection: f.registry, kind: f.registryKind } : undefined,
+    pruneDeployments: f.pruneDeployments || undefined,
     gates: {
       pii: f.gatePii,
       tokenLimit: f.gateTokenLimit,

@@ -1,5 +1,5 @@
 import type { LineageAnswer } from '../client/lineage.js';
-import type { AliasMoveResult, ResolvedAlias } from '../shared/governanceTypes.js';
+import type { AliasMoveResult, PrunedServing, ResolvedAlias } from '../shared/governanceTypes.js';
 import type { ApprovalRecord, DecisionReply, GateResult } from '../shared/promotionTypes.js';
 
 // Text for the governance commands. Pure, so each is unit-tested.
@@ -32,6 +32,7 @@ export function renderApproval(a: ApprovalRecord, workflowId: string, stage: str
     for (const d of p.datasetVersions)
       lines.push(`          ${d.role} → ${d.ref} (was ${d.replaced ?? 'none'})`);
     if (p.registryLink) lines.push(`registry  ${p.registryLink}`);
+    lines.push(...prunedLines(p.prunedDeployments, 'pruned    '));
   } else if (p?.note) {
     lines.push(`promotion ${p.note}`);
   }
@@ -48,7 +49,16 @@ export function renderDecision(r: DecisionReply): string {
   for (const v of p.datasetVersions)
     lines.push(`  ${v.role}: ${v.ref} (was ${v.replaced ?? 'none'})`);
   if (p.registryLink) lines.push(`  registry: ${p.registryLink}`);
+  lines.push(...prunedLines(p.prunedDeployments, '  pruned: '));
   return lines.join('\n');
+}
+
+function prunedLines(pruned: PrunedServing[] | undefined, head: string): string[] {
+  return (pruned ?? []).map((x) =>
+    x.removed
+      ? `${head}deployment ${x.deployment} of ${x.ref} (no alias points to it)`
+      : `${head}could not remove deployment ${x.deployment} of ${x.ref}: ${x.error ?? 'unknown'}`,
+  );
 }
 
 export function renderRollback(r: AliasMoveResult, by: string): string {
@@ -57,6 +67,7 @@ export function renderRollback(r: AliasMoveResult, by: string): string {
     `"${r.alias}" rolled back by ${by}: ${r.model.replaced ?? 'none'} → ${r.model.ref}`,
   ];
   for (const d of r.datasets) lines.push(`  ${d.role}: ${d.replaced ?? 'none'} → ${d.ref}`);
+  if (r.serving) lines.push(`  serving: ${r.serving.servedAs} answers (checked before the move)`);
   return lines.join('\n');
 }
 

@@ -58,4 +58,6 @@ export interface ServeRequest {
   purpose: 'eval' | 'production';
   /** A stable name (e.g. from the job id), so a retry finds what an earlier attempt made. */
   name: string;
+  /** The provider that trained the model, when known: a worker for another one refuses. */
+  provider?: string;
 }

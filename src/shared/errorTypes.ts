@@ -33,6 +33,7 @@ export const ErrorType = {
   FileTooLarge: 'FileTooLarge',
   ProviderStreamInterrupted: 'ProviderStreamInterrupted',
   InvalidWaitPolicy: 'InvalidWaitPolicy',
+  WrongProvider: 'WrongProvider',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -61,4 +62,5 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.AzureManagement,
   ErrorType.FileTooLarge,
   ErrorType.InvalidWaitPolicy,
+  ErrorType.WrongProvider,
 ];

@@ -43,6 +43,11 @@ export interface AliasMoveRequest {
   /** promote: the pipeline's dataset versions, to move the alias on too. */
   datasets?: { role: 'training' | 'validation'; ref: string }[];
   registry?: { collection: string; kind?: 'registry' | 'legacy'; registryName?: string };
+  /**
+   * promote: afterwards, remove the deployments of earlier versions that no alias points to,
+   * keeping the one the new version replaced (the default rollback target).
+   */
+  pruneServing?: boolean;
 }
 
 export interface AliasMovePlan {
@@ -53,6 +58,22 @@ export interface AliasMovePlan {
   /** Nothing to do: the alias is already where it should be. */
   alreadyThere: boolean;
   registry?: AliasMoveRequest['registry'];
+  /** rollback: how the target version was served when it was promoted (its deployment). */
+  serving?: ServingRecord;
+}
+
+/** A deployment of an earlier version that no alias points to any more. */
+export interface UnaliasedServing {
+  ref: string;
+  serving: ServingRecord;
+}
+
+/** What the optional clean-up after a promotion removed (or could not). */
+export interface PrunedServing {
+  ref: string;
+  deployment: string;
+  removed: boolean;
+  error?: string;
 }
 
 /** What the move records on the versions: who, when, how and why. */
@@ -78,6 +99,10 @@ export interface AliasMoveResult {
   datasets: { role: string; ref: string; replaced: string | null }[];
   registryLink?: string;
   alreadyThere: boolean;
+  /** rollback: the target's deployment, re-created if it was gone (developer tier, clean-up). */
+  serving?: ServingRecord;
+  /** promote with pruneServing: the deployments removed. */
+  pruned?: PrunedServing[];
 }
 
 export interface RollbackInput {

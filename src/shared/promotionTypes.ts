@@ -1,4 +1,5 @@
 import type { ServingRecord } from './providerTypes.js';
+import type { PrunedServing } from './governanceTypes.js';
 
 // Types of governed promotion: gates, the approval decision, promotion and rollback.
 // Workflow-safe (no Node imports); everything here travels through workflow history, so it holds
@@ -179,6 +180,11 @@ export interface PromotionConfig {
   alias?: string;
   /** Link the promoted version into a registry collection. */
   registry?: { collection: string; kind?: 'registry' | 'legacy'; registryName?: string };
+  /**
+   * After promoting, remove the deployments (Azure) of earlier versions that no alias points to.
+   * The version the new one replaced keeps its deployment: it is what a rollback returns to.
+   */
+  pruneDeployments?: boolean;
   gates?: GateConfig;
 }
 
@@ -197,6 +203,8 @@ export interface PromotionOutcome {
   registryLink?: string;
   /** How the promoted model is called now (Azure: its deployment). */
   serving?: ServingRecord;
+  /** With pruneDeployments: the deployments of earlier versions removed (or not, and why). */
+  prunedDeployments?: PrunedServing[];
   /** Why nothing was moved (W&B off, a blocking gate, …). */
   note?: string;
 }

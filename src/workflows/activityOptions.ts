@@ -219,3 +219,16 @@ export const servingActivities = proxyActivities<Pick<Activities, 'prepareServin
   scheduleToCloseTimeout: '3 hours',
   retry: { initialInterval: '10s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
+
+/**
+ * The optional clean-up of deployments no alias points to. Best effort: a few minutes of tries,
+ * then the promotion reports what it could not remove and is done (it never fails for this).
+ */
+export const servingCleanupActivities = proxyActivities<
+  Pick<Activities, 'listUnaliasedServing' | 'removeServing'>
+>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});

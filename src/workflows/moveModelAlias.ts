@@ -1,7 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, setCurrentDetails, sleep } from '@temporalio/workflow';
-import type { AliasMoveRequest, AliasMoveResult, MoveRecord } from '../shared/governanceTypes.js';
-import { promotionActivities } from './activityOptions.js';
+import { executeChild, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
+import type {
+  AliasMovePlan,
+  AliasMoveRequest,
+  AliasMoveResult,
+  MoveRecord,
+} from '../shared/governanceTypes.js';
+import { promotionActivities, servingActivities } from './activityOptions.js';
+import { pruneUnaliasedServing } from './pruneServing.js';
 
 /**
  * Moves an alias (promotion or rollback) for one model collection: first reads what holds it now
@@ -20,11 +26,37 @@ export async function moveModelAlias(input: {
   setCurrentDetails(
     plan.moves.map((m) => `${m.role}: ${m.replaced ?? '(none)'} → **${m.ref}**`).join('\n'),
   );
-  const result = await promotionActivities.applyAliasMove({ plan, record });
+  // Rolling back to a version whose deployment is gone (developer tier after 24 h, a clean-up)
+  // re-creates it first, so the alias never points at something that does not answer.
+  const serving = await restoreServing(plan);
+  const applied = await promotionActivities.applyAliasMove({
+    plan,
+    record: serving ? { ...record, serving } : record,
+  });
+  const result: AliasMoveResult = serving ? { ...applied, serving } : applied;
+  if (request.kind === 'promote' && request.pruneServing && result.model.replaced) {
+    result.pruned = await pruneUnaliasedServing(plan.target, result.model.replaced, record);
+  }
   setCurrentDetails(
-    `"${request.alias}" is on ${result.model.ref} (was ${result.model.replaced ?? 'none'})`,
+    `"${request.alias}" is on ${result.model.ref} (was ${result.model.replaced ?? 'none'})` +
+      (result.pruned?.length
+        ? `; removed deployments: ${result.pruned.map((p) => p.deployment).join(', ')}`
+        : ''),
   );
   return result;
+}
+
+async function restoreServing(plan: AliasMovePlan): Promise<AliasMoveResult['serving']> {
+  const target = plan.serving;
+  if (plan.kind !== 'rollback' || !target?.deployment || plan.alreadyThere) return undefined;
+  if (!patched('rollback-restores-serving')) return undefined;
+  setCurrentDetails(`checking that deployment ${target.deployment.name} still answers`);
+  return servingActivities.prepareServing({
+    model: target.model,
+    purpose: 'production',
+    name: target.deployment.name,
+    provider: target.provider,
+  });
 }
 
 /** One id per collection and alias: a second mover waits until the first has finished. */

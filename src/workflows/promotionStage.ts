@@ -131,6 +131,7 @@ async function promote(
       version: model.version,
       datasets: ctx.wandb.datasetRefs(),
       registry: ctx.config.registry,
+      ...(ctx.config.pruneDeployments ? { pruneServing: true } : {}),
     },
     record,
   );
@@ -142,6 +143,7 @@ async function promote(
     replaced: moved.model.replaced,
     datasetVersions: moved.datasets,
     registryLink: moved.registryLink,
+    ...(moved.pruned ? { prunedDeployments: moved.pruned } : {}),
   };
 }
 

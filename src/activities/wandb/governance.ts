@@ -51,6 +51,16 @@ export function withPromotion(
   return next;
 }
 
+/** The version's promotion facts with `serving` replaced (a rollback re-created its deployment). */
+export function withServing(
+  metadata: Record<string, unknown>,
+  serving: ServingRecord,
+): Record<string, unknown> {
+  const facts = promotionOf(metadata);
+  if (!facts) return metadata;
+  return { ...metadata, [PROMOTION_KEY]: { ...facts, serving } };
+}
+
 export function promotionOf(metadata: Record<string, unknown>): PromotionFacts | null {
   const p = metadata[PROMOTION_KEY];
   return p && typeof p === 'object' && !Array.isArray(p) ? (p as PromotionFacts) : null;

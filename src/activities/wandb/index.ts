@@ -22,6 +22,7 @@ import {
   type CandidateInput,
 } from './promotion.js';
 import { resolveAlias, traceLineage } from './resolve.js';
+import { listUnaliasedServing, type UnaliasedServingInput } from './staleServing.js';
 import type { AliasMovePlan, AliasMoveRequest, MoveRecord } from '../../shared/governanceTypes.js';
 
 export { createWandbClient, type WandbActivityDeps, type WandbSettings } from './deps.js';
@@ -52,6 +53,9 @@ export function createWandbActivities(deps: WandbActivityDeps) {
     planAliasMove: pulsed((input: AliasMoveRequest) => planAliasMove(deps, input)),
     applyAliasMove: pulsed((input: { plan: AliasMovePlan; record: MoveRecord }) =>
       applyAliasMove(deps, input),
+    ),
+    listUnaliasedServing: pulsed((input: UnaliasedServingInput) =>
+      listUnaliasedServing(deps, input),
     ),
     markCandidate: pulsed((input: CandidateInput) => markCandidate(deps, input)),
     clearCandidate: pulsed((input: { target: WandbTarget; collection: string; version: string }) =>

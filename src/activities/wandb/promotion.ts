@@ -7,6 +7,7 @@ import type {
   VersionMove,
 } from '../../shared/governanceTypes.js';
 import { ErrorType } from '../../shared/errorTypes.js';
+import type { ServingRecord } from '../../shared/providerTypes.js';
 import type { GateResult } from '../../shared/promotionTypes.js';
 import { CANDIDATE_ALIAS } from '../../shared/promotionTypes.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
@@ -14,7 +15,7 @@ import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
 import { parseArtifactPath } from '../../wandb/index.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
-import { eventFrom, promotionOf, withLogEntry, withPromotion } from './governance.js';
+import { eventFrom, promotionOf, withLogEntry, withPromotion, withServing } from './governance.js';
 import { linkToRegistry } from './registryLink.js';
 
 /** `entity/project/collection:vN`: the stable name of one version (aliases move, vN does not). */
@@ -81,6 +82,7 @@ export async function planAliasMove(
   const wandb = requireWandb(deps);
   const { target, alias, collection } = req;
   const moves: VersionMove[] = [];
+  let serving: ServingRecord | undefined;
   if (req.kind === 'promote') {
     const model = await requireVersion(
       wandb,
@@ -110,6 +112,7 @@ export async function planAliasMove(
     }
     const to = await requireVersion(wandb, target, toRef, 'Name an existing version with --to.');
     moves.push(await moveOf(wandb, target, 'model', to, alias));
+    serving = promotionOf(to.metadata)?.serving;
     // The datasets the target was trained on, as recorded when it was promoted.
     for (const d of promotionOf(to.metadata)?.datasets ?? []) {
       const v = await fetchVersion(wandb, target, d.ref);
@@ -123,6 +126,7 @@ export async function planAliasMove(
     moves,
     alreadyThere: moves.every((m) => m.replacedId === m.id),
     registry: req.registry,
+    ...(serving ? { serving } : {}),
   };
 }
 
@@ -217,8 +221,11 @@ async function recordOnVersion(
       eventFrom(record, 'promoted', plan.alias, { replaced: move.replaced }),
     );
   } else {
+    // A re-created deployment (it had expired or been cleaned up) is what serves now.
+    const served =
+      move.role === 'model' && record.serving ? withServing(before, record.serving) : before;
     after = withLogEntry(
-      before,
+      served,
       eventFrom(record, 'rollback_to', plan.alias, { replaced: move.replaced }),
     );
   }

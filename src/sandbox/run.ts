@@ -36,6 +36,8 @@ export interface SandboxOptions {
   persist: boolean;
   runningSeconds: number;
   dropWebhooks: boolean;
+  /** The emulated job fails part-way through training: how a failed pipeline looks, on purpose. */
+  failTraining?: boolean;
   /**
    * Approve at once as this person (recorded with how = auto), as `--json` does. Absent: the
    * pipeline waits at `awaiting_approval` for a person (`onAwaitingApproval` says how).
@@ -161,6 +163,7 @@ export async function runSandbox(
     emulator: {
       durations: { validatingMs: 800, queuedMs: 800, runningMs },
       steps: 30,
+      ...(opts.failTraining ? { failTraining: () => true } : {}),
       ...(opts.provider === 'azure' ? { flavor: 'azure' as const } : {}),
     },
   });

@@ -9,6 +9,7 @@ import { projectRoot } from '../projectRoot.js';
 import { TASK_QUEUE } from '../shared/types.js';
 import type { DevServer } from '../temporal/devServer.js';
 import type { RunningWebhookReceiver } from '../webhooks/receiver.js';
+import { installSandboxSdkLogs } from './sdkLogs.js';
 
 /** The emulator's key: not a secret, it opens nothing but the local emulator. */
 export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
@@ -28,7 +29,7 @@ export interface SandboxStackOptions {
   /** Keep workflow histories in .sandbox/temporal.db between runs. */
   persist: boolean;
   /** `flavor: 'azure'`: the emulator plays Azure OpenAI and the worker trains there. */
-  emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps' | 'flavor'>;
+  emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps' | 'flavor' | 'failTraining'>;
   /** Deliver no webhooks: the adaptive poll alone finds the job's end. */
   dropWebhooks: boolean;
 }
@@ -51,9 +52,10 @@ export interface SandboxStack {
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
   const stateDir = join(projectRoot(), '.sandbox');
   mkdirSync(stateDir, { recursive: true });
+  // The SDK's own logs as one-liners, without the failure the sandbox reports itself (before the
+  // stack: the builder then keeps this Runtime).
+  installSandboxSdkLogs();
   const stack = await buildLocalStack({
-    // The SDK's own logs at warning level only, so the sandbox's progress stays readable.
-    sdkLogs: 'warn',
     temporal: {
       start: { ui: opts.ui, dbFile: opts.persist ? join(stateDir, 'temporal.db') : undefined },
     },

@@ -20,15 +20,28 @@ interface SandboxFlags {
   persist: boolean;
   runningSeconds: string;
   dropWebhooks: boolean;
+  failTraining: boolean;
   keep: boolean;
 }
 
-/** The closing line: how it ended, the model, and what promotion did. */
-function renderOutcome(r: SandboxResult): string {
-  const head =
-    r.status !== 'succeeded'
-      ? `FAILED in ${(r.wallMs / 1000).toFixed(1)} s${r.error ? ` — ${r.error}` : ''}`
-      : `${r.stage ?? 'done'} in ${(r.wallMs / 1000).toFixed(1)} s${r.fineTunedModel ? ` — model ${r.fineTunedModel}` : ''}`;
+/**
+ * The closing line: how it ended, the model, and what promotion did. A failure's message is in
+ * the status block just above (its `error` line): it is not printed a second time.
+ */
+function renderOutcome(r: SandboxResult, keep: boolean): string {
+  const seconds = (r.wallMs / 1000).toFixed(1);
+  if (r.status !== 'succeeded') {
+    const lines = [
+      `\nFAILED in ${seconds} s: pipeline ${r.workflowId} failed; the "error" line above says why.`,
+    ];
+    lines.push(
+      keep
+        ? 'The sandbox keeps running: look into the workflow in the Web UI or with the status command above.'
+        : 'To look into it in the Web UI or with `finetune status`, run the sandbox with --keep.',
+    );
+    return `${lines.join('\n')}\n`;
+  }
+  const head = `${r.stage ?? 'done'} in ${seconds} s${r.fineTunedModel ? ` — model ${r.fineTunedModel}` : ''}`;
   const lines = [`\n${head}`];
   const d = r.decision;
   if (d) {
@@ -63,6 +76,11 @@ export function sandboxCommand(): Command {
     .option('--no-persist', 'keep workflow history in memory instead of .sandbox/temporal.db')
     .option('--running-seconds <s>', 'how long the emulated job trains', '8')
     .option('--drop-webhooks', 'deliver no webhooks (the adaptive poll finds the end)', false)
+    .option(
+      '--fail-training',
+      'the emulated job fails part-way through training, to see how a failed pipeline is reported',
+      false,
+    )
     .addOption(
       new Option(
         '--provider <name>',
@@ -133,6 +151,7 @@ export function sandboxCommand(): Command {
           persist: f.persist,
           runningSeconds,
           dropWebhooks: f.dropWebhooks,
+          failTraining: f.failTraining,
           keep: f.keep,
           signal: stopping.signal,
           ...(f.json ? { autoApprove: { by: 'sandbox', comment: 'finetune sandbox --json' } } : {}),
@@ -142,7 +161,7 @@ export function sandboxCommand(): Command {
         stack = ran.stack;
         const { result } = ran;
         if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-        else say(renderOutcome(result));
+        else say(renderOutcome(result, f.keep));
         if (result.status !== 'succeeded') process.exitCode = 1;
         if (f.keep && !stopping.signal.aborted) {
           if (f.json) {

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/openai/deps.js';
+import { DEFAULT_PROVIDER_MAX_RPS } from './providers/rateLimit.js';
 import { AZURE_TASK_QUEUE, TASK_QUEUE } from './shared/types.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, DEFAULT_MAX_CONCURRENT_ACTIVITIES } from './workerTuning.js';
 
 // Worker-side settings from the environment. Secrets stay here: they never enter workflow
 // inputs, history or logs.
 // Compose files pass unset variables as "": treat an empty value as absent.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+// …and a blank number as its default (z.coerce would read "" as 0).
+const blankIsDefault = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema);
 
 const WorkerEnv = z.object({
   /** Which provider this worker trains on; one provider per worker (and per task queue). */
@@ -51,6 +57,19 @@ const WorkerEnv = z.object({
     .positive()
     .max(64 * 1024 * 1024)
     .default(DEFAULT_PART_SIZE),
+  // Worker sizing (src/workerTuning.ts; README "Sizing a worker"): memory is mostly the cache.
+  /** Workflow runs kept in memory between tasks; 0 turns the cache off (every task replays). */
+  FINETUNE_MAX_CACHED_WORKFLOWS: blankIsDefault(
+    z.coerce.number().int().min(0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  ),
+  /** Workflow tasks in progress at once; at most the cache size. Default: the smaller of 40 and it. */
+  FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS: optional(z.coerce.number().int().min(2)),
+  /** Activities running at once (uploads, polls, W&B syncs): bounds their buffers and sockets. */
+  FINETUNE_MAX_CONCURRENT_ACTIVITIES: blankIsDefault(
+    z.coerce.number().int().positive().default(DEFAULT_MAX_CONCURRENT_ACTIVITIES),
+  ),
+  /** Most provider requests per second this worker sends, all activities together (token bucket). */
+  FINETUNE_PROVIDER_MAX_RPS: z.coerce.number().positive().default(DEFAULT_PROVIDER_MAX_RPS),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv> & { FINETUNE_TASK_QUEUE: string };
 
@@ -64,6 +83,18 @@ const Checked = WorkerEnv.superRefine((e, ctx) => {
       code: 'custom',
       path: ['OPENAI_API_KEY'],
       message: 'OPENAI_API_KEY is not set: the worker needs it to call OpenAI',
+    });
+  }
+  const wft = e.FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS;
+  if (
+    wft !== undefined &&
+    e.FINETUNE_MAX_CACHED_WORKFLOWS > 0 &&
+    wft > e.FINETUNE_MAX_CACHED_WORKFLOWS
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS'],
+      message: `${wft} is more than FINETUNE_MAX_CACHED_WORKFLOWS (${e.FINETUNE_MAX_CACHED_WORKFLOWS}): a workflow task needs a cache slot`,
     });
   }
   if (e.FINETUNE_PROVIDER === 'azure' && !e.AZURE_OPENAI_ENDPOINT) {

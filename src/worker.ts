@@ -10,6 +10,8 @@ import { readWorkerEnv } from './config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
+import { bundleWorkflowsInChild } from './workflowBundle.js';
+import { DEFAULT_WORKER_TUNING, workerTuning, type WorkerTuning } from './workerTuning.js';
 
 /** The workflows entry, from source (tsx, tests) or from the build. */
 export function workflowsPath(): string {
@@ -36,6 +38,8 @@ export interface FineTuneWorkerOptions {
   partSizeBytes?: number;
   /** A prebuilt bundle (tests build one and share it); bundled at start when omitted. */
   workflowBundle?: { codePath: string };
+  /** Cache size and concurrency (README "Sizing a worker"); default DEFAULT_WORKER_TUNING. */
+  tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
 }
@@ -55,10 +59,9 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities({ ...deps, wandb: createWandbClient(opts.wandb ?? {}) }),
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: workflowsPath() }),
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
+    ...(opts.tuning ?? DEFAULT_WORKER_TUNING),
   });
 }
 
@@ -67,6 +70,7 @@ export async function runWorkerFromEnv(
   overrides: { address?: string; namespace?: string } = {},
 ): Promise<void> {
   const env = readWorkerEnv();
+  const tuning = workerTuning(env);
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
   const worker = await createFineTuneWorker({
@@ -80,9 +84,10 @@ export async function runWorkerFromEnv(
     workflowBundle: process.env.FINETUNE_WORKFLOW_BUNDLE
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
+    tuning,
   });
   logger.info(
-    { taskQueue: env.FINETUNE_TASK_QUEUE, namespace, provider: env.FINETUNE_PROVIDER },
+    { taskQueue: env.FINETUNE_TASK_QUEUE, namespace, provider: env.FINETUNE_PROVIDER, ...tuning },
     'worker started',
   );
   try {

@@ -9,6 +9,7 @@ import {
   pollFineTuneJob,
   type CreateCheckpoint,
   type CreateJobInput,
+  type PollOptions,
 } from './openai/jobs.js';
 import { openAIProvider } from '../providers/openai/index.js';
 import type { ServeRequest } from '../providers/types.js';
@@ -66,7 +67,9 @@ export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClien
       withPulse<JobSnapshot, CreateCheckpoint>((pulse) =>
         createFineTuneJob(provider, input, pulse),
       ),
-    pollFineTuneJob: pulsed((jobId: string) => pollFineTuneJob(client, jobId)),
+    pollFineTuneJob: pulsed((jobId: string, opts?: PollOptions) =>
+      pollFineTuneJob(client, jobId, opts),
+    ),
     cancelFineTuneJob: pulsed((jobId: string) => cancelFineTuneJob(client, jobId)),
     cancelJobForRun: pulsed((workflowId: string, runId: string) =>
       cancelJobForRun(provider, workflowId, runId),

@@ -4,6 +4,7 @@ import { azureProvider } from './azure/index.js';
 import { DEFAULT_ARM_API_VERSION } from './azure/arm.js';
 import { entraToken } from './azure/entra.js';
 import { openAIProvider } from './openai/index.js';
+import { RateLimiter } from './rateLimit.js';
 import type { FineTuneProvider } from './types.js';
 
 /** `a=b,c=d` → { a: 'b', c: 'd' } */
@@ -24,9 +25,15 @@ export function parsePairs(raw: string | undefined): Record<string, string> {
 
 /** The worker's one provider, from its environment (secrets stay in the worker). */
 export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
+  // One bucket for the worker: every activity's provider calls draw from it.
+  const limiter = new RateLimiter({ ratePerSec: env.FINETUNE_PROVIDER_MAX_RPS });
   if (env.FINETUNE_PROVIDER === 'openai') {
     return openAIProvider({
-      client: createOpenAIClient({ apiKey: env.OPENAI_API_KEY!, baseURL: env.OPENAI_BASE_URL }),
+      client: createOpenAIClient({
+        apiKey: env.OPENAI_API_KEY!,
+        baseURL: env.OPENAI_BASE_URL,
+        limiter,
+      }),
     });
   }
   const arm =
@@ -58,5 +65,6 @@ export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
       pollMs: env.AZURE_DEPLOYMENT_POLL_MS,
     },
     deployments: parsePairs(env.AZURE_DEPLOYMENTS),
+    limiter,
   });
 }

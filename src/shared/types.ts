@@ -44,6 +44,16 @@ export interface WaitPolicy {
   fixedIntervalMs?: number;
   /** Upper bound on the poll delay while the job is running, for fresher progress. */
   progressPollMs?: number;
+  /**
+   * A webhook receiver signals this wait (README "Webhooks"). Then, while nobody watches and no
+   * live W&B run streams, the poll is a sparse safety net: once shortly after estimated_finish,
+   * else every `safetyNetPollMs`, and without reading training metrics.
+   */
+  webhooks?: boolean;
+  /** With `webhooks`: the longest sleep between safety-net polls (default one hour). */
+  safetyNetPollMs?: number;
+  /** While someone watches (the `watchProgress` signal): poll at least this often (default 15 s). */
+  watchPollMs?: number;
 }
 
 export const DEFAULT_WAIT_POLICY: WaitPolicy = {

@@ -2,11 +2,16 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  proxyLocalActivities,
   setHandler,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { PollOptions } from '../activities/openai/jobs.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
 import { FineTuneJobId, FineTuneStage } from '../shared/searchAttributes.js';
 import type { AwaitJobInput, AwaitJobResult, JobSnapshot } from '../shared/types.js';
 import { isTerminal } from '../shared/types.js';
@@ -15,10 +20,35 @@ import {
   jobEventSignal,
   jobProgressQuery,
   jobSnapshotSignal,
+  watchProgressSignal,
   type AwaitJobProgress,
 } from './definitions.js';
 import { describeJob } from './describe.js';
-import { nextPollDelay, nextUnguidedStreak } from './waitPolicy.js';
+import {
+  isSparse,
+  MAX_WATCH_LEASE_MS,
+  nextPollDelay,
+  nextUnguidedStreak,
+  type PollAudience,
+} from './waitPolicy.js';
+
+type PollActivity = Pick<typeof jobActivities, 'pollFineTuneJob'>;
+
+/**
+ * The poll a webhook triggers, as a local activity: it runs in the same workflow task as the
+ * signal, with no trip through the task queue (no schedule-to-start, no second workflow task), so
+ * the end is known milliseconds after the webhook. A few quick tries, then the durable poll.
+ */
+const wakePoll = proxyLocalActivities<PollActivity>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '200ms',
+    maximumInterval: '2s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+});
 
 /**
  * Waits for a fine-tuning job to reach a terminal status without a fixed polling loop: a verified
@@ -27,6 +57,10 @@ import { nextPollDelay, nextUnguidedStreak } from './waitPolicy.js';
  * grows, so a job of any length is fine.
  */
 export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobResult> {
+  // Runs started before these changes replay, and go on, as they began.
+  const fastWake = patched('wait-wake-local-poll');
+  const watchAware = patched('wait-watch-progress');
+  const quickEnd = patched('wait-end-without-report');
   const state: AwaitJobProgress = {
     jobId: input.jobId,
     last: input.carried?.last,
@@ -35,6 +69,8 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     liveStep: input.carried?.liveStep ?? 0,
   };
   let woken = false;
+  let watchWake = false;
+  let watchedUntil = 0;
   const seenDeliveries = new Set<string>();
   setHandler(jobEventSignal, (event) => {
     if (event.jobId !== input.jobId) return;
@@ -45,20 +81,44 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     state.wakeups++;
     woken = true;
   });
+  if (watchAware) {
+    setHandler(watchProgressSignal, ({ leaseMs }) => {
+      const lease = Math.min(Math.max(0, Number(leaseMs) || 0), MAX_WATCH_LEASE_MS);
+      const now = Date.now();
+      // A new watcher gets a fresh look at once; renewals only extend the lease.
+      if (watchedUntil <= now && lease > 0) watchWake = true;
+      watchedUntil = Math.max(watchedUntil, now + lease);
+      state.watchedUntilMs = watchedUntil;
+    });
+  }
   setHandler(jobProgressQuery, () => state);
   upsertSearchAttributes([{ key: FineTuneJobId, value: input.jobId }]);
+  const audience = (): PollAudience => ({
+    watched: watchedUntil > Date.now(),
+    live: input.live !== undefined && state.liveError === undefined,
+  });
 
   let streak = 0;
+  let byWebhook = false;
   for (;;) {
     const previous: JobSnapshot | undefined = state.last;
-    const snap = await jobActivities.pollFineTuneJob(input.jobId);
+    const opts: PollOptions | undefined =
+      watchAware && isSparse(input.policy, audience()) ? { metrics: false } : undefined;
+    const snap = await pollJob(input.jobId, opts, fastWake && byWebhook);
     state.polls++;
     state.last = snap;
     if (!previous || previous.status !== snap.status) {
       upsertSearchAttributes([{ key: FineTuneStage, value: snap.status }]);
     }
     setCurrentDetails(describeJob(snap));
-    if (input.reportTo && (previous?.status !== snap.status || previous?.step !== snap.step)) {
+    // The end goes to the pipeline as this workflow's result: signalling it first would only
+    // hold the result back by a round trip (runs since quickEnd).
+    const report = !(quickEnd && isTerminal(snap.status));
+    if (
+      report &&
+      input.reportTo &&
+      (previous?.status !== snap.status || previous?.step !== snap.step)
+    ) {
       await reportSnapshot(input.reportTo, snap);
     }
     await streamLiveMetrics(input, state, snap);
@@ -83,11 +143,34 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
       });
     }
     streak = nextUnguidedStreak(streak, previous, snap, Date.now());
-    const delay = nextPollDelay(input.policy, snap, Date.now(), streak);
+    const delay = nextPollDelay(input.policy, snap, Date.now(), streak, audience());
     state.nextPollAtMs = Date.now() + delay;
-    await condition(() => woken, delay);
+    await condition(() => woken || watchWake, delay);
+    byWebhook = woken;
     woken = false;
+    watchWake = false;
   }
+}
+
+/** A webhook's poll goes the fast way first; anything else (or a failed fast try) the durable way. */
+async function pollJob(
+  jobId: string,
+  opts: PollOptions | undefined,
+  fast: boolean,
+): Promise<JobSnapshot> {
+  // Without options the activity is called exactly as runs before them called it.
+  const call = (a: PollActivity) =>
+    opts ? a.pollFineTuneJob(jobId, opts) : a.pollFineTuneJob(jobId);
+  if (fast) {
+    try {
+      return await call(wakePoll);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The provider was slow or refused (a 429 waits for its retry-after): the durable poll
+      // retries for as long as it takes.
+    }
+  }
+  return call(jobActivities);
 }
 
 /**

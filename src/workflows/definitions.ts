@@ -11,6 +11,19 @@ import type { DecisionKind, DecisionReply, DecisionRequest } from '../shared/pro
 /** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
 export const jobEventSignal = defineSignal<[JobEventSignal]>('jobEvent');
 
+/**
+ * "Someone is watching": for `leaseMs` (at most 15 minutes) the wait polls often and reads training
+ * metrics; send it again before the lease ends to keep watching. `finetune status --watch` sends
+ * it; a UI sends it to `await-job/<jobId>` (the pipeline's `waitWorkflowId`). Queries cannot
+ * change a workflow, so a plain query is answered from the last snapshot.
+ */
+export interface WatchProgress {
+  leaseMs: number;
+  /** Who watches, for the logs (e.g. `cli`, `ui`). */
+  by?: string;
+}
+export const watchProgressSignal = defineSignal<[WatchProgress]>('watchProgress');
+
 /** From the waiting child to its pipeline: the job's latest snapshot (step, loss) for the UI. */
 export const jobSnapshotSignal = defineSignal<[JobSnapshot]>('jobSnapshot');
 
@@ -24,6 +37,8 @@ export interface AwaitJobProgress {
   polls: number;
   wakeups: number;
   nextPollAtMs?: number;
+  /** Until when someone watches (workflow time, ms): polls are frequent until then. */
+  watchedUntilMs?: number;
   result?: AwaitJobResult;
   /** Last training step streamed to W&B, and why live streaming stopped, if it did. */
   liveStep?: number;

@@ -4,6 +4,26 @@ import type { JobSnapshot, WaitPolicy } from '../shared/types.js';
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
+/** With webhooks, the safety net's longest sleep by default. */
+export const DEFAULT_SAFETY_NET_POLL_MS = 60 * 60_000;
+/** While someone watches, polls come at least this often by default. */
+export const DEFAULT_WATCH_POLL_MS = 15_000;
+/** The longest a `watchProgress` lease lasts, so a watcher that went away soon stops costing polls. */
+export const MAX_WATCH_LEASE_MS = 15 * 60_000;
+
+/** Who is looking right now: an interactive watcher (a lease) or a live W&B run. */
+export interface PollAudience {
+  watched?: boolean;
+  live?: boolean;
+}
+
+/** Webhooks bring the end; nobody needs progress: the poll is only a sparse safety net. */
+export function isSparse(policy: WaitPolicy, audience: PollAudience = {}): boolean {
+  return (
+    policy.mode === 'adaptive' && policy.webhooks === true && !audience.watched && !audience.live
+  );
+}
+
 /**
  * How long to sleep before the next safety-net poll. Pure, so it is unit-tested and deterministic.
  *
@@ -11,14 +31,35 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * close in on the estimate geometrically (a two-hour job costs ~10 polls, not 120); once the estimate
  * has passed, or when there is none, back off from minPollMs by doubling. A webhook (signal) cuts any
  * sleep short, so these delays only bound the latency when a webhook is lost.
+ *
+ * With `webhooks` and nobody watching, see sparseDelay. While watched, at most watchPollMs.
  */
 export function nextPollDelay(
   policy: WaitPolicy,
   job: JobSnapshot | undefined,
   nowMs: number,
   pollsSinceChange: number,
+  audience: PollAudience = {},
 ): number {
   if (policy.mode === 'fixed') return policy.fixedIntervalMs ?? policy.minPollMs;
+  let delay = isSparse(policy, audience)
+    ? sparseDelay(policy, job, nowMs, pollsSinceChange)
+    : adaptiveDelay(policy, job, nowMs, pollsSinceChange);
+  if (audience.watched) {
+    delay = Math.min(
+      delay,
+      Math.max(policy.watchPollMs ?? DEFAULT_WATCH_POLL_MS, policy.minPollMs),
+    );
+  }
+  return Math.round(delay);
+}
+
+function adaptiveDelay(
+  policy: WaitPolicy,
+  job: JobSnapshot | undefined,
+  nowMs: number,
+  pollsSinceChange: number,
+): number {
   const backoff = clamp(
     policy.minPollMs * 2 ** pollsSinceChange,
     policy.minPollMs,
@@ -32,7 +73,26 @@ export function nextPollDelay(
   if (job?.status === 'running' && policy.progressPollMs !== undefined) {
     delay = Math.min(delay, Math.max(policy.progressPollMs, policy.minPollMs));
   }
-  return Math.round(delay);
+  return delay;
+}
+
+/**
+ * The webhook brings the end, so polls only catch a lost one: a poll just after estimated_finish
+ * (a little later than it, so the webhook normally comes first), backing off from minPollMs once
+ * the estimate has passed, and otherwise one poll per safetyNetPollMs (a lost failure webhook is
+ * noticed within it). A two-hour job costs about four polls.
+ */
+function sparseDelay(
+  policy: WaitPolicy,
+  job: JobSnapshot | undefined,
+  nowMs: number,
+  pollsSinceChange: number,
+): number {
+  const net = Math.max(policy.safetyNetPollMs ?? DEFAULT_SAFETY_NET_POLL_MS, policy.minPollMs);
+  if (job?.status !== 'running' || job.estimatedFinish === null) return net;
+  const remaining = job.estimatedFinish * 1000 - nowMs;
+  if (remaining > 0) return clamp(remaining + 4 * policy.minPollMs, policy.minPollMs, net);
+  return clamp(policy.minPollMs * 2 ** pollsSinceChange, policy.minPollMs, net);
 }
 
 export function resolveWaitPolicy(
@@ -64,6 +124,12 @@ export function waitPolicyProblem(p: WaitPolicy): string | undefined {
     return `fixedIntervalMs must be a positive number of ms`;
   if (p.progressPollMs !== undefined && (!finite(p.progressPollMs) || p.progressPollMs <= 0))
     return `progressPollMs must be a positive number of ms`;
+  if (p.webhooks !== undefined && typeof p.webhooks !== 'boolean')
+    return `webhooks must be true or false`;
+  for (const key of ['safetyNetPollMs', 'watchPollMs'] as const) {
+    const v = p[key];
+    if (v !== undefined && (!finite(v) || v <= 0)) return `${key} must be a positive number of ms`;
+  }
   return undefined;
 }
 

@@ -1,4 +1,9 @@
 import OpenAI from 'openai';
+import {
+  DEFAULT_PROVIDER_MAX_RPS,
+  RateLimiter,
+  rateLimitedFetch,
+} from '../../providers/rateLimit.js';
 import type { FineTuneProvider } from '../../providers/types.js';
 
 export interface OpenAIActivityDeps {
@@ -16,17 +21,22 @@ export const DEFAULT_PART_SIZE = 32 * 1024 * 1024;
 
 /**
  * The client the activities use. SDK retries are kept low (the activity retry policy is the real
- * one, and it is visible in the Temporal UI); job creation turns them off entirely.
+ * one, and it is visible in the Temporal UI); job creation turns them off entirely. Every request,
+ * SDK retries included, waits for the worker's rate limiter (one per client, so one per worker,
+ * unless the caller shares one).
  */
 export function createOpenAIClient(opts: {
   apiKey: string;
   baseURL?: string;
   timeoutMs?: number;
+  limiter?: RateLimiter;
 }): OpenAI {
+  const limiter = opts.limiter ?? new RateLimiter({ ratePerSec: DEFAULT_PROVIDER_MAX_RPS });
   return new OpenAI({
     apiKey: opts.apiKey,
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs ?? 60_000,
     maxRetries: 1,
+    fetch: rateLimitedFetch(limiter),
   });
 }

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { ErrorType } from '../../shared/errorTypes.js';
+import { retryAfterMs } from '../../providers/rateLimit.js';
 import { redactSecrets } from '../../shared/redact.js';
 
 /**
@@ -73,14 +74,6 @@ export function toFailure(err: unknown, action: string): Error {
     `${action}: OpenAI error ${status ?? ''}: ${detail}${requestId}`,
     ErrorType.OpenAIUnavailable,
   );
-}
-
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const raw = headers?.get('retry-after-ms') ?? undefined;
-  if (raw && Number.isFinite(Number(raw))) return Number(raw);
-  const seconds = headers?.get('retry-after');
-  if (seconds && Number.isFinite(Number(seconds))) return Math.min(Number(seconds), 600) * 1000;
-  return undefined;
 }
 
 /** Runs one provider call and maps whatever it throws. */

@@ -134,12 +134,25 @@ export async function createFineTuneJob(
   return toSnapshot(job);
 }
 
-/** One safety-net poll: the job, plus its latest metrics while it trains. */
-export async function pollFineTuneJob(client: OpenAI, jobId: string): Promise<JobSnapshot> {
+export interface PollOptions {
+  /**
+   * Read the latest training metrics too (one more call): by default while running and at the
+   * end. The sparse safety net (webhooks on, nobody watching) asks for the job alone.
+   */
+  metrics?: boolean;
+}
+
+/** One poll: the job, plus its latest metrics while it trains (unless told not to). */
+export async function pollFineTuneJob(
+  client: OpenAI,
+  jobId: string,
+  opts: PollOptions = {},
+): Promise<JobSnapshot> {
   const signal = Context.current().cancellationSignal;
   const job = await calling(`Reading fine-tuning job ${jobId}`, () =>
     client.fineTuning.jobs.retrieve(jobId, { signal }),
   );
+  if (opts.metrics === false) return toSnapshot(job);
   if (job.status !== 'running' && !isTerminal(job.status)) return toSnapshot(job);
   const events = await calling(`Reading events of ${jobId}`, () =>
     client.fineTuning.jobs.listEvents(jobId, { limit: 20 }, { signal }),

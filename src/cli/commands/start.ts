@@ -41,6 +41,7 @@ interface StartFlags extends TemporalFlags, PromotionFlags {
   piiScan: 'off' | 'warn' | 'block';
   localCheck: boolean;
   workerCheck: boolean;
+  webhooks: boolean;
   wait: boolean;
   json: boolean;
 }
@@ -132,6 +133,11 @@ export function startCommand(): Command {
           '--no-worker-check',
           'start even when no worker polls the task queue (the pipeline waits for one)',
         )
+        .option(
+          '--webhooks',
+          "the provider's webhooks reach a `finetune webhook` receiver: poll only as a sparse safety net (status --watch still polls often); default $FINETUNE_WEBHOOKS=1",
+          process.env.FINETUNE_WEBHOOKS === '1' || process.env.FINETUNE_WEBHOOKS === 'true',
+        )
         .option('--wait', 'wait for the pipeline to finish and print its result', false)
         .option('--json', 'print JSON', false),
     ),
@@ -151,6 +157,7 @@ export function startCommand(): Command {
       metadata: parseMetadata(f.metadata),
       piiScan: f.piiScan,
       promotion: promotionFromFlags(f),
+      ...(f.webhooks ? { wait: { webhooks: true } } : {}),
     };
     if (f.localCheck) await checkLocally(f, input);
     const client = await clientFor(f);

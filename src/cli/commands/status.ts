@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import type { Client } from '@temporalio/client';
 import { getPipelineStatus, PipelineNotFoundError } from '../../client/pipeline.js';
+import { watchProgressSignal } from '../../workflows/definitions.js';
 import { secondsFrom } from '../numberOption.js';
 import { renderStatus } from '../render.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
@@ -26,6 +28,7 @@ export function statusCommand(): Command {
       .option('--json', 'print JSON', false),
   ).action(async (workflowId: string, f: StatusFlags) => {
     const client = await clientFor(f);
+    const watcher = new WatchLease(Math.max(60_000, f.interval * 3_000));
     const show = async () => {
       const status = await getPipelineStatus(client, workflowId).catch((err: unknown) => {
         if (err instanceof PipelineNotFoundError) throw new UserError(err.message);
@@ -38,6 +41,8 @@ export function statusCommand(): Command {
         if (f.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
         process.stdout.write(`${renderStatus(status, Date.now())}\n`);
       }
+      if (f.watch && status.execution === 'RUNNING' && status.progress?.waitWorkflowId)
+        await watcher.renew(client, status.progress.waitWorkflowId);
       return status.execution;
     };
     let execution = await show();
@@ -48,4 +53,23 @@ export function statusCommand(): Command {
     if (execution === 'FAILED' || execution === 'TERMINATED' || execution === 'TIMED_OUT')
       process.exitCode = 2;
   });
+}
+
+/**
+ * While `--watch` runs, the job's wait polls often and reads training metrics: a lease, renewed
+ * when half of it is gone (not on every refresh, which would only grow the wait's history). Once
+ * the watcher stops, the lease runs out and the poll goes sparse again.
+ */
+class WatchLease {
+  private renewAt = 0;
+  constructor(private readonly leaseMs: number) {}
+
+  async renew(client: Client, waitWorkflowId: string): Promise<void> {
+    if (Date.now() < this.renewAt) return;
+    await client.workflow
+      .getHandle(waitWorkflowId)
+      .signal(watchProgressSignal, { leaseMs: this.leaseMs, by: 'cli' })
+      .then(() => (this.renewAt = Date.now() + this.leaseMs / 2))
+      .catch(() => undefined); // the wait may just have ended: nothing to watch
+  }
 }

@@ -18,8 +18,19 @@ export interface FaultErrors {
  * Decides, per request, whether to answer with an injected fault. One random draw per matching
  * request, so a seeded run injects the same faults into the same requests.
  */
+/** One injected fault: when (real clock), on which request, and what. */
+export interface InjectedFault {
+  atMs: number;
+  method: string;
+  path: string;
+  kind: Exclude<FaultOutcome['kind'], 'pass'>;
+  status?: number;
+}
+
 export class FaultInjector {
   private injected = 0;
+  /** The latest injected faults (bounded), so a test can check how a client spaced its retries. */
+  readonly log: InjectedFault[] = [];
 
   constructor(
     private readonly current: () => FaultOptions | undefined,
@@ -51,7 +62,17 @@ export class FaultInjector {
     else if (r < p429 + p5xx) outcome = { kind: 'error', error: this.errors.serverError() };
     else if (r < p429 + p5xx + pReset) outcome = { kind: 'reset' };
     else if (r < p429 + p5xx + pReset + (f.rateLoseAnswer ?? 0)) outcome = { kind: 'lose-answer' };
-    if (outcome.kind !== 'pass') this.injected++;
+    if (outcome.kind !== 'pass') {
+      this.injected++;
+      this.log.push({
+        atMs: Date.now(),
+        method: method.toUpperCase(),
+        path,
+        kind: outcome.kind,
+        ...(outcome.kind === 'error' ? { status: outcome.error.status } : {}),
+      });
+      if (this.log.length > 1000) this.log.shift();
+    }
     return outcome;
   }
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { BlobStore } from './blobStore.js';
 import { ChatKnowledge } from './chatKnowledge.js';
 import type { EmulatorContext, LiveSettings } from './context.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector, type InjectedFault } from './faults.js';
 import { findFile } from './fileRecords.js';
 import { azureFlavor } from './azure/flavor.js';
 import type {
@@ -32,6 +32,7 @@ export type { AzureCatalogModel } from './azure/catalog.js';
 export { DEFAULT_CATALOG as AZURE_DEFAULT_MODEL_CATALOG } from './azure/catalog.js';
 export type { AzureJobInfo, DeploymentInfo, FlavorName, WebhookEndpointInfo } from './flavor.js';
 export type { EmulatorStatsSnapshot, WebhookStats } from './stats.js';
+export type { InjectedFault } from './faults.js';
 export { signWebhook } from './webhookSignature.js';
 
 export interface RunningOpenAIEmulator {
@@ -45,6 +46,8 @@ export interface RunningOpenAIEmulator {
   /** Applies to events that happen from now on. */
   setWebhook(target: WebhookTarget | undefined): void;
   setFaults(faults: FaultOptions | undefined): void;
+  /** The faults injected so far (latest 1000), oldest first. */
+  injectedFaults(): InjectedFault[];
   setTrainingNotAvailable(on: boolean): void;
   stats(): EmulatorStatsSnapshot;
   /** Real-clock milliseconds, for latency measurements. */
@@ -159,6 +162,7 @@ export async function startOpenAIEmulator(
       settings.faults = next;
       faults.reset();
     },
+    injectedFaults: () => [...faults.log],
     setTrainingNotAvailable(on) {
       settings.trainingNotAvailable = on;
     },

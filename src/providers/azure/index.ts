@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { DEFAULT_PROVIDER_MAX_RPS, RateLimiter, rateLimitedFetch } from '../rateLimit.js';
 import type { FineTuneProvider } from '../types.js';
 import { ArmClient, type ArmSettings } from './arm.js';
 import { deploy, DEFAULT_DEPLOYMENT_SETTINGS, type DeploymentSettings } from './deploy.js';
@@ -18,16 +19,22 @@ export interface AzureProviderOptions {
   /** Try the Uploads API for large files (Azure's v1 description has none). */
   uploads?: boolean;
   fetch?: typeof globalThis.fetch;
+  /** The worker's provider rate limiter; a client of its own gets one at the default rate. */
+  limiter?: RateLimiter;
 }
 
 /** The data-plane client: the plain `openai` client on Azure's v1 path. */
-export function azureClient(o: Pick<AzureProviderOptions, 'endpoint' | 'auth' | 'fetch'>): OpenAI {
+export function azureClient(
+  o: Pick<AzureProviderOptions, 'endpoint' | 'auth' | 'fetch' | 'limiter'>,
+): OpenAI {
+  const limiter = o.limiter ?? new RateLimiter({ ratePerSec: DEFAULT_PROVIDER_MAX_RPS });
   return new OpenAI({
     baseURL: `${o.endpoint.replace(/\/+$/, '')}/openai/v1`,
     apiKey: 'apiKey' in o.auth ? o.auth.apiKey : o.auth.token,
     timeout: 60_000,
     maxRetries: 1,
-    ...(o.fetch ? { fetch: o.fetch } : {}),
+    // Every data-plane request, SDK retries included, waits for the worker's rate limiter.
+    fetch: rateLimitedFetch(limiter, o.fetch),
   });
 }
 

@@ -63,7 +63,8 @@ describe('profileDatasetFile memory', () => {
     const profile = await profileDatasetFile(path, {
       model: MODEL,
       method: 'supervised',
-      progressIntervalMs: 500,
+      // Often enough that even a fast run samples the heap a few times mid-file.
+      progressIntervalMs: 200,
       onProgress: () => {
         gc();
         samples++;

@@ -14,6 +14,7 @@ import {
   decidePromotionUpdate,
   progressQuery,
   rejectPromotionSignal,
+  watchProgressSignal,
 } from '../src/workflows/definitions.js';
 import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
@@ -55,6 +56,26 @@ function save(type: string, scenario: string, workflowId: string) {
 async function waitIdOf(handle: WorkflowHandle): Promise<string> {
   const p = await handle.query(progressQuery);
   return p.waitWorkflowId ?? `${handle.workflowId}/job`;
+}
+
+/** The wait's id once the pipeline has started it (its job exists). */
+async function eventuallyWaitId(handle: WorkflowHandle): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const p = await handle.query(progressQuery);
+    const id = p.waitWorkflowId;
+    const started = id
+      ? await handle.client
+          .getHandle(id)
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          )
+      : false;
+    if (id && started) return id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${handle.workflowId} never started its wait`);
 }
 
 async function settle(handle: WorkflowHandle): Promise<void> {
@@ -112,6 +133,20 @@ async function capture(stack: LocalStack) {
   );
   await settle(resync.handle);
   save('syncFineTunes', 'overwrite-other-project', resync.workflowId);
+
+  // Webhooks on: the sparse safety net, the webhook's check as a local activity, and a watcher's
+  // lease (status --watch) while it trains.
+  const sparse = await startFineTunePipeline(
+    client,
+    sampleInput({ ...fast, webhooks: true }, { suffix: 'sparse' }),
+    { taskQueue: 'capture', workflowId: 'replay-sparse-watched' },
+  );
+  const sparseWait = await eventuallyWaitId(sparse.handle);
+  await client.workflow
+    .getHandle(sparseWait)
+    .signal(watchProgressSignal, { leaseMs: 60_000, by: 'capture' });
+  await settle(sparse.handle);
+  save('awaitFineTuneJob', 'webhooks-sparse-watched', sparseWait);
 
   openai.setWebhook({ url: receiver.url, secret: SECRET, dropRate: 1 });
   const polled = await startFineTunePipeline(client, sampleInput(fast), {

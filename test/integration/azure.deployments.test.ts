@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { resolve, rollback } from '../../src/client/promotion.js';
-import { AZURE_HARNESS, azureClientFor } from './support/azure.js';
+import { AZURE_HARNESS, answerFrom } from './support/azure.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 
@@ -62,11 +62,7 @@ describe('Azure deployments across promotions: clean-up and rollback', () => {
     expect(deployed()).toContain(first.jobId);
     const now = await resolve(h.client, { ...where, alias: 'production' }, opts);
     expect(now?.servedAs).toBe(first.jobId);
-    const answer = await azureClientFor(h).chat.completions.create({
-      model: now!.servedAs!,
-      messages: [{ role: 'user', content: 'The display shows E2.' }],
-    });
-    expect(answer.choices[0]?.message.content).toBeTruthy();
+    expect(await answerFrom(h, now!.servedAs!)).toBeTruthy();
 
     // A rollback to a version whose deployment still stands leaves it as it is.
     const forward = await rollback(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { resolve, rollback } from '../../src/client/promotion.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
-import { AZURE_HARNESS, azureClientFor } from './support/azure.js';
+import { AZURE_HARNESS, answerFrom, azureClientFor } from './support/azure.js';
 import { eventually, startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 
@@ -71,11 +71,7 @@ describe('the pipeline on Azure OpenAI (emulated), end to end', () => {
     const back = await resolve(h.client, { ...where, alias: 'production' }, opts);
     expect(back?.servedAs).toBe(first.jobId);
     // Promotion kept the earlier deployment, so what production points at still answers.
-    const answer = await azureClientFor(h).chat.completions.create({
-      model: back!.servedAs!,
-      messages: [{ role: 'user', content: 'The display shows E2.' }],
-    });
-    expect(answer.choices[0]?.message.content).toBeTruthy();
+    expect(await answerFrom(h, back!.servedAs!)).toBeTruthy();
   });
 
   it("a failed job fails the pipeline with the job's error; cancelling cancels the Azure job", async () => {

@@ -23,6 +23,15 @@ export function azureClientFor(h: Harness): OpenAI {
   });
 }
 
+/** What a caller of `model` (a deployment name) gets: one chat answer through the official client. */
+export async function answerFrom(h: Harness, model: string): Promise<string | null | undefined> {
+  const answer = await azureClientFor(h).chat.completions.create({
+    model,
+    messages: [{ role: 'user', content: 'The display shows E2.' }],
+  });
+  return answer.choices[0]?.message.content;
+}
+
 /** What a `finetune worker` process needs to train on the harness's emulated Azure resource. */
 export function azureWorkerEnv(h: Harness): NodeJS.ProcessEnv {
   return {

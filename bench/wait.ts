@@ -8,16 +8,25 @@
 // policy interval is divided by the same factor, so call counts are those of a two-hour job and
 // poll-driven latencies multiply back to real-world equivalents. Webhook latency is not scaled.
 import { randomBytes } from 'node:crypto';
-import { Command } from 'commander';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { Command, Option } from 'commander';
 import { numberIn } from '../src/cli/numberOption.js';
 import { startFineTunePipeline } from '../src/client/pipeline.js';
 import type { RunningOpenAIEmulator } from '../src/emulators/openai/index.js';
 import { buildLocalStack } from '../src/localStack/index.js';
+import { setDefaultLogLevel } from '../src/logging.js';
+import { DEFAULT_PROVIDER_MAX_RPS } from '../src/providers/rateLimit.js';
 import { DEFAULT_WAIT_POLICY, type WaitPolicy } from '../src/shared/types.js';
 import { awaitFineTuneJob, awaitWorkflowIdFor } from '../src/workflows/awaitFineTuneJob.js';
 import { DEFAULT_SAFETY_NET_POLL_MS, DEFAULT_WATCH_POLL_MS } from '../src/workflows/waitPolicy.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
+import { buildForBench, type BenchBuild } from './buildForBench.js';
 import { formatMs, median, percentile } from './stats.js';
+import { killWorkers, spawnWorker, untilPolling, type WorkerLaunch } from './workerProcess.js';
+
+const MODE_KEYS = ['webhooks', 'lost', 'adaptive', 'fixed'] as const;
+type ModeKey = (typeof MODE_KEYS)[number];
 
 // The CLI's own option parsers (src/cli/numberOption.ts), so a bad number fails as it does there.
 const args = new Command('bench:wait')
@@ -26,14 +35,56 @@ const args = new Command('bench:wait')
   .option('--scale <k>', 'time compression: real-world time ÷ bench time', numberIn(1, 3600), 60)
   .option('--job-minutes <m>', "the job's real-world training time", numberIn(1, 10_080), 120)
   .option('--parallel', 'run all modes at once (jobs × modes in flight)', false)
+  .option(
+    '--start-spread <s>',
+    'bench seconds over which the pipelines start, evenly (0: all at once, so their jobs end in one burst)',
+    numberIn(0, 3600),
+    0,
+  )
+  .option(
+    '--modes <list>',
+    `modes to run, comma-separated: ${MODE_KEYS.join(', ')}`,
+    (raw: string) => {
+      const keys = raw.split(',').map((k) => k.trim());
+      const bad = keys.filter((k) => !(MODE_KEYS as readonly string[]).includes(k));
+      if (bad.length)
+        throw new Error(`unknown mode ${bad.join(', ')}: use ${MODE_KEYS.join(', ')}`);
+      return keys as ModeKey[];
+    },
+    [...MODE_KEYS],
+  )
+  .option(
+    '--provider-rps <n>',
+    `the worker's provider rate limit (default ${DEFAULT_PROVIDER_MAX_RPS} req/s × --scale: the bench compresses time, so the budget per real-world second stays the default)`,
+    numberIn(1, 1_000_000),
+  )
+  .addOption(
+    new Option(
+      '--worker <where>',
+      'the worker in a process of its own (as in production) or in this one',
+    )
+      .choices(['process', 'inline'])
+      .default('process'),
+  )
   .parse()
-  .opts<{ jobs: number; scale: number; jobMinutes: number; parallel: boolean }>();
+  .opts<{
+    jobs: number;
+    scale: number;
+    jobMinutes: number;
+    parallel: boolean;
+    modes: ModeKey[];
+    startSpread: number;
+    providerRps?: number;
+    worker: 'process' | 'inline';
+  }>();
 const N = args.jobs;
 const SCALE = args.scale;
 const JOB_MS = (args.jobMinutes * 60_000) / SCALE;
 const KEY = 'sk-bench';
+const PROVIDER_RPS = args.providerRps ?? DEFAULT_PROVIDER_MAX_RPS * SCALE;
 
 interface Mode {
+  key: ModeKey;
   name: string;
   webhooks: boolean;
   policy: WaitPolicy;
@@ -57,24 +108,28 @@ const withWebhooks: WaitPolicy = {
 };
 const MODES: Mode[] = [
   {
+    key: 'webhooks',
     name: 'webhooks on (sparse safety-net poll)',
     webhooks: true,
     policy: withWebhooks,
     latencyScales: false,
   },
   {
+    key: 'lost',
     name: 'webhooks expected, all lost (safety net only)',
     webhooks: false,
     policy: withWebhooks,
     latencyScales: true,
   },
   {
+    key: 'adaptive',
     name: 'no webhooks (adaptive poll only)',
     webhooks: false,
     policy: adaptive,
     latencyScales: true,
   },
   {
+    key: 'fixed',
     name: 'fixed 60 s polling loop',
     webhooks: false,
     policy: {
@@ -90,6 +145,12 @@ const MODES: Mode[] = [
 interface ModeResult {
   mode: Mode;
   latenciesMs: number[];
+  /** Job ended → the webhook's signal in the wait's history (webhook mode). */
+  toSignalMs: number[];
+  /** That signal → the wait knew (its close). */
+  signalToKnownMs: number[];
+  /** First job end → last job end (how much of a burst the ends were). */
+  endsSpreadMs: number;
   callsPerJob: number;
   failures: number;
 }
@@ -103,8 +164,23 @@ function waitCalls(emu: RunningOpenAIEmulator): number {
   return WAIT_ROUTES.reduce((sum, route) => sum + (r[route] ?? 0), 0);
 }
 
+/** When the wait's history recorded the first webhook signal (undefined: none arrived). */
+async function firstSignalAt(client: Client, workflowId: string): Promise<number | undefined> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  for (const e of history.events ?? []) {
+    const attrs = e.workflowExecutionSignaledEventAttributes;
+    if (attrs?.signalName === 'jobEvent' && e.eventTime?.seconds != null) {
+      return Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6);
+    }
+  }
+  return undefined;
+}
+
+/** Where the mode's worker runs: a process of its own on the build, or inside this process. */
+type WorkerPlace = { kind: 'process'; launch: WorkerLaunch } | { kind: 'inline' };
+
 /** One mode on the shared dev server: an emulator, its webhook receiver and a worker of its own. */
-async function runMode(mode: Mode, address: string): Promise<ModeResult> {
+async function runMode(mode: Mode, address: string, place: WorkerPlace): Promise<ModeResult> {
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const stack = await buildLocalStack({
     temporal: { address },
@@ -118,17 +194,32 @@ async function runMode(mode: Mode, address: string): Promise<ModeResult> {
       },
       steps: 100,
     },
-    worker: { taskQueue },
+    ...(place.kind === 'inline' ? { worker: { taskQueue, maxProviderRps: PROVIDER_RPS } } : {}),
   });
   const { client } = stack;
   const emu = stack.openai!;
+  const worker =
+    place.kind === 'process'
+      ? spawnWorker(place.launch, {
+          temporalAddress: address,
+          taskQueue,
+          openai: { apiKey: KEY, baseURL: emu.baseURL },
+          providerRps: PROVIDER_RPS,
+        })
+      : undefined;
   try {
+    if (worker) await untilPolling(client, taskQueue, worker);
+    const spreadMs = (args.startSpread * 1000) / N;
     const started = await Promise.all(
-      Array.from({ length: N }, () =>
-        startFineTunePipeline(client, sampleInput(mode.policy), { taskQueue }),
-      ),
+      Array.from({ length: N }, async (_, i) => {
+        if (spreadMs > 0) await new Promise((r) => setTimeout(r, i * spreadMs));
+        return startFineTunePipeline(client, sampleInput(mode.policy), { taskQueue });
+      }),
     );
     const latenciesMs: number[] = [];
+    const terminalsAt: number[] = [];
+    const toSignalMs: number[] = [];
+    const signalToKnownMs: number[] = [];
     let failures = 0;
     await Promise.all(
       started.map(async (s) => {
@@ -136,30 +227,45 @@ async function runMode(mode: Mode, address: string): Promise<ModeResult> {
           const result = await s.handle.result();
           // The wait's own result and close time: no query, so an overloaded worker (which
           // answers queries) cannot fail the measurement.
-          const waitHandle = client.workflow.getHandle<typeof awaitFineTuneJob>(
-            awaitWorkflowIdFor(result.jobId),
-          );
+          const waitId = awaitWorkflowIdFor(result.jobId);
+          const waitHandle = client.workflow.getHandle<typeof awaitFineTuneJob>(waitId);
           const waited = await waitHandle.result();
           // The wait returns in the workflow task that saw the end: its close time is when the
           // workflow knew (a local activity's result does not move the workflow clock).
           const closedAt = (await waitHandle.describe()).closeTime?.getTime();
           const terminalAt = emu.jobTimeline(result.jobId)?.terminalAtMs;
-          if (terminalAt !== undefined && closedAt !== undefined)
-            latenciesMs.push(Math.max(0, Math.max(closedAt, waited.detectedAtMs) - terminalAt));
+          if (terminalAt === undefined || closedAt === undefined) return;
+          terminalsAt.push(terminalAt);
+          const knownAt = Math.max(closedAt, waited.detectedAtMs);
+          latenciesMs.push(Math.max(0, knownAt - terminalAt));
+          if (!mode.webhooks) return;
+          const signalAt = await firstSignalAt(client, waitId);
+          if (signalAt === undefined) return;
+          toSignalMs.push(Math.max(0, signalAt - terminalAt));
+          signalToKnownMs.push(Math.max(0, knownAt - signalAt));
         } catch (err) {
           if (failures++ === 0) console.error(`${mode.name}: first failure:`, err);
         }
       }),
     );
-    return { mode, latenciesMs, callsPerJob: waitCalls(emu) / N, failures };
+    return {
+      mode,
+      latenciesMs,
+      toSignalMs,
+      signalToKnownMs,
+      endsSpreadMs: terminalsAt.length ? Math.max(...terminalsAt) - Math.min(...terminalsAt) : 0,
+      callsPerJob: waitCalls(emu) / N,
+      failures,
+    };
   } finally {
+    await worker?.stop();
     await stack.stop();
   }
 }
 
 function report(results: ModeResult[]): void {
   console.log(
-    `\nbench:wait — ${N} pipelines per mode${args.parallel ? ', all modes at once' : ', one mode at a time'}, a ${args.jobMinutes}-minute job compressed ${SCALE}x (${formatMs(JOB_MS)} of running)\n`,
+    `\nbench:wait — ${N} pipelines per mode${args.parallel ? ', all modes at once' : ', one mode at a time'}, started ${args.startSpread > 0 ? `over ${args.startSpread} s` : 'at once'}, a ${args.jobMinutes}-minute job compressed ${SCALE}x (${formatMs(JOB_MS)} of running); worker ${args.worker === 'process' ? 'in a process of its own' : 'in the bench process'}, provider limit ${PROVIDER_RPS} req/s\n`,
   );
   const header = [
     'mode',
@@ -193,18 +299,44 @@ function report(results: ModeResult[]): void {
   console.log(
     'real-world = measured × scale for poll-driven modes; webhook delivery is not time-compressed.',
   );
+  for (const r of results)
+    console.log(
+      `${r.mode.name}: the ${N} jobs ended within ${formatMs(r.endsSpreadMs)} of each other`,
+    );
+  for (const r of results.filter((x) => x.toSignalMs.length > 0)) {
+    console.log(
+      `${r.mode.name}: job end → webhook signal in history median ${formatMs(median(r.toSignalMs))}, p99 ${formatMs(percentile(r.toSignalMs, 99))}; ` +
+        `signal → wait knew median ${formatMs(median(r.signalToKnownMs))}, p99 ${formatMs(percentile(r.signalToKnownMs, 99))}`,
+    );
+  }
 }
 
 async function main() {
+  setDefaultLogLevel('warn'); // a webhook receiver line per job would bury the figures
+  let build: BenchBuild | undefined;
+  let place: WorkerPlace = { kind: 'inline' };
+  if (args.worker === 'process') {
+    build = buildForBench(join(import.meta.dirname, '..'));
+    place = { kind: 'process', launch: { from: 'build', entry: build.workerEntry } };
+  }
   const base = await buildLocalStack({ sdkLogs: 'silent', temporal: { start: {} } });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      killWorkers();
+      build?.remove();
+      void base.stop().finally(() => process.exit(130));
+    });
   try {
     const address = base.temporal.address;
+    const modes = MODES.filter((m) => args.modes.includes(m.key));
     const results: ModeResult[] = [];
-    if (args.parallel) results.push(...(await Promise.all(MODES.map((m) => runMode(m, address)))));
-    else for (const m of MODES) results.push(await runMode(m, address));
+    if (args.parallel)
+      results.push(...(await Promise.all(modes.map((m) => runMode(m, address, place)))));
+    else for (const m of modes) results.push(await runMode(m, address, place));
     report(results);
   } finally {
     await base.stop();
+    build?.remove();
   }
 }
 

@@ -29,7 +29,7 @@ export interface FineTuneWorkerOptions {
   namespace: string;
   taskQueue: string;
   /** OpenAI settings (the default provider)… */
-  openai?: { apiKey: string; baseURL?: string };
+  openai?: { apiKey: string; baseURL?: string; maxRps?: number };
   /** …or any provider (Azure); it wins over `openai`. */
   provider?: FineTuneProvider;
   /** W&B sync; without an API key the W&B activities fail with a message saying so. */

@@ -76,18 +76,45 @@ class BoundedCache {
   }
 }
 
-const counters = new Map<EncodingName, Promise<TokenCounter>>();
+/**
+ * A loaded table costs ~70 MB of heap (~120 MB RSS) and a worker needs it only while it validates
+ * or profiles a dataset, so it is held for TOKENIZER_IDLE_MS after its last use and then only
+ * weakly: a caller still counting keeps it alive (and it is shared again), otherwise it is freed.
+ */
+export const TOKENIZER_IDLE_MS = 120_000;
 
-/** Loads the ranks shipped inside js-tiktoken (no network); cached per process. */
+interface HeldCounter {
+  strong?: Promise<TokenCounter>;
+  weak?: WeakRef<TokenCounter>;
+  release?: ReturnType<typeof setTimeout>;
+}
+const counters = new Map<EncodingName, HeldCounter>();
+
+/** Loads the ranks shipped inside js-tiktoken (no network); shared while in use. */
 export function loadTokenCounter(encoding: EncodingName): Promise<TokenCounter> {
-  let counter = counters.get(encoding);
-  if (!counter) {
-    counter = importRanks(encoding).then(
-      (ranks) => new TokenCounter(encoding, new Tiktoken(ranks), ranks.pat_str),
+  let held = counters.get(encoding);
+  if (!held) counters.set(encoding, (held = {}));
+  const alive = held.weak?.deref();
+  if (!held.strong) {
+    const entry = held;
+    const loading: Promise<TokenCounter> = alive
+      ? Promise.resolve(alive)
+      : importRanks(encoding).then(
+          (ranks) => new TokenCounter(encoding, new Tiktoken(ranks), ranks.pat_str),
+        );
+    entry.strong = loading;
+    loading.then(
+      (counter) => (entry.weak = new WeakRef(counter)),
+      () => {
+        if (entry.strong === loading) entry.strong = undefined; // a failed load is tried again
+      },
     );
-    counters.set(encoding, counter);
   }
-  return counter;
+  clearTimeout(held.release);
+  const entry = held;
+  entry.release = setTimeout(() => (entry.strong = undefined), TOKENIZER_IDLE_MS);
+  entry.release.unref?.();
+  return entry.strong!;
 }
 
 async function importRanks(encoding: EncodingName): Promise<TiktokenBPE> {

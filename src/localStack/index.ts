@@ -53,6 +53,8 @@ export interface LocalWorkerOptions {
   shutdownGraceTime?: string;
   /** The OpenAI settings; default: the emulator's key and base URL (`baseURL`, per flavour). */
   openai?: { apiKey: string; baseURL?: string };
+  /** The worker's provider request rate (FINETUNE_PROVIDER_MAX_RPS; default 50), for OpenAI. */
+  maxProviderRps?: number;
   /** Any provider instead (it wins over `openai`): e.g. Azure, for the emulator's azure flavour. */
   provider?: FineTuneProvider;
 }
@@ -284,7 +286,7 @@ function localWorker(
           connection,
           namespace: temporal.namespace,
           taskQueue: opts.taskQueue,
-          openai: openaiSettings,
+          openai: openaiSettings && { ...openaiSettings, maxRps: opts.maxProviderRps },
           provider: opts.provider,
           wandb: wandb
             ? { apiKey: wandb.apiKey, baseUrl: wandb.baseUrl, entity: wandb.entity }

@@ -30,8 +30,11 @@ export function createOpenAIClient(opts: {
   baseURL?: string;
   timeoutMs?: number;
   limiter?: RateLimiter;
+  /** The limiter's rate when none is given (default DEFAULT_PROVIDER_MAX_RPS). */
+  maxRps?: number;
 }): OpenAI {
-  const limiter = opts.limiter ?? new RateLimiter({ ratePerSec: DEFAULT_PROVIDER_MAX_RPS });
+  const limiter =
+    opts.limiter ?? new RateLimiter({ ratePerSec: opts.maxRps ?? DEFAULT_PROVIDER_MAX_RPS });
   return new OpenAI({
     apiKey: opts.apiKey,
     baseURL: opts.baseURL,

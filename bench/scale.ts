@@ -18,6 +18,8 @@ import { runScale, type ScaleResult } from './scaleRun.js';
 import { killWorkers, type WorkerLaunch } from './workerProcess.js';
 
 const ROOT = join(import.meta.dirname, '..');
+/** The worker's memory settings as docker-compose.yml (and deploy/.env.example) ship them. */
+const SHIPPED_WORKER_MEMORY = { nodeOptions: '--max-old-space-size=384', mallocArenaMax: '2' };
 
 // The CLI's own option parsers (src/cli/numberOption.ts), so a bad number fails as it does there.
 const args = new Command('bench:scale')
@@ -61,7 +63,13 @@ const args = new Command('bench:scale')
   )
   .option(
     '--worker-node-options <opts>',
-    'NODE_OPTIONS for the worker only, e.g. "--max-old-space-size=512"',
+    'NODE_OPTIONS for the worker only ("" for none)',
+    SHIPPED_WORKER_MEMORY.nodeOptions,
+  )
+  .option(
+    '--worker-malloc-arenas <n>',
+    'MALLOC_ARENA_MAX for the worker only ("" for glibc\'s default)',
+    SHIPPED_WORKER_MEMORY.mallocArenaMax,
   )
   .option('--db-file <path>', "the dev server's SQLite file (default: in memory)")
   .parse()
@@ -75,7 +83,8 @@ const args = new Command('bench:scale')
     historySample: number;
     worker: 'build' | 'source';
     providerRps: number;
-    workerNodeOptions?: string;
+    workerNodeOptions: string;
+    workerMallocArenas: string;
     dbFile?: string;
   }>();
 
@@ -117,6 +126,7 @@ async function main() {
           historySample: args.historySample,
           providerRps: args.providerRps,
           workerNodeOptions: args.workerNodeOptions,
+          workerMallocArenas: args.workerMallocArenas,
           temporalAddress: base.temporal.address,
           devServerPid: findChild(process.pid, 'temporal'),
           launch,
@@ -133,7 +143,7 @@ async function main() {
       `(${args.worker === 'build' ? 'the build, plain node' : 'the checkout, through tsx'}; ` +
       `cache ${tuning.maxCachedWorkflows} runs, ${tuning.maxConcurrentWorkflowTaskExecutions} workflow tasks, ` +
       `${tuning.maxConcurrentActivityTaskExecutions} activities, provider limit ${args.providerRps} req/s), ` +
-      `${args.workerNodeOptions ? `NODE_OPTIONS ${args.workerNodeOptions}, ` : ''}dev server ${args.dbFile ? 'on SQLite' : 'in memory'}`,
+      `NODE_OPTIONS "${args.workerNodeOptions}", MALLOC_ARENA_MAX "${args.workerMallocArenas}", dev server ${args.dbFile ? 'on SQLite' : 'in memory'}`,
   );
 }
 

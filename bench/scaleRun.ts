@@ -20,6 +20,7 @@ export interface ScaleSettings {
   historySample: number;
   providerRps: number;
   workerNodeOptions?: string;
+  workerMallocArenas?: string;
   temporalAddress: string;
   devServerPid: number | undefined;
   launch: WorkerLaunch;
@@ -82,6 +83,7 @@ export async function runScale(s: ScaleSettings): Promise<ScaleResult> {
     wandb: stack.wandb ? { apiKey: stack.wandb.apiKey, baseUrl: stack.wandb.baseUrl } : undefined,
     providerRps: s.providerRps,
     nodeOptions: s.workerNodeOptions,
+    mallocArenaMax: s.workerMallocArenas,
   });
   const label = `W&B ${s.wandb ? 'on' : 'off'}`;
   try {

@@ -18,6 +18,8 @@ export interface WorkerProcessEnv {
   providerRps: number;
   /** NODE_OPTIONS for the worker only (e.g. a heap cap), not for this process. */
   nodeOptions?: string;
+  /** MALLOC_ARENA_MAX for the worker only ("" for glibc's default). */
+  mallocArenaMax?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -57,6 +59,7 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
       FINETUNE_WORKFLOW_BUNDLE: '',
       FINETUNE_PROVIDER_MAX_RPS: String(env.providerRps),
       NODE_OPTIONS: env.nodeOptions ?? process.env.NODE_OPTIONS ?? '',
+      MALLOC_ARENA_MAX: env.mallocArenaMax ?? process.env.MALLOC_ARENA_MAX ?? '',
       LOG_LEVEL: 'warn',
     },
   });

@@ -211,8 +211,11 @@ async function capture(stack: LocalStack) {
   await settle(auto.handle);
   save('fineTunePipeline', 'auto-approved', auto.workflowId);
 
+  // A regex no answer can match (`a^`) scores every example 0, so the gate surely blocks; a high
+  // minScore alone did not: the emulated model sometimes answered every example right, and the
+  // pipeline then waited for an approval that never came.
   const blocked = await governed('gate-blocked', {
-    gates: { eval: 'block', evalOptions: { minScore: 0.999 } },
+    gates: { eval: 'block', evalOptions: { primary: 'regex', regex: 'a^', minScore: 0.5 } },
   });
   await settle(blocked.handle);
   save('fineTunePipeline', 'gate-blocked', blocked.workflowId);

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -87,7 +88,14 @@ export async function runWorkerFromEnv(
     tuning,
   });
   logger.info(
-    { taskQueue: env.FINETUNE_TASK_QUEUE, namespace, provider: env.FINETUNE_PROVIDER, ...tuning },
+    {
+      taskQueue: env.FINETUNE_TASK_QUEUE,
+      namespace,
+      provider: env.FINETUNE_PROVIDER,
+      ...tuning,
+      // What bounds memory besides the cache (README "Sizing a worker"): NODE_OPTIONS sets it.
+      heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+    },
     'worker started',
   );
   try {

@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_WAIT_POLICY } from '../../src/shared/types.js';
 import type { awaitFineTuneJob } from '../../src/workflows/awaitFineTuneJob.js';
 import {
@@ -8,32 +7,31 @@ import {
   historyOf,
   scriptedJob,
   snapshot,
-  startTimeSkipping,
   timerDurations,
+  useTimeSkipping,
   workerFor,
 } from './support/env.js';
 
 const s = 1000;
 
 describe('awaitFineTuneJob on the time-skipping server: the adaptive backoff', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await startTimeSkipping();
-  });
-  afterAll(() => env?.teardown());
+  const env = useTimeSkipping();
 
   it('with no estimated_finish, waits 15 s, 30 s, 60 s … after a status change, up to maxPollMs', async () => {
     // Queued at the first poll, running (no estimate) from the second, done at the twelfth.
     const job = scriptedJob(({ n }) =>
       n === 1 ? snapshot('queued') : n < 12 ? snapshot('running') : snapshot('succeeded'),
     );
-    const { worker, taskQueue } = await workerFor(env, job.activities);
+    const { worker, taskQueue } = await workerFor(env(), job.activities);
     const { result, events } = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
-        args: [{ jobId: 'ftjob-backoff', policy: DEFAULT_WAIT_POLICY }],
-        taskQueue,
-        workflowId: `timeskip-backoff-${Date.now()}`,
-      });
+      const handle = await env().client.workflow.start<typeof awaitFineTuneJob>(
+        'awaitFineTuneJob',
+        {
+          args: [{ jobId: 'ftjob-backoff', policy: DEFAULT_WAIT_POLICY }],
+          taskQueue,
+          workflowId: `timeskip-backoff-${Date.now()}`,
+        },
+      );
       return { result: await handle.result(), events: await historyOf(handle) };
     });
 
@@ -65,13 +63,16 @@ describe('awaitFineTuneJob on the time-skipping server: the adaptive backoff', (
       if (atMs >= finishAtMs + 5 * 60 * s) return snapshot('succeeded');
       return snapshot('running', { estimatedFinish: finishAtMs / 1000 });
     });
-    const { worker, taskQueue } = await workerFor(env, job.activities);
+    const { worker, taskQueue } = await workerFor(env(), job.activities);
     const events = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
-        args: [{ jobId: 'ftjob-guided', policy: DEFAULT_WAIT_POLICY }],
-        taskQueue,
-        workflowId: `timeskip-guided-${Date.now()}`,
-      });
+      const handle = await env().client.workflow.start<typeof awaitFineTuneJob>(
+        'awaitFineTuneJob',
+        {
+          args: [{ jobId: 'ftjob-guided', policy: DEFAULT_WAIT_POLICY }],
+          taskQueue,
+          workflowId: `timeskip-guided-${Date.now()}`,
+        },
+      );
       await handle.result();
       return historyOf(handle);
     });

@@ -1,6 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_WAIT_POLICY, type AwaitJobInput } from '../../src/shared/types.js';
 import type { awaitFineTuneJob } from '../../src/workflows/awaitFineTuneJob.js';
 import {
@@ -9,18 +8,14 @@ import {
   historyOf,
   scriptedJob,
   snapshot,
-  startTimeSkipping,
+  useTimeSkipping,
   workerFor,
 } from './support/env.js';
 
 const DAY = 24 * 3600_000;
 
 describe('awaitFineTuneJob on the time-skipping server: a job that trains for days', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await startTimeSkipping();
-  });
-  afterAll(() => env?.teardown());
+  const env = useTimeSkipping();
 
   it('continues-as-new when the server suggests it (4,096 events), carrying polls and the last snapshot', async () => {
     // Running with no estimate for four days of server time: the default policy polls every
@@ -31,13 +26,16 @@ describe('awaitFineTuneJob on the time-skipping server: a job that trains for da
       if (atMs - firstAtMs >= 4 * DAY) return snapshot('succeeded', { step: n, totalSteps: n });
       return snapshot('running', { step: n });
     });
-    const { worker, taskQueue } = await workerFor(env, job.activities);
+    const { worker, taskQueue } = await workerFor(env(), job.activities);
     const { result, first, last } = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
-        args: [{ jobId: 'ftjob-days', policy: DEFAULT_WAIT_POLICY }],
-        taskQueue,
-        workflowId: `timeskip-days-${Date.now()}`,
-      });
+      const handle = await env().client.workflow.start<typeof awaitFineTuneJob>(
+        'awaitFineTuneJob',
+        {
+          args: [{ jobId: 'ftjob-days', policy: DEFAULT_WAIT_POLICY }],
+          taskQueue,
+          workflowId: `timeskip-days-${Date.now()}`,
+        },
+      );
       const result = await handle.result(); // follows the run chain to the end
       return {
         result,

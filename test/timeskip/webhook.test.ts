@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_WAIT_POLICY } from '../../src/shared/types.js';
 import type { awaitFineTuneJob } from '../../src/workflows/awaitFineTuneJob.js';
 import { jobEventSignal, jobProgressQuery } from '../../src/workflows/definitions.js';
@@ -10,19 +9,15 @@ import {
   historyOf,
   scriptedJob,
   snapshot,
-  startTimeSkipping,
   timerDurations,
+  useTimeSkipping,
   workerFor,
 } from './support/env.js';
 
 const MINUTE = 60_000;
 
 describe('awaitFineTuneJob on the time-skipping server: a webhook wakes the wait', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await startTimeSkipping();
-  });
-  afterAll(() => env?.teardown());
+  const env = useTimeSkipping();
 
   it('a jobEvent signal cuts a 10-minute sleep short: the end is seen within the same workflow second', async () => {
     // A two-hour job, guided by its estimate: the wait sleeps the 10-minute maximum.
@@ -32,13 +27,16 @@ describe('awaitFineTuneJob on the time-skipping server: a webhook wakes the wait
         ? snapshot('succeeded')
         : snapshot('running', { estimatedFinish: Math.round((atMs + 120 * MINUTE) / 1000) }),
     );
-    const { worker, taskQueue } = await workerFor(env, job.activities);
+    const { worker, taskQueue } = await workerFor(env(), job.activities);
     const { result, events } = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
-        args: [{ jobId: 'ftjob-webhook', policy: DEFAULT_WAIT_POLICY }],
-        taskQueue,
-        workflowId: `timeskip-webhook-${Date.now()}`,
-      });
+      const handle = await env().client.workflow.start<typeof awaitFineTuneJob>(
+        'awaitFineTuneJob',
+        {
+          args: [{ jobId: 'ftjob-webhook', policy: DEFAULT_WAIT_POLICY }],
+          taskQueue,
+          workflowId: `timeskip-webhook-${Date.now()}`,
+        },
+      );
       // Until it sleeps after its first poll.
       for (;;) {
         const p = await handle.query(jobProgressQuery);
@@ -46,7 +44,7 @@ describe('awaitFineTuneJob on the time-skipping server: a webhook wakes the wait
         await new Promise((r) => setTimeout(r, 20));
       }
       // Five of the ten minutes pass on the server's clock: still asleep, no second poll.
-      await env.sleep(5 * MINUTE);
+      await env().sleep(5 * MINUTE);
       expect(job.polls).toHaveLength(1);
       // The job ends and its webhook arrives (delivered twice, as at-least-once delivery may).
       ended = true;

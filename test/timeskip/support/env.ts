@@ -5,7 +5,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { JobSnapshot } from '../../../src/shared/types.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../src/shared/searchAttributes.js';
 
@@ -52,6 +52,19 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 }
 
 /** A job as OpenAI's GET /fine_tuning/jobs/{id} would show it, through pollFineTuneJob. */
+/** One time-skipping server for the file's tests: `env()` is it, once `beforeAll` has run. */
+export function useTimeSkipping(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startTimeSkipping();
+  });
+  afterAll(() => env?.teardown());
+  return () => {
+    if (!env) throw new Error('the time-skipping server is not up yet (use env() inside a test)');
+    return env;
+  };
+}
+
 export function snapshot(status: string, over: Partial<JobSnapshot> = {}): JobSnapshot {
   return {
     jobId: 'ftjob-timeskip',

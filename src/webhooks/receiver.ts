@@ -7,6 +7,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { awaitWorkflowIdFor } from '../workflows/awaitFineTuneJob.js';
 import { jobEventSignal } from '../workflows/definitions.js';
 import { DeliveryLedger } from './deliveryLedger.js';
+import { BackgroundFanOut, signalWaitsInVisibility } from './fanOut.js';
 
 const log = childLogger('webhooks');
 
@@ -19,16 +20,22 @@ export interface WebhookReceiverOptions {
   path?: string;
   /** Seconds a signature stays valid (OpenAI's SDK default: 300). */
   toleranceSeconds?: number;
+  /** Delay of the background look-up of a job's other waits (default 1 s). */
+  fanOutDelayMs?: number;
 }
 
 export interface RunningWebhookReceiver {
   url: string;
   close(): Promise<void>;
+  /** Resolves once the background look-ups queued so far are done (tests). */
+  fanOutSettled(): Promise<void>;
   stats: {
     accepted: number;
     rejected: number;
     duplicates: number;
     signalled: number;
+    /** Of those, waits found later through visibility (syncs of the job, older runs). */
+    signalledInBackground: number;
     /** Deliveries answered 503 because nobody waited on the job yet (the provider redelivers). */
     deferred: number;
   };
@@ -50,7 +57,21 @@ export async function startWebhookReceiver(
 ): Promise<RunningWebhookReceiver> {
   const verifier = new OpenAI({ apiKey: 'unused-for-verification', webhookSecret: opts.secret });
   const ledger = new DeliveryLedger(10_000);
-  const stats = { accepted: 0, rejected: 0, duplicates: 0, signalled: 0, deferred: 0 };
+  const stats = {
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    signalled: 0,
+    signalledInBackground: 0,
+    deferred: 0,
+  };
+  const fanOut = new BackgroundFanOut(opts.client, {
+    delayMs: opts.fanOutDelayMs,
+    onSignalled: (n) => {
+      stats.signalled += n;
+      stats.signalledInBackground += n;
+    },
+  });
   const unclaimed = new Map<string, number>();
   const path = opts.path ?? '/webhooks/openai';
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
@@ -86,7 +107,7 @@ export async function startWebhookReceiver(
       return reply.code(200).send({ ok: true, ignored: true });
     }
     try {
-      const n = await signalWaiters(opts.client, { type: event.type, jobId, deliveryId });
+      const n = await signalWaiters(opts.client, fanOut, { type: event.type, jobId, deliveryId });
       stats.signalled += n;
       const tries = (unclaimed.get(deliveryId) ?? 0) + 1;
       if (n === 0 && tries < MAX_UNCLAIMED_DELIVERIES) {
@@ -109,27 +130,37 @@ export async function startWebhookReceiver(
   });
 
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
-  return { url: `${address}${path}`, stats, close: () => app.close() };
+  return {
+    url: `${address}${path}`,
+    stats,
+    fanOutSettled: () => fanOut.settled(),
+    close: async () => {
+      fanOut.close();
+      await app.close();
+    },
+  };
 }
 
 /**
- * Signals the pipeline's wait by its id (named after the job: no lagging visibility in the way),
- * then any other running waits on the job (syncs, runs from before that naming) via visibility.
+ * Signals the pipeline's wait by its id (named after the job: no lagging visibility in the way).
+ * Found: the delivery is answered now, and other waits on the job (syncs, runs from before that
+ * naming) are looked up in visibility in the background. Not found: visibility is the fallback,
+ * in the delivery's path, so a 0 means nobody waits yet.
  */
-async function signalWaiters(client: Client, signal: JobEventSignal): Promise<number> {
+async function signalWaiters(
+  client: Client,
+  fanOut: BackgroundFanOut,
+  signal: JobEventSignal,
+): Promise<number> {
   const direct = awaitWorkflowIdFor(signal.jobId);
-  let n = 0;
+  let n: number;
   try {
     await client.workflow.getHandle(direct).signal(jobEventSignal, signal);
-    n++;
+    fanOut.enqueue(signal, direct);
+    n = 1;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
-  const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId = '${signal.jobId}' AND ExecutionStatus = 'Running'`;
-  for await (const wf of client.workflow.list({ query })) {
-    if (wf.workflowId === direct) continue;
-    await client.workflow.getHandle(wf.workflowId, wf.runId).signal(jobEventSignal, signal);
-    n++;
+    n = await signalWaitsInVisibility(client, signal);
   }
   log.info({ jobId: signal.jobId, type: signal.type, signalled: n }, 'webhook delivered');
   return n;

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
+import { DEFAULT_WAIT_POLICY } from '../../src/shared/types.js';
+import type { awaitFineTuneJob } from '../../src/workflows/awaitFineTuneJob.js';
 import { jobProgressQuery, progressQuery } from '../../src/workflows/definitions.js';
 import { eventually, startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
@@ -112,6 +114,64 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
     // A genuine webhook only wakes the workflow: it re-reads the job, which is still running.
     const after = await waitHandle.query(jobProgressQuery);
     expect(after.last?.status).not.toBe('succeeded');
+    await started.handle.cancel();
+  });
+
+  it("answers once the pipeline's own wait is signalled, and wakes a second wait on the job (a sync) in the background", async () => {
+    const started = await startFineTunePipeline(
+      h.client,
+      sampleInput({ minPollMs: 60_000, maxPollMs: 120_000 }),
+      { taskQueue: h.taskQueue },
+    );
+    const waitId = await eventually('the wait to start', async () => {
+      const p = await started.handle.query(progressQuery).catch(() => undefined);
+      return p?.waitWorkflowId;
+    });
+    const jobId = await eventually('the job to be waited on', async () => {
+      const p = await h.client.workflow
+        .getHandle(waitId)
+        .query(jobProgressQuery)
+        .catch(() => undefined);
+      return p?.last ? p.jobId : undefined;
+    });
+    // What `finetune sync` of a job in flight starts: a wait of its own, not named after the job.
+    const other = await h.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
+      args: [{ jobId, policy: { ...DEFAULT_WAIT_POLICY, minPollMs: 60_000, maxPollMs: 120_000 } }],
+      taskQueue: h.taskQueue,
+      workflowId: `sync-of-${jobId}/job`,
+    });
+    await eventually('the second wait in visibility', async () => {
+      const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId = '${jobId}' AND ExecutionStatus = 'Running'`;
+      const ids: string[] = [];
+      for await (const wf of h.client.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids.length === 2 ? true : undefined;
+    });
+    const before = (await other.query(jobProgressQuery)).wakeups;
+    const backgroundBefore = h.receiver.stats.signalledInBackground;
+
+    const now = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      id: 'evt_fanout',
+      object: 'event',
+      type: 'fine_tuning.job.succeeded',
+      created_at: now,
+      data: { id: jobId },
+    });
+    const res = await post(h.receiver.url, body, {
+      'webhook-id': 'wh_fanout',
+      'webhook-timestamp': String(now),
+      'webhook-signature': sign(h.webhookSecret, 'wh_fanout', now, body),
+    });
+    // Answered after the direct signal alone: the look-up for the sync's wait comes after.
+    expect(res.status).toBe(200);
+    expect(res.json.signalled).toBe(1);
+    await h.receiver.fanOutSettled();
+    expect(h.receiver.stats.signalledInBackground).toBe(backgroundBefore + 1);
+    await eventually('the second wait to be woken', async () => {
+      const p = await other.query(jobProgressQuery);
+      return p.wakeups === before + 1 ? true : undefined;
+    });
+    await other.terminate('test over');
     await started.handle.cancel();
   });
 });

@@ -59,6 +59,19 @@ const WAIT_ROUTES = [
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stamp = (t0: number) => `[${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s]`;
 
+/** Seconds until the worker uses under 5 % of a core over 5 s (at most `maxSeconds`). */
+async function untilQuiet(worker: { sample(): ProcSample | undefined }, maxSeconds: number) {
+  const start = Date.now();
+  const cpu: number[] = [];
+  while (Date.now() - start < maxSeconds * 1000) {
+    const now = worker.sample();
+    if (now) cpu.push(now.cpuSeconds);
+    if (cpu.length > 5 && cpu[cpu.length - 1]! - cpu[cpu.length - 6]! < 0.25) break;
+    await sleep(1_000);
+  }
+  return (Date.now() - start) / 1000;
+}
+
 export async function runScale(s: ScaleSettings): Promise<ScaleResult> {
   const taskQueue = `scale-${randomBytes(4).toString('hex')}`;
   const stack = await buildLocalStack({
@@ -152,7 +165,10 @@ export async function runScale(s: ScaleSettings): Promise<ScaleResult> {
       await sleep(250);
     }
     const rampSeconds = (Date.now() - t0) / 1000;
-    await sleep(10_000);
+    // The last jobs' waits still have workflow tasks queued: the waiting window opens once the
+    // worker has caught up (under 5 % of a core over 5 s), so "while waiting" is waiting only.
+    const settleSeconds = await untilQuiet(worker, 300);
+    console.log(`${stamp(t0)} ${label}: worker quiet ${settleSeconds.toFixed(0)} s after the last job was created`);
     const cpuBeforeWait = last.cpuSeconds;
     const waitingRss: number[] = [];
     const windowEnd = Date.now() + s.waitWindowSeconds * 1000;

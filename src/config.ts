@@ -64,12 +64,16 @@ const WorkerEnv = z.object({
   ),
   /** Workflow tasks in progress at once; at most the cache size. Default: the smaller of 40 and it. */
   FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS: optional(z.coerce.number().int().min(2)),
+  /** Threads that run workflow code (the SDK's default, 1): each more is a V8 isolate of its own. */
+  FINETUNE_WORKFLOW_THREADS: blankIsDefault(z.coerce.number().int().min(1).max(16).default(1)),
   /** Activities running at once (uploads, polls, W&B syncs): bounds their buffers and sockets. */
   FINETUNE_MAX_CONCURRENT_ACTIVITIES: blankIsDefault(
     z.coerce.number().int().positive().default(DEFAULT_MAX_CONCURRENT_ACTIVITIES),
   ),
   /** Most provider requests per second this worker sends, all activities together (token bucket). */
-  FINETUNE_PROVIDER_MAX_RPS: z.coerce.number().positive().default(DEFAULT_PROVIDER_MAX_RPS),
+  FINETUNE_PROVIDER_MAX_RPS: blankIsDefault(
+    z.coerce.number().positive().default(DEFAULT_PROVIDER_MAX_RPS),
+  ),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv> & { FINETUNE_TASK_QUEUE: string };
 

@@ -16,12 +16,14 @@ export const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 50;
 
 export interface WorkerTuning {
   maxCachedWorkflows: number;
+  workflowThreadPoolSize: number;
   maxConcurrentWorkflowTaskExecutions: number;
   maxConcurrentActivityTaskExecutions: number;
 }
 
 export interface WorkerTuningEnv {
   FINETUNE_MAX_CACHED_WORKFLOWS: number;
+  FINETUNE_WORKFLOW_THREADS?: number;
   FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS?: number;
   FINETUNE_MAX_CONCURRENT_ACTIVITIES: number;
 }
@@ -36,6 +38,7 @@ export function workerTuning(env: WorkerTuningEnv): WorkerTuning {
       : DEFAULT_MAX_CONCURRENT_WORKFLOW_TASKS);
   return {
     maxCachedWorkflows: cache,
+    workflowThreadPoolSize: env.FINETUNE_WORKFLOW_THREADS ?? 1,
     maxConcurrentWorkflowTaskExecutions: wft,
     maxConcurrentActivityTaskExecutions: env.FINETUNE_MAX_CONCURRENT_ACTIVITIES,
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readWorkerEnv } from '../../src/config.js';
+import { DEFAULT_PROVIDER_MAX_RPS } from '../../src/providers/rateLimit.js';
 import {
   DEFAULT_MAX_CACHED_WORKFLOWS,
   DEFAULT_MAX_CONCURRENT_ACTIVITIES,
@@ -15,6 +16,7 @@ describe('worker sizing from the environment', () => {
   it('defaults to the documented cache size and concurrency', () => {
     expect(tuningOf({})).toEqual({
       maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
+      workflowThreadPoolSize: 1,
       maxConcurrentWorkflowTaskExecutions: DEFAULT_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivityTaskExecutions: DEFAULT_MAX_CONCURRENT_ACTIVITIES,
     });
@@ -27,9 +29,11 @@ describe('worker sizing from the environment', () => {
         FINETUNE_MAX_CACHED_WORKFLOWS: '5000',
         FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS: '100',
         FINETUNE_MAX_CONCURRENT_ACTIVITIES: '200',
+        FINETUNE_WORKFLOW_THREADS: '2',
       }),
     ).toEqual({
       maxCachedWorkflows: 5000,
+      workflowThreadPoolSize: 2,
       maxConcurrentWorkflowTaskExecutions: 100,
       maxConcurrentActivityTaskExecutions: 200,
     });
@@ -38,8 +42,12 @@ describe('worker sizing from the environment', () => {
         FINETUNE_MAX_CACHED_WORKFLOWS: '',
         FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS: '',
         FINETUNE_MAX_CONCURRENT_ACTIVITIES: '',
+        FINETUNE_WORKFLOW_THREADS: '',
       }),
     ).toEqual(DEFAULT_WORKER_TUNING);
+    expect(
+      readWorkerEnv({ ...BASE, FINETUNE_PROVIDER_MAX_RPS: '' }).FINETUNE_PROVIDER_MAX_RPS,
+    ).toBe(DEFAULT_PROVIDER_MAX_RPS);
   });
 
   it('keeps the default workflow-task concurrency within a small cache', () => {
@@ -58,6 +66,7 @@ describe('worker sizing from the environment', () => {
       [{ FINETUNE_MAX_CACHED_WORKFLOWS: '-1' }, /FINETUNE_MAX_CACHED_WORKFLOWS/],
       [{ FINETUNE_MAX_CACHED_WORKFLOWS: 'lots' }, /FINETUNE_MAX_CACHED_WORKFLOWS/],
       [{ FINETUNE_MAX_CONCURRENT_ACTIVITIES: '0' }, /FINETUNE_MAX_CONCURRENT_ACTIVITIES/],
+      [{ FINETUNE_WORKFLOW_THREADS: '0' }, /FINETUNE_WORKFLOW_THREADS/],
       [{ FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }, /FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS/],
       [
         { FINETUNE_MAX_CACHED_WORKFLOWS: '20', FINETUNE_MAX_CONCURRENT_WORKFLOW_TASKS: '40' },

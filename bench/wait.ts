@@ -58,6 +58,7 @@ const args = new Command('bench:wait')
     `the worker's provider rate limit (default ${DEFAULT_PROVIDER_MAX_RPS} req/s × --scale: the bench compresses time, so the budget per real-world second stays the default)`,
     numberIn(1, 1_000_000),
   )
+  .option('--trace-slowest', "print the slowest wait's history, event by event", false)
   .addOption(
     new Option(
       '--worker <where>',
@@ -74,6 +75,7 @@ const args = new Command('bench:wait')
     parallel: boolean;
     modes: ModeKey[];
     startSpread: number;
+    traceSlowest: boolean;
     providerRps?: number;
     worker: 'process' | 'inline';
   }>();
@@ -149,6 +151,10 @@ interface ModeResult {
   toSignalMs: number[];
   /** That signal → the wait knew (its close). */
   signalToKnownMs: number[];
+  /** That signal → the worker picked up the workflow task it scheduled. */
+  signalToTaskMs: number[];
+  /** That task, started → completed (the local activity's re-read included). */
+  taskMs: number[];
   /** First job end → last job end (how much of a burst the ends were). */
   endsSpreadMs: number;
   callsPerJob: number;
@@ -164,16 +170,55 @@ function waitCalls(emu: RunningOpenAIEmulator): number {
   return WAIT_ROUTES.reduce((sum, route) => sum + (r[route] ?? 0), 0);
 }
 
-/** When the wait's history recorded the first webhook signal (undefined: none arrived). */
-async function firstSignalAt(client: Client, workflowId: string): Promise<number | undefined> {
+interface SignalTrace {
+  /** The first webhook signal in the wait's history. */
+  signalAt: number;
+  /** The workflow task that handled it: picked up by the worker, and completed. */
+  taskStartedAt?: number;
+  taskCompletedAt?: number;
+}
+
+/** When the wait's history recorded the first webhook signal, and the task that handled it. */
+async function traceSignal(client: Client, workflowId: string): Promise<SignalTrace | undefined> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const at = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    t?.seconds != null ? Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : undefined;
+  let trace: SignalTrace | undefined;
   for (const e of history.events ?? []) {
-    const attrs = e.workflowExecutionSignaledEventAttributes;
-    if (attrs?.signalName === 'jobEvent' && e.eventTime?.seconds != null) {
-      return Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6);
+    if (!trace) {
+      const attrs = e.workflowExecutionSignaledEventAttributes;
+      const signalAt = at(e.eventTime);
+      if (attrs?.signalName === 'jobEvent' && signalAt !== undefined) trace = { signalAt };
+      continue;
+    }
+    if (e.workflowTaskStartedEventAttributes && trace.taskStartedAt === undefined)
+      trace.taskStartedAt = at(e.eventTime);
+    else if (e.workflowTaskCompletedEventAttributes && trace.taskStartedAt !== undefined) {
+      trace.taskCompletedAt = at(e.eventTime);
+      break;
     }
   }
-  return undefined;
+  return trace;
+}
+
+/** The slowest wait's events, in ms from the job's end (a diagnostic, `--trace-slowest`). */
+async function printSlowest(
+  client: Client,
+  known: string[],
+  latenciesMs: number[],
+): Promise<void> {
+  const worst = latenciesMs.indexOf(Math.max(...latenciesMs));
+  if (worst < 0 || !known[worst]) return;
+  const history = await client.workflow.getHandle(awaitWorkflowIdFor(known[worst])).fetchHistory();
+  const events = history.events ?? [];
+  const t0 = Number(events[0]?.eventTime?.seconds ?? 0) * 1000;
+  console.log(`slowest wait (${formatMs(latenciesMs[worst]!)}): ${known[worst]}`);
+  for (const e of events.slice(-16)) {
+    const t =
+      Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+    const type = Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? '?';
+    console.log(`  +${String(t - t0).padStart(7)} ms  ${type.replace('EventAttributes', '')}`);
+  }
 }
 
 /** Where the mode's worker runs: a process of its own on the build, or inside this process. */
@@ -220,39 +265,58 @@ async function runMode(mode: Mode, address: string, place: WorkerPlace): Promise
     const terminalsAt: number[] = [];
     const toSignalMs: number[] = [];
     const signalToKnownMs: number[] = [];
+    const signalToTaskMs: number[] = [];
+    const taskMs: number[] = [];
+    const measuredJobs: string[] = [];
     let failures = 0;
-    await Promise.all(
-      started.map(async (s) => {
-        try {
-          const result = await s.handle.result();
-          // The wait's own result and close time: no query, so an overloaded worker (which
-          // answers queries) cannot fail the measurement.
-          const waitId = awaitWorkflowIdFor(result.jobId);
-          const waitHandle = client.workflow.getHandle<typeof awaitFineTuneJob>(waitId);
-          const waited = await waitHandle.result();
-          // The wait returns in the workflow task that saw the end: its close time is when the
-          // workflow knew (a local activity's result does not move the workflow clock).
-          const closedAt = (await waitHandle.describe()).closeTime?.getTime();
-          const terminalAt = emu.jobTimeline(result.jobId)?.terminalAtMs;
-          if (terminalAt === undefined || closedAt === undefined) return;
-          terminalsAt.push(terminalAt);
-          const knownAt = Math.max(closedAt, waited.detectedAtMs);
-          latenciesMs.push(Math.max(0, knownAt - terminalAt));
-          if (!mode.webhooks) return;
-          const signalAt = await firstSignalAt(client, waitId);
-          if (signalAt === undefined) return;
-          toSignalMs.push(Math.max(0, signalAt - terminalAt));
-          signalToKnownMs.push(Math.max(0, knownAt - signalAt));
-        } catch (err) {
-          if (failures++ === 0) console.error(`${mode.name}: first failure:`, err);
-        }
-      }),
+    // First every pipeline to its end, then the reading: this process also hosts the emulator
+    // and the receiver, so fetching histories during the burst of job ends would slow the very
+    // path being measured (the wait's re-read of the job).
+    const jobIds = await Promise.all(
+      started.map((s) =>
+        s.handle.result().then(
+          (r) => r.jobId,
+          (err: unknown) => {
+            if (failures++ === 0) console.error(`${mode.name}: first failure:`, err);
+            return undefined;
+          },
+        ),
+      ),
     );
+    for (const jobId of jobIds) {
+      if (jobId === undefined) continue;
+      // The wait's own result and close time: no query, so an overloaded worker (which answers
+      // queries) cannot fail the measurement.
+      const waitId = awaitWorkflowIdFor(jobId);
+      const waitHandle = client.workflow.getHandle<typeof awaitFineTuneJob>(waitId);
+      const waited = await waitHandle.result();
+      // The wait returns in the workflow task that saw the end: its close time is when the
+      // workflow knew (a local activity's result does not move the workflow clock).
+      const closedAt = (await waitHandle.describe()).closeTime?.getTime();
+      const terminalAt = emu.jobTimeline(jobId)?.terminalAtMs;
+      if (terminalAt === undefined || closedAt === undefined) continue;
+      terminalsAt.push(terminalAt);
+      const knownAt = Math.max(closedAt, waited.detectedAtMs);
+      latenciesMs.push(Math.max(0, knownAt - terminalAt));
+      measuredJobs.push(jobId);
+      if (!mode.webhooks) continue;
+      const trace = await traceSignal(client, waitId);
+      if (trace === undefined) continue;
+      toSignalMs.push(Math.max(0, trace.signalAt - terminalAt));
+      signalToKnownMs.push(Math.max(0, knownAt - trace.signalAt));
+      if (trace.taskStartedAt !== undefined && trace.taskCompletedAt !== undefined) {
+        signalToTaskMs.push(Math.max(0, trace.taskStartedAt - trace.signalAt));
+        taskMs.push(Math.max(0, trace.taskCompletedAt - trace.taskStartedAt));
+      }
+    }
+    if (args.traceSlowest) await printSlowest(client, measuredJobs, latenciesMs);
     return {
       mode,
       latenciesMs,
       toSignalMs,
       signalToKnownMs,
+      signalToTaskMs,
+      taskMs,
       endsSpreadMs: terminalsAt.length ? Math.max(...terminalsAt) - Math.min(...terminalsAt) : 0,
       callsPerJob: waitCalls(emu) / N,
       failures,
@@ -306,7 +370,9 @@ function report(results: ModeResult[]): void {
   for (const r of results.filter((x) => x.toSignalMs.length > 0)) {
     console.log(
       `${r.mode.name}: job end → webhook signal in history median ${formatMs(median(r.toSignalMs))}, p99 ${formatMs(percentile(r.toSignalMs, 99))}; ` +
-        `signal → wait knew median ${formatMs(median(r.signalToKnownMs))}, p99 ${formatMs(percentile(r.signalToKnownMs, 99))}`,
+        `signal → wait knew median ${formatMs(median(r.signalToKnownMs))}, p99 ${formatMs(percentile(r.signalToKnownMs, 99))} ` +
+        `(signal → its task picked up: median ${formatMs(median(r.signalToTaskMs))}, p99 ${formatMs(percentile(r.signalToTaskMs, 99))}; ` +
+        `the task: median ${formatMs(median(r.taskMs))}, p99 ${formatMs(percentile(r.taskMs, 99))})`,
     );
   }
 }

@@ -168,7 +168,9 @@ export async function runScale(s: ScaleSettings): Promise<ScaleResult> {
     // The last jobs' waits still have workflow tasks queued: the waiting window opens once the
     // worker has caught up (under 5 % of a core over 5 s), so "while waiting" is waiting only.
     const settleSeconds = await untilQuiet(worker, 300);
-    console.log(`${stamp(t0)} ${label}: worker quiet ${settleSeconds.toFixed(0)} s after the last job was created`);
+    console.log(
+      `${stamp(t0)} ${label}: worker quiet ${settleSeconds.toFixed(0)} s after the last job was created`,
+    );
     const cpuBeforeWait = last.cpuSeconds;
     const waitingRss: number[] = [];
     const windowEnd = Date.now() + s.waitWindowSeconds * 1000;

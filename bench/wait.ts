@@ -202,11 +202,7 @@ async function traceSignal(client: Client, workflowId: string): Promise<SignalTr
 }
 
 /** The slowest wait's events, in ms from the job's end (a diagnostic, `--trace-slowest`). */
-async function printSlowest(
-  client: Client,
-  known: string[],
-  latenciesMs: number[],
-): Promise<void> {
+async function printSlowest(client: Client, known: string[], latenciesMs: number[]): Promise<void> {
   const worst = latenciesMs.indexOf(Math.max(...latenciesMs));
   if (worst < 0 || !known[worst]) return;
   const history = await client.workflow.getHandle(awaitWorkflowIdFor(known[worst])).fetchHistory();

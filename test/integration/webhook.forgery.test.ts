@@ -27,6 +27,17 @@ async function post(
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
+/** The body OpenAI sends when a job succeeds. */
+function succeededEvent(id: string, jobId: string, now: number): string {
+  return JSON.stringify({
+    id,
+    object: 'event',
+    type: 'fine_tuning.job.succeeded',
+    created_at: now,
+    data: { id: jobId },
+  });
+}
+
 describe('webhook receiver against forged, stale and replayed deliveries', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -37,7 +48,8 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
   });
   afterAll(() => h?.close());
 
-  it('signals nothing for a forged or stale delivery, and once for a replayed one', async () => {
+  /** A pipeline whose wait has polled its job once and sleeps for a minute or more. */
+  async function parkedPipeline() {
     const started = await startFineTunePipeline(
       h.client,
       sampleInput({ minPollMs: 60_000, maxPollMs: 120_000 }),
@@ -52,15 +64,14 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
       const p = await waitHandle.query(jobProgressQuery).catch(() => undefined);
       return p?.last ? p.jobId : undefined;
     });
+    return { started, waitHandle, jobId };
+  }
+
+  it('signals nothing for a forged or stale delivery, and once for a replayed one', async () => {
+    const { started, waitHandle, jobId } = await parkedPipeline();
     const wakeupsBefore = (await waitHandle.query(jobProgressQuery)).wakeups;
     const now = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify({
-      id: 'evt_test1',
-      object: 'event',
-      type: 'fine_tuning.job.succeeded',
-      created_at: now,
-      data: { id: jobId },
-    });
+    const body = succeededEvent('evt_test1', jobId, now);
 
     const forged = await post(h.receiver.url, body, {
       'webhook-id': 'wh_forged',
@@ -118,22 +129,7 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
   });
 
   it("answers once the pipeline's own wait is signalled, and wakes a second wait on the job (a sync) in the background", async () => {
-    const started = await startFineTunePipeline(
-      h.client,
-      sampleInput({ minPollMs: 60_000, maxPollMs: 120_000 }),
-      { taskQueue: h.taskQueue },
-    );
-    const waitId = await eventually('the wait to start', async () => {
-      const p = await started.handle.query(progressQuery).catch(() => undefined);
-      return p?.waitWorkflowId;
-    });
-    const jobId = await eventually('the job to be waited on', async () => {
-      const p = await h.client.workflow
-        .getHandle(waitId)
-        .query(jobProgressQuery)
-        .catch(() => undefined);
-      return p?.last ? p.jobId : undefined;
-    });
+    const { started, jobId } = await parkedPipeline();
     // What `finetune sync` of a job in flight starts: a wait of its own, not named after the job.
     const other = await h.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
       args: [{ jobId, policy: { ...DEFAULT_WAIT_POLICY, minPollMs: 60_000, maxPollMs: 120_000 } }],
@@ -150,13 +146,7 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
     const backgroundBefore = h.receiver.stats.signalledInBackground;
 
     const now = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify({
-      id: 'evt_fanout',
-      object: 'event',
-      type: 'fine_tuning.job.succeeded',
-      created_at: now,
-      data: { id: jobId },
-    });
+    const body = succeededEvent('evt_fanout', jobId, now);
     const res = await post(h.receiver.url, body, {
       'webhook-id': 'wh_fanout',
       'webhook-timestamp': String(now),

@@ -41,7 +41,11 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
     launch.from === 'source'
       ? [['bin/finetune.js', 'worker'], launch.root]
       : [[launch.entry], undefined];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  // NODE_OPTIONS refuses --cpu-prof: a profile of the worker (both threads) is asked for here.
+  const profile = process.env.BENCH_WORKER_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`]
+    : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...args], {
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

@@ -20,7 +20,7 @@ export interface WebhookReceiverOptions {
   path?: string;
   /** Seconds a signature stays valid (OpenAI's SDK default: 300). */
   toleranceSeconds?: number;
-  /** Delay of the background look-up of a job's other waits (default 1 s). */
+  /** How long deliveries gather before one look-up of their jobs' other waits (default 2 s). */
   fanOutDelayMs?: number;
 }
 
@@ -36,6 +36,8 @@ export interface RunningWebhookReceiver {
     signalled: number;
     /** Of those, waits found later through visibility (syncs of the job, older runs). */
     signalledInBackground: number;
+    /** Visibility queries those took (one per gathered batch of deliveries). */
+    backgroundLookups: number;
     /** Deliveries answered 503 because nobody waited on the job yet (the provider redelivers). */
     deferred: number;
   };
@@ -63,11 +65,13 @@ export async function startWebhookReceiver(
     duplicates: 0,
     signalled: 0,
     signalledInBackground: 0,
+    backgroundLookups: 0,
     deferred: 0,
   };
   const fanOut = new BackgroundFanOut(opts.client, {
     delayMs: opts.fanOutDelayMs,
-    onSignalled: (n) => {
+    onLookedUp: (_jobs, n) => {
+      stats.backgroundLookups++;
       stats.signalled += n;
       stats.signalledInBackground += n;
     },
@@ -160,7 +164,7 @@ async function signalWaiters(
     n = 1;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-    n = await signalWaitsInVisibility(client, signal);
+    n = await signalWaitsInVisibility(client, [signal]);
   }
   log.info({ jobId: signal.jobId, type: signal.type, signalled: n }, 'webhook delivered');
   return n;

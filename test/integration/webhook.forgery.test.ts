@@ -128,40 +128,57 @@ describe('webhook receiver against forged, stale and replayed deliveries', () =>
     await started.handle.cancel();
   });
 
-  it("answers once the pipeline's own wait is signalled, and wakes a second wait on the job (a sync) in the background", async () => {
-    const { started, jobId } = await parkedPipeline();
+  it("answers once each pipeline's own wait is signalled, and wakes the jobs' other waits (syncs) with one look-up", async () => {
+    const parked = [await parkedPipeline(), await parkedPipeline()];
     // What `finetune sync` of a job in flight starts: a wait of its own, not named after the job.
-    const other = await h.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
-      args: [{ jobId, policy: { ...DEFAULT_WAIT_POLICY, minPollMs: 60_000, maxPollMs: 120_000 } }],
-      taskQueue: h.taskQueue,
-      workflowId: `sync-of-${jobId}/job`,
+    const syncs = await Promise.all(
+      parked.map(({ jobId }) =>
+        h.client.workflow.start<typeof awaitFineTuneJob>('awaitFineTuneJob', {
+          args: [
+            { jobId, policy: { ...DEFAULT_WAIT_POLICY, minPollMs: 60_000, maxPollMs: 120_000 } },
+          ],
+          taskQueue: h.taskQueue,
+          workflowId: `sync-of-${jobId}/job`,
+        }),
+      ),
+    );
+    await eventually('the syncs in visibility', async () => {
+      const ids = parked.map((p) => `'${p.jobId}'`).join(', ');
+      const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId IN (${ids}) AND ExecutionStatus = 'Running'`;
+      const { count } = await h.client.workflow.count(query);
+      return count === 4 ? true : undefined;
     });
-    await eventually('the second wait in visibility', async () => {
-      const query = `WorkflowType = 'awaitFineTuneJob' AND FineTuneJobId = '${jobId}' AND ExecutionStatus = 'Running'`;
-      const ids: string[] = [];
-      for await (const wf of h.client.workflow.list({ query })) ids.push(wf.workflowId);
-      return ids.length === 2 ? true : undefined;
-    });
-    const before = (await other.query(jobProgressQuery)).wakeups;
-    const backgroundBefore = h.receiver.stats.signalledInBackground;
+    const wakeups = (handle: { query: (typeof syncs)[number]['query'] }) =>
+      handle.query(jobProgressQuery).then((p) => p.wakeups);
+    const syncsBefore = await Promise.all(syncs.map(wakeups));
+    const ownBefore = await Promise.all(parked.map((p) => wakeups(p.waitHandle)));
+    const { signalledInBackground, backgroundLookups } = h.receiver.stats;
 
     const now = Math.floor(Date.now() / 1000);
-    const body = succeededEvent('evt_fanout', jobId, now);
-    const res = await post(h.receiver.url, body, {
-      'webhook-id': 'wh_fanout',
-      'webhook-timestamp': String(now),
-      'webhook-signature': sign(h.webhookSecret, 'wh_fanout', now, body),
-    });
-    // Answered after the direct signal alone: the look-up for the sync's wait comes after.
-    expect(res.status).toBe(200);
-    expect(res.json.signalled).toBe(1);
+    for (const [i, { jobId }] of parked.entries()) {
+      const body = succeededEvent(`evt_fanout_${i}`, jobId, now);
+      const res = await post(h.receiver.url, body, {
+        'webhook-id': `wh_fanout_${i}`,
+        'webhook-timestamp': String(now),
+        'webhook-signature': sign(h.webhookSecret, `wh_fanout_${i}`, now, body),
+      });
+      // Answered after the direct signal alone: the look-up for the sync comes after.
+      expect(res.status).toBe(200);
+      expect(res.json.signalled).toBe(1);
+    }
     await h.receiver.fanOutSettled();
-    expect(h.receiver.stats.signalledInBackground).toBe(backgroundBefore + 1);
-    await eventually('the second wait to be woken', async () => {
-      const p = await other.query(jobProgressQuery);
-      return p.wakeups === before + 1 ? true : undefined;
+    // Both deliveries in one query; each sync signalled with its own job's event.
+    expect(h.receiver.stats.backgroundLookups).toBe(backgroundLookups + 1);
+    expect(h.receiver.stats.signalledInBackground).toBe(signalledInBackground + 2);
+    await eventually('each sync to be woken once', async () => {
+      const now = await Promise.all(syncs.map(wakeups));
+      return now.every((w, i) => w === syncsBefore[i]! + 1) ? true : undefined;
     });
-    await other.terminate('test over');
-    await started.handle.cancel();
+    // The pipelines' own waits were left out of the look-up: woken once, by the direct signal.
+    expect(await Promise.all(parked.map((p) => wakeups(p.waitHandle)))).toEqual(
+      ownBefore.map((w) => w + 1),
+    );
+    await Promise.all(syncs.map((s) => s.terminate('test over')));
+    await Promise.all(parked.map((p) => p.started.handle.cancel()));
   });
 });

@@ -1,4 +1,4 @@
-import { nowSeconds } from './clock.js';
+import { estimatedFinishSeconds, nowSeconds } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { invalidRequest } from './errors.js';
 import { findFile } from './fileRecords.js';
@@ -141,7 +141,7 @@ export class JobLifecycle {
     const plan = job.plan!;
     const interval = this.stepIntervalMs(job);
     const remainingMs = (plan.totalSteps - job.stepsDone) * interval;
-    job.estimatedFinish = nowSeconds() + Math.max(1, Math.ceil(remainingMs / 1000));
+    job.estimatedFinish = estimatedFinishSeconds(Date.now(), remainingMs);
     // Where step 0 would have been on the clock, so steps due by wall time can be caught up.
     this.stepClock.set(job.id, Date.now() - job.stepsDone * interval);
     this.schedule(job, interval, () => this.step(job));
@@ -158,7 +158,10 @@ export class JobLifecycle {
     while (job.stepsDone < target) {
       if (!this.advance(job)) return;
     }
-    this.schedule(job, Math.max(1, interval), () => this.step(job));
+    // The next step at its own time on the clock, not an interval after this (late) tick: late
+    // ticks would add up to a job that ends up to a step after its estimated_finish.
+    const nextAt = (this.stepClock.get(job.id) ?? Date.now()) + (job.stepsDone + 1) * interval;
+    this.schedule(job, Math.max(1, nextAt - Date.now()), () => this.step(job));
   }
 
   /** One training step; false once the job has ended. */

@@ -1,8 +1,8 @@
 // npm run bench:wait — how fast the workflow learns that a fine-tuning job ended, and how many
 // OpenAI calls the waiting costs, for: webhooks delivered (the poll a sparse safety net), webhooks
 // expected but all lost (the safety net's worst case), no webhooks (the adaptive poll alone), and
-// a fixed 60-second polling loop (what WandbLogger does, per minute). Modes run one after another,
-// so "--jobs 100" means 100 jobs in flight (--parallel runs them at once, as this bench used to).
+// a fixed 60-second polling loop (a hand-written loop; WandbLogger's own polls every 10 s). Modes
+// run one after another, so "--jobs 100" means 100 jobs in flight (--parallel runs them at once).
 //
 // Time is compressed by --scale (default 15): a two-hour job runs for eight minutes, and every
 // wait policy interval is divided by the same factor, so call counts are those of a two-hour job

@@ -91,6 +91,7 @@ async function main() {
       durations: { validatingMs: 300, queuedMs: 300, runningMs: 2500 },
       steps: 10,
       failTraining: (job) => job.suffix === 'fail-me',
+      overrunEstimateMs: (job) => (job.suffix === 'late' ? 2000 : 0),
     },
     wandb: { emulator: { apiKeys: [WANDB_KEY], defaultEntity: 'capture' } },
     worker: { taskQueue: 'capture' },
@@ -155,6 +156,13 @@ async function capture(stack: LocalStack) {
   });
   await settle(polled.handle);
   save('awaitFineTuneJob', 'succeeded-polled', await waitIdOf(polled.handle));
+  // A job that trains two seconds past its estimate: polls at minPollMs past it, then the backoff.
+  const late = await startFineTunePipeline(client, sampleInput(fast, { suffix: 'late' }), {
+    taskQueue: 'capture',
+    workflowId: 'replay-polled-late',
+  });
+  await settle(late.handle);
+  save('awaitFineTuneJob', 'polled-past-estimate', await waitIdOf(late.handle));
   openai.setWebhook({ url: receiver.url, secret: SECRET });
 
   const failed = await startFineTunePipeline(client, sampleInput(fast, { suffix: 'fail-me' }), {

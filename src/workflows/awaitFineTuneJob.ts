@@ -61,6 +61,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
   const fastWake = patched('wait-wake-local-poll');
   const watchAware = patched('wait-watch-progress');
   const quickEnd = patched('wait-end-without-report');
+  const holdAfterEstimate = patched('wait-poll-at-estimate');
   const state: AwaitJobProgress = {
     jobId: input.jobId,
     last: input.carried?.last,
@@ -143,7 +144,14 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
       });
     }
     streak = nextUnguidedStreak(streak, previous, snap, Date.now());
-    const delay = nextPollDelay(input.policy, snap, Date.now(), streak, audience());
+    const delay = nextPollDelay(
+      input.policy,
+      snap,
+      Date.now(),
+      streak,
+      audience(),
+      holdAfterEstimate,
+    );
     state.nextPollAtMs = Date.now() + delay;
     await condition(() => woken || watchWake, delay);
     byWebhook = woken;

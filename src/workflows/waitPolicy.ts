@@ -11,6 +11,12 @@ export const DEFAULT_WATCH_POLL_MS = 15_000;
 /** The longest a `watchProgress` lease lasts, so a watcher that went away soon stops costing polls. */
 export const MAX_WATCH_LEASE_MS = 15 * 60_000;
 
+/**
+ * Polls at minPollMs once estimated_finish has passed, before the backoff doubles: a job most
+ * often ends shortly after its estimate, so the first minutes past it are watched closely.
+ */
+export const POLLS_AT_MIN_AFTER_ESTIMATE = 3;
+
 /** Who is looking right now: an interactive watcher (a lease) or a live W&B run. */
 export interface PollAudience {
   watched?: boolean;
@@ -29,7 +35,8 @@ export function isSparse(policy: WaitPolicy, audience: PollAudience = {}): boole
  *
  * adaptive: while running with an `estimated_finish`, halve the remaining time each poll, so polls
  * close in on the estimate geometrically (a two-hour job costs ~10 polls, not 120); once the estimate
- * has passed, or when there is none, back off from minPollMs by doubling. A webhook (signal) cuts any
+ * has passed, POLLS_AT_MIN_AFTER_ESTIMATE more at minPollMs, then, as when there is no estimate,
+ * back off from minPollMs by doubling. A webhook (signal) cuts any
  * sleep short, so these delays only bound the latency when a webhook is lost.
  *
  * With `webhooks` and nobody watching, see sparseDelay. While watched, at most watchPollMs.
@@ -40,11 +47,13 @@ export function nextPollDelay(
   nowMs: number,
   pollsSinceChange: number,
   audience: PollAudience = {},
+  /** Runs from before POLLS_AT_MIN_AFTER_ESTIMATE pass false: they doubled at once. */
+  holdAfterEstimate = true,
 ): number {
   if (policy.mode === 'fixed') return policy.fixedIntervalMs ?? policy.minPollMs;
   let delay = isSparse(policy, audience)
     ? sparseDelay(policy, job, nowMs, pollsSinceChange)
-    : adaptiveDelay(policy, job, nowMs, pollsSinceChange);
+    : adaptiveDelay(policy, job, nowMs, pollsSinceChange, holdAfterEstimate);
   if (audience.watched) {
     delay = Math.min(
       delay,
@@ -59,12 +68,17 @@ function adaptiveDelay(
   job: JobSnapshot | undefined,
   nowMs: number,
   pollsSinceChange: number,
+  holdAfterEstimate: boolean,
 ): number {
-  const backoff = clamp(
-    policy.minPollMs * 2 ** pollsSinceChange,
-    policy.minPollMs,
-    policy.maxPollMs,
-  );
+  const pastEstimate =
+    job?.status === 'running' &&
+    job.estimatedFinish !== null &&
+    job.estimatedFinish * 1000 <= nowMs;
+  const doublings =
+    holdAfterEstimate && pastEstimate
+      ? Math.max(0, pollsSinceChange - POLLS_AT_MIN_AFTER_ESTIMATE)
+      : pollsSinceChange;
+  const backoff = clamp(policy.minPollMs * 2 ** doublings, policy.minPollMs, policy.maxPollMs);
   let delay = backoff;
   if (job?.status === 'running' && job.estimatedFinish !== null) {
     const remaining = job.estimatedFinish * 1000 - nowMs;

@@ -84,11 +84,20 @@ describe('awaitFineTuneJob on the time-skipping server: the adaptive backoff', (
       expect(timers[i]).toBeLessThanOrEqual(expected);
       expect(timers[i]).toBeGreaterThan(expected - 2 * s);
     });
-    // Close to the estimate, never below minPollMs; once it has passed, the backoff doubles from
-    // 30 s until the job (5 minutes late) is seen to be done.
+    // Close to the estimate, never below minPollMs; once it has passed, three more polls at
+    // 15 s (a job most often ends just after its estimate), then the backoff doubles from 30 s
+    // until the job (5 minutes late) is seen to be done.
     const floor = timers.slice(guided.length, -4);
     expect(floor.length).toBeGreaterThan(0);
     expect(floor.every((t) => t === 15 * s)).toBe(true);
     expect(timers.slice(-4)).toEqual([30, 60, 120, 240].map((x) => x * s));
+    const pastEstimate = job.polls.filter((p) => p.atMs >= finishAtMs).map((p) => p.atMs);
+    const gaps = pastEstimate.slice(1).map((t, i) => t - pastEstimate[i]!);
+    const held = [15, 15, 15, 30, 60, 120, 240].map((x) => x * s);
+    expect(gaps).toHaveLength(held.length);
+    held.forEach((timer, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(timer);
+      expect(gaps[i]).toBeLessThan(timer + 2 * s);
+    });
   });
 });

@@ -30,6 +30,7 @@ export interface EmulatorContext {
   readonly resultsBase64: boolean;
   readonly failTraining: OpenAIEmulatorOptions['failTraining'];
   readonly loseResultsFile: OpenAIEmulatorOptions['loseResultsFile'];
+  readonly overrunEstimateMs: OpenAIEmulatorOptions['overrunEstimateMs'];
   readonly chatDegradation: OpenAIEmulatorOptions['chatDegradation'];
   readonly settings: LiveSettings;
   readonly organizationId: string;

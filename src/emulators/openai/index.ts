@@ -101,6 +101,7 @@ export async function startOpenAIEmulator(
     resultsBase64: options.resultsBase64 ?? flavor.name === 'openai',
     failTraining: options.failTraining,
     loseResultsFile: options.loseResultsFile,
+    overrunEstimateMs: options.overrunEstimateMs,
     chatDegradation: options.chatDegradation,
     settings,
     organizationId: ids.organization(),

@@ -141,7 +141,8 @@ export class JobLifecycle {
     const plan = job.plan!;
     const interval = this.stepIntervalMs(job);
     const remainingMs = (plan.totalSteps - job.stepsDone) * interval;
-    job.estimatedFinish = estimatedFinishSeconds(Date.now(), remainingMs);
+    const overrun = Math.max(0, this.ctx.overrunEstimateMs?.({ suffix: job.suffix }) ?? 0);
+    job.estimatedFinish = estimatedFinishSeconds(Date.now(), Math.max(0, remainingMs - overrun));
     // Where step 0 would have been on the clock, so steps due by wall time can be caught up.
     this.stepClock.set(job.id, Date.now() - job.stepsDone * interval);
     this.schedule(job, interval, () => this.step(job));

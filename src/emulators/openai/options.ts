@@ -97,6 +97,11 @@ export interface OpenAIEmulatorOptions {
    */
   loseResultsFile?: (job: { suffix: string | null }) => boolean;
   /**
+   * How much longer than its estimated_finish says a job trains, in ms (default 0: the estimate
+   * is right to the second). An estimate is only an estimate; this is how late it can be.
+   */
+  overrunEstimateMs?: (job: { suffix: string | null }) => number;
+  /**
    * How much worse than usual a chat model answers, by the model name as the request gives it:
    * 0 (default) = as usual, 1 = always a generic, wrong answer; in between, that share of prompts
    * (chosen by hash, so stable). Grading requests are not affected.

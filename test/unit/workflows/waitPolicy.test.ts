@@ -3,6 +3,7 @@ import type { JobSnapshot, WaitPolicy } from '../../../src/shared/types.js';
 import {
   isSparse,
   nextPollDelay,
+  POLLS_AT_MIN_AFTER_ESTIMATE,
   nextUnguidedStreak,
   resolveWaitPolicy,
 } from '../../../src/workflows/waitPolicy.js';
@@ -36,10 +37,19 @@ describe('nextPollDelay', () => {
     expect(nextPollDelay(policy, job({ estimatedFinish: veryNear }), now, 0)).toBe(15_000); // floor at min
   });
 
-  it('backs off by doubling once the estimate has passed or when there is none', () => {
+  it('once the estimate has passed, polls at minPollMs a few more times, then doubles', () => {
     const past = (now - 5_000) / 1000;
-    expect(nextPollDelay(policy, job({ estimatedFinish: past }), now, 0)).toBe(15_000);
-    expect(nextPollDelay(policy, job({ estimatedFinish: past }), now, 2)).toBe(60_000);
+    const after = (streak: number) =>
+      nextPollDelay(policy, job({ estimatedFinish: past }), now, streak);
+    expect([1, 2, 3, 4, 5, 6].map(after)).toEqual([15, 15, 15, 30, 60, 120].map((x) => x * 1000));
+    expect(POLLS_AT_MIN_AFTER_ESTIMATE).toBe(3);
+    // Runs from before the hold (the workflow passes patched() = false) doubled at once.
+    expect(nextPollDelay(policy, job({ estimatedFinish: past }), now, 2, {}, false)).toBe(60_000);
+  });
+
+  it('backs off by doubling when there is no estimate', () => {
+    expect(nextPollDelay(policy, job({ status: 'queued' }), now, 2)).toBe(60_000);
+    expect(nextPollDelay(policy, job({ status: 'running' }), now, 2)).toBe(60_000);
     expect(nextPollDelay(policy, job({ status: 'queued' }), now, 10)).toBe(600_000);
   });
 

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { childLogger } from '../logging.js';
 import { FineTuneJobId } from '../shared/searchAttributes.js';
 import type { JobEventSignal } from '../shared/types.js';
@@ -32,8 +32,14 @@ export async function signalWaitsInVisibility(
     const handle = client.workflow.getHandle(wf.workflowId, wf.runId);
     // Each delivery is its own signal: the wait drops the repeats by delivery id.
     for (const signal of (jobId && byJob.get(jobId)) || []) {
-      await handle.signal(jobEventSignal, signal);
-      n++;
+      try {
+        await handle.signal(jobEventSignal, signal);
+        n++;
+      } catch (err) {
+        // It ended since the list was read: nothing to wake, and the rest still get theirs.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        break;
+      }
     }
   }
   return n;

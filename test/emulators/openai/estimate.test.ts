@@ -31,7 +31,7 @@ async function estimateAndOverrun(suffix: string): Promise<number> {
   let estimate: number | null = null;
   await eventually('the job to end', async () => {
     const j = await t.client.fineTuning.jobs.retrieve(created.id);
-    if (j.status === 'running' && estimate === null) estimate = j.estimated_finish;
+    if (j.status === 'running' && estimate === null) estimate = j.estimated_finish ?? null;
     return j.status === 'succeeded' ? true : undefined;
   });
   expect(estimate).not.toBeNull();

@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chatJsonl,
-  eventually,
-  FAST,
-  startTestEmulator,
-  uploadJsonl,
-  type TestEmulator,
-} from './support/harness.js';
+import { eventually, FAST, startWithTrainingFile, type TestEmulator } from './support/harness.js';
 
 let t: TestEmulator;
 let training: string;
 
 beforeAll(async () => {
-  t = await startTestEmulator({
+  ({ t, training } = await startWithTrainingFile({
     ...FAST,
     durations: { ...FAST.durations, runningMs: 3000 },
     overrunEstimateMs: (job) => (job.suffix === 'late' ? 2000 : 0),
-  });
-  training = (await uploadJsonl(t.client, chatJsonl(20))).id;
+  }));
 });
 afterAll(() => t.close());
 

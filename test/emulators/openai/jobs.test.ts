@@ -8,7 +8,7 @@ import {
   FAST,
   runToEnd,
   sleep,
-  startTestEmulator,
+  startWithTrainingFile,
   uploadJsonl,
   type TestEmulator,
 } from './support/harness.js';
@@ -18,13 +18,12 @@ let training: string;
 let validation: string;
 
 beforeAll(async () => {
-  t = await startTestEmulator({
+  ({ t, training } = await startWithTrainingFile({
     ...FAST,
     // Training long enough that a poll under load still sees `running` (to pause or cancel it).
     durations: { ...FAST.durations, runningMs: 600 },
     failTraining: (job) => job.metadata.fail === 'yes',
-  });
-  training = (await uploadJsonl(t.client, chatJsonl(20))).id;
+  }));
   validation = (await uploadJsonl(t.client, chatJsonl(5), 'valid.jsonl')).id;
 });
 afterAll(() => t.close());

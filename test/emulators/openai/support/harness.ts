@@ -114,3 +114,11 @@ export async function runToEnd(
   });
   return { job, seen };
 }
+
+/** An emulator with a 20-example training file already uploaded: what job tests start from. */
+export async function startWithTrainingFile(
+  options: OpenAIEmulatorOptions,
+): Promise<{ t: TestEmulator; training: string }> {
+  const t = await startTestEmulator(options);
+  return { t, training: (await uploadJsonl(t.client, chatJsonl(20))).id };
+}

@@ -1,7 +1,8 @@
 // Runs the pipeline's scenarios on a fresh dev server + OpenAI emulator and writes their histories
 // to test/replay/histories/<workflowType>/<scenario>.json, for the replay tests.
 // Never regenerate an existing fixture after changing a workflow: add new ones (see README).
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { spawnSync } from 'node:child_process';
@@ -20,26 +21,39 @@ import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
+const DATA = join(import.meta.dirname, '..', 'data', 'sample');
 const KEY = 'sk-capture';
 const WANDB_KEY = 'local-capture0000000000000000000000000000000';
 const SECRET = `whsec_${Buffer.from('capture-secret-0123456789').toString('base64')}`;
 const overwrite = process.argv.includes('--overwrite');
+/** `--only=governance`: just the scenarios added with the lock hand-off and dataset removals. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 let cliPath = '';
 let address = '';
 
 /** The CLI writes the same JSON the SDK's replayer reads (`temporal workflow show --output json`). */
-function historyJson(workflowId: string): { events: unknown[] } {
+function historyJson(workflowId: string, runId?: string): { events: unknown[] } {
   const r = spawnSync(
     cliPath,
-    ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--output', 'json'],
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      ...(runId ? ['--run-id', runId] : []),
+      '--address',
+      address,
+      '--output',
+      'json',
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.status !== 0) throw new Error(`temporal workflow show failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { events: unknown[] };
 }
 
-function save(type: string, scenario: string, workflowId: string) {
+function save(type: string, scenario: string, workflowId: string, runId?: string) {
   const dir = join(OUT, type);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${scenario}.json`);
@@ -47,7 +61,7 @@ function save(type: string, scenario: string, workflowId: string) {
     console.log(`kept     ${file} (exists; pass --overwrite only for a new fixture set)`);
     return;
   }
-  const history = historyJson(workflowId);
+  const history = historyJson(workflowId, runId);
   writeFileSync(file, `${JSON.stringify({ workflowId, history }, null, 1)}\n`);
   console.log(`wrote    ${file} (${history.events.length} events)`);
 }
@@ -111,6 +125,7 @@ async function capture(stack: LocalStack) {
   cliPath = server.cli.path;
   address = server.address;
   const fast = { minPollMs: 300, maxPollMs: 2000 };
+  if (only === 'governance') return captureGovernance(stack, fast);
   const ok = await startFineTunePipeline(client, sampleInput(fast), {
     taskQueue: 'capture',
     workflowId: 'replay-succeeded',
@@ -253,6 +268,100 @@ async function capture(stack: LocalStack) {
   save('traceModelLineage', 'production', 'replay-lineage');
 
   await captureProviders(stack, fast);
+  await captureGovernance(stack, fast);
+}
+
+/**
+ * Added with the lock hand-off and the dataset removals: a promotion and a rollback between
+ * models trained on files of other names (the alias leaves `walk-train`/`train`; drift compares
+ * with the production model's own training set), and three approvals queued on one lock, each
+ * handed the lock by the one before.
+ */
+async function captureGovernance(
+  stack: LocalStack,
+  fast: { minPollMs: number; maxPollMs: number },
+) {
+  const client = stack.client;
+  const renamed = { project: 'renamed', collection: 'model-metadata' };
+  const renamedLock = `alias-move/capture/${renamed.project}/model-metadata/production`;
+  const dir = mkdtempSync(join(tmpdir(), 'capture-'));
+  const lines = readFileSync(join(DATA, 'train.jsonl'), 'utf8').trim().split('\n');
+  const walkTrain = join(dir, 'walk-train.jsonl');
+  writeFileSync(walkTrain, `${[...lines, ...lines.slice(0, 3)].join('\n')}\n`);
+  for (const [suffix, training] of [
+    ['renamed-a', join(DATA, 'train.jsonl')],
+    ['renamed-b', walkTrain],
+  ] as const) {
+    const p = await startFineTunePipeline(
+      client,
+      sampleInput(fast, {
+        suffix,
+        training: { path: training },
+        wandb: { project: renamed.project },
+        promotion: {
+          autoApprove: { by: 'capture-bot' },
+          gates: { pii: 'off', tokenLimit: 'off', eval: 'off', drift: 'warn' },
+        },
+      }),
+      { taskQueue: 'capture', workflowId: `replay-${suffix}` },
+    );
+    await settle(p.handle);
+  }
+  save('fineTunePipeline', 'promoted-over-other-dataset-name', 'replay-renamed-b');
+  save('moveModelAlias', 'promote-removes-other-dataset', renamedLock);
+  await rollback(
+    client,
+    { ...renamed, alias: 'production', by: 'ops', reason: 'capture' },
+    { taskQueue: 'capture', workflowId: 'replay-rollback-renamed' },
+  );
+  save('rollbackPromotion', 'to-other-dataset-name', 'replay-rollback-renamed');
+  save('moveModelAlias', 'rollback-removes-other-dataset', renamedLock);
+
+  // Three approvals at once; every W&B call slowed so the first move is still running when the
+  // other two ask for the lock.
+  const queued = await Promise.all(
+    [0, 1, 2].map((i) =>
+      startFineTunePipeline(
+        client,
+        sampleInput(fast, {
+          suffix: `queued-${i}`,
+          wandb: { project: 'handoff' },
+          promotion: { gates: { pii: 'off', tokenLimit: 'off', drift: 'off', eval: 'off' } },
+        }),
+        { taskQueue: 'capture', workflowId: `replay-queued-${i}` },
+      ),
+    ),
+  );
+  for (const q of queued) {
+    for (;;) {
+      const p = await q.handle.query(progressQuery).catch(() => undefined);
+      if (p?.stage === 'awaiting_approval') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  stack.wandb!.emulator!.setFaults({ latencyMs: 150, onlyPaths: /graphql/ });
+  await Promise.all(
+    queued.map((q) => q.handle.signal(approvePromotionSignal, { by: 'capture-bot' })),
+  );
+  await Promise.all(queued.map((q) => settle(q.handle)));
+  stack.wandb!.emulator!.setFaults(undefined);
+  const lock = `alias-move/capture/handoff/model-metadata/production`;
+  const runs: { runId: string; start: number; parent: string }[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowId = "${lock}"` })) {
+    const d = await client.workflow.getHandle(lock, w.runId).describe();
+    runs.push({
+      runId: w.runId,
+      start: w.startTime.getTime(),
+      parent: d.parentExecution?.workflowId ?? '',
+    });
+  }
+  runs.sort((a, b) => a.start - b.start);
+  if (runs.length !== 3) throw new Error(`expected 3 runs of ${lock}, found ${runs.length}`);
+  // The first mover hands on; the second was handed the lock and hands on; the last is handed it.
+  save('fineTunePipeline', 'promoted-and-handed-lock-on', runs[0]!.parent);
+  save('fineTunePipeline', 'queued-handed-lock-and-handed-on', runs[1]!.parent);
+  save('moveModelAlias', 'promote-queue-to-parent', lock, runs[0]!.runId);
+  save('moveModelAlias', 'promote-with-inherited-queue', lock, runs[1]!.runId);
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { LineageAnswer } from '../client/lineage.js';
-import type { AliasMoveResult, PrunedServing, ResolvedAlias } from '../shared/governanceTypes.js';
+import type {
+  AliasMoveResult,
+  DatasetMoveResult,
+  DatasetRemovalResult,
+  PrunedServing,
+  ResolvedAlias,
+} from '../shared/governanceTypes.js';
 import type { ApprovalRecord, DecisionReply, GateResult } from '../shared/promotionTypes.js';
 
 // Text for the governance commands. Pure, so each is unit-tested.
@@ -29,8 +35,8 @@ export function renderApproval(a: ApprovalRecord, workflowId: string, stage: str
   const p = a.promotion;
   if (p?.promoted) {
     lines.push(`promoted  "${p.alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'})`);
-    for (const d of p.datasetVersions)
-      lines.push(`          ${d.role} → ${d.ref} (was ${d.replaced ?? 'none'})`);
+    for (const d of p.datasetVersions) lines.push(`          ${datasetWas(d)}`);
+    for (const r of p.datasetsRemoved ?? []) lines.push(`          ${removedLine(r, p.alias)}`);
     if (p.registryLink) lines.push(`registry  ${p.registryLink}`);
     lines.push(...prunedLines(p.prunedDeployments, 'pruned    '));
   } else if (p?.note) {
@@ -46,8 +52,8 @@ export function renderDecision(r: DecisionReply): string {
   if (!p) return head;
   if (!p.promoted) return `${head}; ${p.note ?? 'nothing was moved'}`;
   const lines = [`${head}: "${p.alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'})`];
-  for (const v of p.datasetVersions)
-    lines.push(`  ${v.role}: ${v.ref} (was ${v.replaced ?? 'none'})`);
+  for (const v of p.datasetVersions) lines.push(`  ${datasetWas(v)}`);
+  for (const r of p.datasetsRemoved ?? []) lines.push(`  ${removedLine(r, p.alias)}`);
   if (p.registryLink) lines.push(`  registry: ${p.registryLink}`);
   lines.push(...prunedLines(p.prunedDeployments, '  pruned: '));
   return lines.join('\n');
@@ -61,12 +67,36 @@ function prunedLines(pruned: PrunedServing[] | undefined, head: string): string[
   );
 }
 
+/** Where a role's alias was: in any collection (`from`), or in its own (older results). */
+function fromOf(d: DatasetMoveResult): string | null {
+  return d.from !== undefined ? d.from : d.replaced;
+}
+
+/** `training → train:v0 (was walk-train:v0)`, or `(unchanged)` when it stays put. */
+function datasetWas(d: DatasetMoveResult): string {
+  const from = fromOf(d);
+  return `${d.role} → ${d.ref} (${from === d.ref ? 'unchanged' : `was ${from ?? 'none'}`})`;
+}
+
+/** `training: walk-train:v0 → train:v0`, or `training: train:v0 (unchanged)`. */
+function datasetFromTo(d: DatasetMoveResult): string {
+  const from = fromOf(d);
+  return from === d.ref
+    ? `${d.role}: ${d.ref} (unchanged)`
+    : `${d.role}: ${from ?? 'none'} → ${d.ref}`;
+}
+
+function removedLine(r: DatasetRemovalResult, alias: string): string {
+  return `"${alias}" removed from ${r.ref} (${r.role}; now ${r.movedTo})`;
+}
+
 export function renderRollback(r: AliasMoveResult, by: string): string {
   if (r.alreadyThere) return `"${r.alias}" is already on ${r.model.ref}; nothing moved`;
   const lines = [
     `"${r.alias}" rolled back by ${by}: ${r.model.replaced ?? 'none'} → ${r.model.ref}`,
   ];
-  for (const d of r.datasets) lines.push(`  ${d.role}: ${d.replaced ?? 'none'} → ${d.ref}`);
+  for (const d of r.datasets) lines.push(`  ${datasetFromTo(d)}`);
+  for (const x of r.removed ?? []) lines.push(`  ${removedLine(x, r.alias)}`);
   if (r.serving) lines.push(`  serving: ${r.serving.servedAs} answers (checked before the move)`);
   return lines.join('\n');
 }

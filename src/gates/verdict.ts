@@ -97,7 +97,7 @@ const FEATURE_LABELS: Record<DriftFeature['feature'], string> = {
   systemShare: 'system share',
 };
 
-/** `report` undefined: drift was not measured. No baseline: pass, there is nothing to drift from. */
+/** `report` undefined: drift was not measured. No production model: pass, nothing to drift from. */
 export function driftVerdict(policy: GatePolicy, report: DriftReport | undefined): GateResult {
   if (policy === 'off') return offResult('drift');
   if (!report) return skipped('drift', policy, 'not measured');
@@ -106,7 +106,7 @@ export function driftVerdict(policy: GatePolicy, report: DriftReport | undefined
       gate: 'drift',
       policy,
       verdict: 'pass',
-      summary: 'drift: no production dataset version yet — nothing to compare',
+      summary: 'drift: no production model yet — nothing to compare',
       drift: report,
     };
   }

@@ -16,7 +16,11 @@ export interface GovernanceEvent {
   reason?: string;
   /** promoted / rollback_to: the version that held the alias before. */
   replaced?: string | null;
-  /** replaced / rolled_back: the version that took the alias. */
+  /**
+   * replaced / rolled_back: the version that took the alias. For a dataset version that lost the
+   * alias because the new production model was not trained on its collection: the new model's
+   * dataset of the same role, else the new model version.
+   */
   movedTo?: string;
   workflowId: string;
 }
@@ -30,6 +34,24 @@ export interface VersionMove {
   id: string;
   replaced: string | null;
   replacedId: string | null;
+  /**
+   * Datasets: the version of this role the alias leaves, in any collection (the outgoing
+   * production model's dataset of the role, else `replaced`). Absent in plans recorded before it.
+   */
+  from?: string | null;
+}
+
+/**
+ * A dataset version that loses the alias: the outgoing production model was trained on it, and
+ * the incoming one was trained on nothing in its collection (e.g. `walk-train` → `train`).
+ */
+export interface AliasRemoval {
+  role: VersionMove['role'];
+  collection: string;
+  ref: string;
+  id: string;
+  /** What takes its place: the incoming model's dataset of the same role, else the model. */
+  movedTo: string;
 }
 
 export interface AliasMoveRequest {
@@ -55,6 +77,8 @@ export interface AliasMovePlan {
   alias: string;
   target: WandbTarget;
   moves: VersionMove[];
+  /** Dataset versions that lose the alias (absent in plans recorded before removals existed). */
+  removals?: AliasRemoval[];
   /** Nothing to do: the alias is already where it should be. */
   alreadyThere: boolean;
   registry?: AliasMoveRequest['registry'];
@@ -92,11 +116,34 @@ export interface MoveRecord {
   serving?: ServingRecord;
 }
 
+/** One dataset role's move: the alias is now on `ref`. */
+export interface DatasetMoveResult {
+  role: string;
+  ref: string;
+  /** What held the alias in `ref`'s collection (null: nothing did). */
+  replaced: string | null;
+  /**
+   * The version of this role the alias left, in any collection: the outgoing production model's
+   * dataset (`walk-train:v0` when `train:v0` takes over). Equal to `ref` when it stays put.
+   * Absent in results recorded before it existed; read `replaced` then.
+   */
+  from?: string | null;
+}
+
+/** A dataset version the alias was removed from, and what took its place. */
+export interface DatasetRemovalResult {
+  role: string;
+  ref: string;
+  movedTo: string;
+}
+
 export interface AliasMoveResult {
   kind: AliasMoveRequest['kind'];
   alias: string;
   model: { ref: string; replaced: string | null };
-  datasets: { role: string; ref: string; replaced: string | null }[];
+  datasets: DatasetMoveResult[];
+  /** Dataset versions that lost the alias, with nothing of theirs taking over in their collection. */
+  removed?: DatasetRemovalResult[];
   registryLink?: string;
   alreadyThere: boolean;
   /** rollback: the target's deployment, re-created if it was gone (developer tier, clean-up). */

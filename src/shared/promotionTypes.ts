@@ -1,5 +1,5 @@
 import type { ServingRecord } from './providerTypes.js';
-import type { PrunedServing } from './governanceTypes.js';
+import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './governanceTypes.js';
 
 // Types of governed promotion: gates, the approval decision, promotion and rollback.
 // Workflow-safe (no Node imports); everything here travels through workflow history, so it holds
@@ -61,8 +61,13 @@ export interface DriftFeature {
 }
 
 export interface DriftReport {
-  /** The `production` dataset version compared against, or null when there is none. */
+  /**
+   * The training dataset version of the model in production (found through that model's
+   * lineage, whatever the file was called), or null when no model is in production.
+   */
   baseline: string | null;
+  /** The production model version whose training set is the baseline (absent in older reports). */
+  productionModel?: string | null;
   features: DriftFeature[];
 }
 
@@ -199,7 +204,9 @@ export interface PromotionOutcome {
   modelVersion?: string;
   /** The version that held the alias before, or null when this is the first. */
   replaced?: string | null;
-  datasetVersions: { role: string; ref: string; replaced: string | null }[];
+  datasetVersions: DatasetMoveResult[];
+  /** Dataset versions of the replaced model that lost the alias (trained in other collections). */
+  datasetsRemoved?: DatasetRemovalResult[];
   registryLink?: string;
   /** How the promoted model is called now (Azure: its deployment). */
   serving?: ServingRecord;

@@ -59,8 +59,8 @@ import { resolveWaitPolicy } from './waitPolicy.js';
  *   5. results    — resultActivities.summarizeResults
  *   6. promotion  — governPromotion (src/workflows/promotionStage.ts): gates (gates.ts), a person's
  *                   decision by signal or Update (approval.ts, approvalRules.ts), then the alias
- *                   moves under a per-collection lock (moveModelAlias.ts); rollback is its own
- *                   workflow (rollbackPromotion.ts)
+ *                   moves under a per-collection lock (moveModelAlias.ts, handed on by
+ *                   aliasLock.ts); rollback is its own workflow (rollbackPromotion.ts)
  * W&B (src/workflows/pipelineWandb.ts, best effort): datasets versioned before upload (an unchanged
  * version's recorded file is reused), the run opened at job creation with metrics streamed live,
  * and the child workflow syncFineTune after the wait, for any terminal status.

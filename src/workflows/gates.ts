@@ -58,7 +58,7 @@ export async function runGates(ctx: PromotionContext): Promise<GateResult[]> {
           gate: 'drift',
           policy: g.drift ?? 'warn',
           verdict: 'skipped',
-          summary: 'drift: W&B is off for this pipeline — no production dataset version to compare',
+          summary: 'drift: W&B is off for this pipeline — no production model to compare with',
         };
       }
       const report = await gateActivities.measureDrift({

@@ -1,5 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  executeChild,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type {
   AliasMovePlan,
   AliasMoveRequest,
@@ -7,24 +17,52 @@ import type {
   MoveRecord,
 } from '../shared/governanceTypes.js';
 import { promotionActivities, servingActivities } from './activityOptions.js';
+import {
+  aliasMoveHandedOnSignal,
+  aliasMoveQueueSignal,
+  enqueue,
+  HAND_OFF_FALLBACK_MS,
+  handOn,
+  queueForAliasMoveSignal,
+  trySignal,
+} from './aliasLock.js';
 import { pruneUnaliasedServing } from './pruneServing.js';
+
+/** Guards the lock hand-off (aliasLock.ts) in movers and in the move itself. */
+const HAND_OFF_PATCH = 'alias-lock-hand-off';
 
 /**
  * Moves an alias (promotion or rollback) for one model collection: first reads what holds it now
  * (recorded in history, so a crash-resumed move still knows what it replaced), then moves it,
- * idempotently. Only one runs per collection and alias at a time (see moveUnderLock).
+ * idempotently. Only one runs per collection and alias at a time (see moveUnderLock); `queue`:
+ * the movers waiting after this one, handed on by the previous move.
  */
 export async function moveModelAlias(input: {
   request: AliasMoveRequest;
   record: MoveRecord;
+  queue?: string[];
 }): Promise<AliasMoveResult> {
-  const { request, record } = input;
+  const waiting = holderQueue(input.queue ?? []);
+  try {
+    return await move(input.request, input.record);
+  } finally {
+    await waiting.passToParent();
+  }
+}
+
+async function move(request: AliasMoveRequest, record: MoveRecord): Promise<AliasMoveResult> {
   setCurrentDetails(
     `${request.kind}: reading what holds "${request.alias}" in ${request.collection}`,
   );
   const plan = await promotionActivities.planAliasMove(request);
   setCurrentDetails(
-    plan.moves.map((m) => `${m.role}: ${m.replaced ?? '(none)'} → **${m.ref}**`).join('\n'),
+    [
+      ...plan.moves.map(
+        (m) =>
+          `${m.role}: ${(m.from !== undefined ? m.from : m.replaced) ?? '(none)'} → **${m.ref}**`,
+      ),
+      ...(plan.removals ?? []).map((r) => `${r.role}: "${plan.alias}" off ${r.ref}`),
+    ].join('\n'),
   );
   // Rolling back to a version whose deployment is gone (developer tier after 24 h, a clean-up)
   // re-creates it first, so the alias never points at something that does not answer.
@@ -44,6 +82,37 @@ export async function moveModelAlias(input: {
         : ''),
   );
   return result;
+}
+
+/**
+ * The holder's queue: movers that found the lock busy ask to be queued; when the move is over
+ * (done, failed or cancelled) the queue goes to the parent, which hands the lock on once this
+ * workflow has closed and its id is free.
+ */
+function holderQueue(inherited: string[]): { passToParent(): Promise<void> } {
+  let queue = [...inherited];
+  let closing = false;
+  const parent = workflowInfo().parent?.workflowId;
+  const pass = async () => {
+    while (parent && queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      await trySignal(parent, (h) => h.signal(aliasMoveQueueSignal, { queue: batch }));
+    }
+  };
+  setHandler(queueForAliasMoveSignal, async (request) => {
+    queue = enqueue(queue, request);
+    if (closing) await CancellationScope.nonCancellable(pass);
+  });
+  return {
+    passToParent: () =>
+      CancellationScope.nonCancellable(async () => {
+        if (!patched(HAND_OFF_PATCH)) return;
+        closing = true;
+        await pass();
+        await condition(allHandlersFinished);
+      }),
+  };
 }
 
 async function restoreServing(plan: AliasMovePlan): Promise<AliasMoveResult['serving']> {
@@ -68,9 +137,68 @@ export function aliasLockId(request: AliasMoveRequest): string {
 /**
  * Runs moveModelAlias as a child with the collection's lock id. Temporal allows one running
  * workflow per id, so concurrent promotions of one collection are serialised and each records
- * the version it really replaced.
+ * the version it really replaced. A mover that finds the lock busy queues itself with the holder
+ * and is handed the lock the moment it is free (aliasLock.ts); pipelines started before the
+ * hand-off existed retry on a timer as they always did.
  */
 export async function moveUnderLock(
+  request: AliasMoveRequest,
+  record: MoveRecord,
+  onWait?: (attempt: number) => void,
+): Promise<AliasMoveResult> {
+  if (!patched(HAND_OFF_PATCH)) return retryOnTimer(request, record, onWait);
+  const lock = aliasLockId(request);
+  const me = workflowInfo().workflowId;
+  let inherited: string[] = []; // handed to me: they wait after me
+  let after: string[] = []; // from my move: they wait after it
+  let handedOn = false;
+  let done = false;
+  setHandler(aliasMoveHandedOnSignal, async (handOff) => {
+    if (handOff.lock !== lock) return;
+    if (done) {
+      await handOn(lock, handOff.queue); // late: pass it on rather than strand the queue
+      return;
+    }
+    handedOn = true;
+    inherited = enqueue(inherited, { waiters: handOff.queue, front: false });
+  });
+  setHandler(aliasMoveQueueSignal, ({ queue }) => {
+    after = enqueue(after, { waiters: queue, front: false });
+  });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const queue = inherited;
+      inherited = [];
+      try {
+        return await executeChild(moveModelAlias, {
+          workflowId: lock,
+          args: [{ request, record, ...(queue.length > 0 ? { queue } : {}) }],
+          staticSummary: `${request.kind} "${request.alias}" in ${request.collection}`,
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        inherited = enqueue(inherited, { waiters: queue, front: true });
+      }
+      onWait?.(attempt);
+      // Handed the lock, yet a newcomer took it first: ask to be next, with my queue.
+      const promised = handedOn;
+      handedOn = false;
+      const queued = await trySignal(lock, (h) =>
+        h.signal(queueForAliasMoveSignal, { waiters: [me, ...inherited], front: promised }),
+      );
+      if (!queued) continue; // the holder closed meanwhile: the lock is free, try at once
+      inherited = [];
+      // The hand-off wakes me; the timer only covers a hand-off that never comes.
+      await condition(() => handedOn, HAND_OFF_FALLBACK_MS);
+    }
+  } finally {
+    done = true;
+    await handOn(lock, enqueue(after, { waiters: inherited, front: false }));
+  }
+}
+
+/** Before the hand-off: retry after 1, 2, 4 … 30 s (kept so running pipelines replay). */
+async function retryOnTimer(
   request: AliasMoveRequest,
   record: MoveRecord,
   onWait?: (attempt: number) => void,

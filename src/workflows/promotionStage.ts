@@ -142,6 +142,7 @@ async function promote(
     modelVersion: moved.model.ref,
     replaced: moved.model.replaced,
     datasetVersions: moved.datasets,
+    ...(moved.removed?.length ? { datasetsRemoved: moved.removed } : {}),
     registryLink: moved.registryLink,
     ...(moved.pruned ? { prunedDeployments: moved.pruned } : {}),
   };

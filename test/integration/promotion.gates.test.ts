@@ -203,7 +203,7 @@ describe('governed promotion: the gates pass, warn and block', () => {
     expect(gateOf(first.result, 'drift')).toMatchObject({
       verdict: 'pass',
       policy: 'block',
-      summary: 'drift: no production dataset version yet — nothing to compare',
+      summary: 'drift: no production model yet — nothing to compare',
       drift: { baseline: null },
     });
     expectPromoted(first);

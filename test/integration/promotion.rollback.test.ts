@@ -86,6 +86,7 @@ describe('promotion, resolve, rollback and lineage', () => {
       role: 'training',
       ref: trainMove.replaced,
       replaced: trainMove.ref,
+      from: trainMove.ref,
     });
     const resolved = await resolve(h.client, { ...where, alias: 'production' }, opts());
     expect(resolved?.fineTunedModel).toBe(before!.fineTunedModel);

@@ -8,24 +8,27 @@ import { compareProfiles } from '../../gates/index.js';
 import { profileDatasetFile } from '../../gates/profileFile.js';
 import type { DatasetProfile, DriftFeature, DriftReport } from '../../shared/promotionTypes.js';
 import type { FineTuneMethodType } from '../../shared/types.js';
-import type { WandbTarget } from '../../shared/syncTypes.js';
+import { SYNC_DEFAULTS, type WandbTarget } from '../../shared/syncTypes.js';
 import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
-import { parseArtifactPath } from '../../wandb/index.js';
 import { withPulse } from '../pulse.js';
 import { requireWandb, type WandbActivityDeps } from '../wandb/deps.js';
 import { wandbCalling } from '../wandb/errors.js';
+import { trainedOnOf } from '../wandb/governance.js';
 import { fetchVersion, versionRef } from '../wandb/promotion.js';
 
 export interface MeasureDriftInput {
   target: WandbTarget;
   /** The candidate training file on the worker. */
   path: string;
-  /** Its dataset version (`entity/project/name:vN`): the baseline is `name:<alias>`. */
+  /** Its dataset version (`entity/project/name:vN`); the baseline does not depend on its name. */
   ref: string;
+  /** The alias that marks production on the model collection. */
   alias: string;
   model: string;
   method: FineTuneMethodType;
   thresholds?: Partial<Record<DriftFeature['feature'], number>>;
+  /** The model collection whose `alias` version is production (default `model-metadata`). */
+  modelCollection?: string;
 }
 
 /** A version's profile: recorded in its metadata at versioning, else measured on its file. */
@@ -60,8 +63,37 @@ async function profileOf(
 }
 
 /**
- * The drift gate's measurement: the candidate training set against the dataset version that
- * holds the production alias in the same collection (none yet ⇒ no baseline, the gate passes).
+ * The training set production was trained on: the production model version's recorded lineage
+ * (its promotion's datasets), whatever the file was called. Null when nothing is in production.
+ */
+async function productionTrainingSet(
+  wandb: WandbClient,
+  input: MeasureDriftInput,
+): Promise<{ model: ArtifactVersion; training: ArtifactVersion } | null> {
+  const collection = input.modelCollection ?? SYNC_DEFAULTS.modelArtifactName;
+  const model = await fetchVersion(wandb, input.target, `${collection}:${input.alias}`);
+  if (!model) return null;
+  const recorded = trainedOnOf(model.metadata).find((d) => d.role === 'training');
+  const hint = 'Turn the gate off for this pipeline (--gate-drift off) to promote without it.';
+  if (!recorded) {
+    throw ApplicationFailure.nonRetryable(
+      `the production model ${versionRef(model)} records no training dataset version, so there is nothing to measure drift against. ${hint}`,
+      ErrorType.WandbNotFound,
+    );
+  }
+  const training = await fetchVersion(wandb, input.target, recorded.ref);
+  if (!training) {
+    throw ApplicationFailure.nonRetryable(
+      `the production model ${versionRef(model)} was trained on ${recorded.ref}, which is no longer in W&B. ${hint}`,
+      ErrorType.WandbNotFound,
+    );
+  }
+  return { model, training };
+}
+
+/**
+ * The drift gate's measurement: the candidate training set against the training set of the model
+ * in production (none yet ⇒ no baseline, the gate passes).
  */
 export async function measureDrift(
   deps: WandbActivityDeps,
@@ -70,18 +102,23 @@ export async function measureDrift(
   const wandb = requireWandb(deps);
   return withPulse(async () => {
     const signal = Context.current().cancellationSignal;
-    const { name } = parseArtifactPath(input.ref, input.target);
-    const baseline = await fetchVersion(wandb, input.target, `${name}:${input.alias}`);
+    const production = await productionTrainingSet(wandb, input);
     const candidate = await profileDatasetFile(input.path, {
       model: input.model,
       method: input.method,
       signal,
     });
-    if (!baseline)
-      return { baseline: null, features: compareProfiles(candidate, null, input.thresholds) };
-    const base = await profileOf(wandb, baseline, input, signal);
+    if (!production) {
+      return {
+        baseline: null,
+        productionModel: null,
+        features: compareProfiles(candidate, null, input.thresholds),
+      };
+    }
+    const base = await profileOf(wandb, production.training, input, signal);
     return {
-      baseline: versionRef(baseline),
+      baseline: versionRef(production.training),
+      productionModel: versionRef(production.model),
       features: compareProfiles(candidate, base, input.thresholds),
     };
   });

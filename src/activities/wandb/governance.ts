@@ -66,6 +66,20 @@ export function promotionOf(metadata: Record<string, unknown>): PromotionFacts |
   return p && typeof p === 'object' && !Array.isArray(p) ? (p as PromotionFacts) : null;
 }
 
+/** Set on a model version when it becomes the candidate, before any promotion. */
+export const TRAINED_ON_KEY = 'trainedOn';
+
+/**
+ * The dataset versions a model version was trained on: as recorded at its (latest) promotion,
+ * else as recorded when it became the candidate. Empty when neither was recorded.
+ */
+export function trainedOnOf(metadata: Record<string, unknown>): { role: string; ref: string }[] {
+  const promoted = promotionOf(metadata)?.datasets;
+  if (Array.isArray(promoted)) return promoted;
+  const candidate = metadata[TRAINED_ON_KEY];
+  return Array.isArray(candidate) ? (candidate as { role: string; ref: string }[]) : [];
+}
+
 export function gatesOf(metadata: Record<string, unknown>): GateResult[] {
   const g = metadata[GATES_KEY];
   return Array.isArray(g) ? (g as GateResult[]) : [];

@@ -3,6 +3,7 @@ import type {
   AliasMovePlan,
   AliasMoveRequest,
   AliasMoveResult,
+  AliasRemoval,
   MoveRecord,
   VersionMove,
 } from '../../shared/governanceTypes.js';
@@ -15,7 +16,22 @@ import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
 import { parseArtifactPath } from '../../wandb/index.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
-import { eventFrom, promotionOf, withLogEntry, withPromotion, withServing } from './governance.js';
+import {
+  collectionsLeftBehind,
+  fromOfRole,
+  isAlreadyThere,
+  removalOf,
+  type TrainedOn,
+} from './aliasPlan.js';
+import {
+  eventFrom,
+  promotionOf,
+  trainedOnOf,
+  TRAINED_ON_KEY,
+  withLogEntry,
+  withPromotion,
+  withServing,
+} from './governance.js';
 import { linkToRegistry } from './registryLink.js';
 
 /** `entity/project/collection:vN`: the stable name of one version (aliases move, vN does not). */
@@ -54,12 +70,16 @@ async function moveOf(
   role: VersionMove['role'],
   version: ArtifactVersion,
   alias: string,
+  knownHolder?: ArtifactVersion | null,
 ): Promise<VersionMove> {
-  const holder = await fetchVersion(
-    wandb,
-    { entity: version.entity, project: version.project },
-    `${version.name}:${alias}`,
-  );
+  const holder =
+    knownHolder !== undefined
+      ? knownHolder
+      : await fetchVersion(
+          wandb,
+          { entity: version.entity, project: version.project },
+          `${version.name}:${alias}`,
+        );
   return {
     role,
     collection: version.name,
@@ -70,10 +90,44 @@ async function moveOf(
   };
 }
 
+/** A model version's recorded datasets, each with its collection. */
+function trainedOnWithCollections(
+  metadata: Record<string, unknown>,
+  target: WandbTarget,
+): TrainedOn[] {
+  return trainedOnOf(metadata).map((d) => ({
+    role: d.role as VersionMove['role'],
+    ref: d.ref,
+    collection: parseArtifactPath(d.ref, target).name,
+  }));
+}
+
 /**
- * Reads, before anything changes, which versions get the alias and which hold it now. The workflow
- * records this plan in its history, so a retried or crash-resumed move still knows what it
- * replaced even after the alias has moved.
+ * The outgoing production model's datasets in collections the incoming model has nothing in:
+ * whatever holds the alias there loses it.
+ */
+async function removalsFor(
+  wandb: WandbClient,
+  target: WandbTarget,
+  alias: string,
+  moves: VersionMove[],
+  outgoing: TrainedOn[],
+): Promise<AliasRemoval[]> {
+  const removals: AliasRemoval[] = [];
+  for (const left of collectionsLeftBehind(moves, outgoing)) {
+    const { entity, project } = parseArtifactPath(left.ref, target);
+    const holder = await fetchVersion(wandb, { entity, project }, `${left.collection}:${alias}`);
+    if (holder) removals.push(removalOf(left, { ref: versionRef(holder), id: holder.id }, moves));
+  }
+  return removals;
+}
+
+/**
+ * Reads, before anything changes, which versions get the alias, which hold it now and which lose
+ * it. The workflow records this plan in its history, so a retried or crash-resumed move still
+ * knows what it replaced even after the alias has moved. Afterwards exactly the new production
+ * model and the dataset versions it was trained on hold the alias: the outgoing model's datasets
+ * in other collections (it trained on `walk-train.jsonl`, the new one on `train.jsonl`) lose it.
  */
 export async function planAliasMove(
   deps: WandbActivityDeps,
@@ -83,6 +137,7 @@ export async function planAliasMove(
   const { target, alias, collection } = req;
   const moves: VersionMove[] = [];
   let serving: ServingRecord | undefined;
+  let current: ArtifactVersion | null;
   if (req.kind === 'promote') {
     const model = await requireVersion(
       wandb,
@@ -90,13 +145,18 @@ export async function planAliasMove(
       `${collection}:${req.version ?? 'latest'}`,
       'The job has no model artifact: was it synced to W&B?',
     );
-    moves.push(await moveOf(wandb, target, 'model', model, alias));
+    current = await fetchVersion(
+      wandb,
+      { entity: model.entity, project: model.project },
+      `${model.name}:${alias}`,
+    );
+    moves.push(await moveOf(wandb, target, 'model', model, alias, current));
     for (const d of req.datasets ?? []) {
       const v = await requireVersion(wandb, target, d.ref, 'Was the dataset version deleted?');
       moves.push(await moveOf(wandb, target, d.role, v, alias));
     }
   } else {
-    const current = await requireVersion(
+    current = await requireVersion(
       wandb,
       target,
       `${collection}:${alias}`,
@@ -114,17 +174,23 @@ export async function planAliasMove(
     moves.push(await moveOf(wandb, target, 'model', to, alias));
     serving = promotionOf(to.metadata)?.serving;
     // The datasets the target was trained on, as recorded when it was promoted.
-    for (const d of promotionOf(to.metadata)?.datasets ?? []) {
+    for (const d of trainedOnOf(to.metadata)) {
       const v = await fetchVersion(wandb, target, d.ref);
       if (v) moves.push(await moveOf(wandb, target, d.role as VersionMove['role'], v, alias));
     }
   }
+  const incomingId = moves[0]!.id;
+  const outgoing =
+    current && current.id !== incomingId ? trainedOnWithCollections(current.metadata, target) : [];
+  for (const m of moves) if (m.role !== 'model') m.from = fromOfRole(m, outgoing);
+  const removals = await removalsFor(wandb, target, alias, moves, outgoing);
   return {
     kind: req.kind,
     alias,
     target,
     moves,
-    alreadyThere: moves.every((m) => m.replacedId === m.id),
+    removals,
+    alreadyThere: isAlreadyThere(moves, removals),
     registry: req.registry,
     ...(serving ? { serving } : {}),
   };
@@ -153,6 +219,12 @@ export async function applyAliasMove(
       await removeAlias(wandb, plan.target, move, CANDIDATE_ALIAS);
     }
   }
+  // Taken off only once the incoming versions hold it: a move cut short leaves one too many
+  // holders for a moment, never none.
+  for (const removal of plan.removals ?? []) {
+    await recordOnRemoved(wandb, plan, removal, record);
+    await removeAlias(wandb, plan.target, removal, plan.alias);
+  }
   const registryLink = plan.registry
     ? await linkToRegistry(wandb, plan.target, model.id, plan.registry, plan.alias)
     : undefined;
@@ -160,7 +232,17 @@ export async function applyAliasMove(
     kind: plan.kind,
     alias: plan.alias,
     model: { ref: model.ref, replaced: model.replaced },
-    datasets: datasets.map((d) => ({ role: d.role, ref: d.ref, replaced: d.replaced })),
+    datasets: datasets.map((d) => ({
+      role: d.role,
+      ref: d.ref,
+      replaced: d.replaced,
+      ...(d.from !== undefined ? { from: d.from } : {}),
+    })),
+    ...(plan.removals
+      ? {
+          removed: plan.removals.map((r) => ({ role: r.role, ref: r.ref, movedTo: r.movedTo })),
+        }
+      : {}),
     registryLink,
     alreadyThere: plan.alreadyThere,
   };
@@ -197,12 +279,14 @@ async function recordOnVersion(
   datasets: VersionMove[],
 ): Promise<void> {
   const before = await readMetadata(wandb, move.id);
+  // A dataset's log names what the role's alias really left, even in another collection.
+  const replaced = move.from !== undefined ? move.from : move.replaced;
   let after: Record<string, unknown>;
   if (plan.kind === 'promote') {
     after = withPromotion(
       before,
       {
-        replaced: move.replaced,
+        replaced,
         approvedBy: record.by,
         approvedAt: record.at,
         how: record.how,
@@ -216,18 +300,12 @@ async function recordOnVersion(
       },
       move.role === 'model' ? record.gates : undefined,
     );
-    after = withLogEntry(
-      after,
-      eventFrom(record, 'promoted', plan.alias, { replaced: move.replaced }),
-    );
+    after = withLogEntry(after, eventFrom(record, 'promoted', plan.alias, { replaced }));
   } else {
     // A re-created deployment (it had expired or been cleaned up) is what serves now.
     const served =
       move.role === 'model' && record.serving ? withServing(before, record.serving) : before;
-    after = withLogEntry(
-      served,
-      eventFrom(record, 'rollback_to', plan.alias, { replaced: move.replaced }),
-    );
+    after = withLogEntry(served, eventFrom(record, 'rollback_to', plan.alias, { replaced }));
   }
   await writeMetadata(wandb, move.id, before, after);
 }
@@ -242,6 +320,22 @@ async function recordOnReplaced(
   const kind = plan.kind === 'promote' ? 'replaced' : 'rolled_back';
   const after = withLogEntry(before, eventFrom(record, kind, plan.alias, { movedTo: move.ref }));
   await writeMetadata(wandb, move.replacedId!, before, after);
+}
+
+/** A dataset version losing the alias says so, and what took its place. */
+async function recordOnRemoved(
+  wandb: WandbClient,
+  plan: AliasMovePlan,
+  removal: AliasRemoval,
+  record: MoveRecord,
+): Promise<void> {
+  const before = await readMetadata(wandb, removal.id);
+  const kind = plan.kind === 'promote' ? 'replaced' : 'rolled_back';
+  const after = withLogEntry(
+    before,
+    eventFrom(record, kind, plan.alias, { movedTo: removal.movedTo }),
+  );
+  await writeMetadata(wandb, removal.id, before, after);
 }
 
 async function addAlias(
@@ -267,12 +361,13 @@ async function addAlias(
 async function removeAlias(
   wandb: WandbClient,
   target: WandbTarget,
-  move: VersionMove,
+  move: Pick<VersionMove, 'collection' | 'ref' | 'id'>,
   alias: string,
 ): Promise<void> {
-  const current = await fetchVersion(wandb, target, `${move.collection}:${alias}`);
-  if (current?.id !== move.id) return;
   const path = parseArtifactPath(move.ref, target);
+  const where = { entity: path.entity, project: path.project };
+  const current = await fetchVersion(wandb, where, `${move.collection}:${alias}`);
+  if (current?.id !== move.id) return;
   await wandbCalling(`Removing "${alias}" from ${move.ref}`, () =>
     wandb.removeAliases({
       artifactId: move.id,
@@ -317,7 +412,7 @@ export async function markCandidate(
     {
       ...v.metadata,
       gates: input.gates,
-      trainedOn: input.datasets,
+      [TRAINED_ON_KEY]: input.datasets,
       ...(input.migratedFrom ? { migratedFrom: input.migratedFrom } : {}),
     },
     eventFrom(input.record, 'candidate', CANDIDATE_ALIAS),

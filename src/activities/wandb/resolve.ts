@@ -2,7 +2,7 @@ import type { LineageDataset, LineageReport, ResolvedAlias } from '../../shared/
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
-import { gatesOf, governanceLog, promotionOf } from './governance.js';
+import { gatesOf, governanceLog, promotionOf, trainedOnOf } from './governance.js';
 import { fetchVersion, versionRef } from './promotion.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../shared/errorTypes.js';
@@ -79,11 +79,7 @@ export async function traceLineage(
   const wandb = requireWandb(deps);
   const v = await startVersion(wandb, input.target, input.collection, input.start);
   const facts = promotionOf(v.metadata);
-  const trainedOn =
-    facts?.datasets ??
-    (Array.isArray(v.metadata.trainedOn)
-      ? (v.metadata.trainedOn as { role: string; ref: string }[])
-      : []);
+  const trainedOn = trainedOnOf(v.metadata);
   const datasets: LineageDataset[] = [];
   for (const d of trainedOn) datasets.push(await datasetOf(wandb, input.target, d.role, d.ref));
   const jobId = str(v.metadata.id);

@@ -109,7 +109,7 @@ describe('driftVerdict', () => {
   it('passes without a baseline, whatever the policy', () => {
     const r = driftVerdict('block', { baseline: null, features: [] });
     expect(r.verdict).toBe('pass');
-    expect(r.summary).toBe('drift: no production dataset version yet — nothing to compare');
+    expect(r.summary).toBe('drift: no production model yet — nothing to compare');
   });
 
   it('passes within thresholds, listing the distances', () => {

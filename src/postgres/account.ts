@@ -49,6 +49,20 @@ export function checkAccountCanRun(binDir: string, account: Account): void {
   }
 }
 
+/** Fails with the fix when the account cannot enter `dir` (where the data directory goes). */
+export function checkAccountCanEnter(dir: string, account: Account): void {
+  const r = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'sh', dir], {
+    uid: account.uid,
+    gid: account.gid,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    throw new Error(
+      `PostgreSQL runs as ${account.user} (it refuses root), and ${account.user} cannot enter ${dir}, where its data directory goes. Make ${dir} and the directories above it searchable by others (chmod o+x), put the data directory elsewhere, or set ${POSTGRES_RUN_AS_ENV} to an account that can.`,
+    );
+  }
+}
+
 /** Hands a directory (and everything in it) to the account. */
 export function giveTo(dir: string, account: Account): void {
   chownSync(dir, account.uid, account.gid);

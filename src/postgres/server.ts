@@ -1,11 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { childLogger } from '../logging.js';
 import { freePort } from '../temporal/freePort.js';
-import { checkAccountCanRun, giveTo, postgresAccount, type Account } from './account.js';
+import {
+  checkAccountCanEnter,
+  checkAccountCanRun,
+  giveTo,
+  postgresAccount,
+  type Account,
+} from './account.js';
 import { ensurePostgres, initdbBinary, postgresBinary, type LocatedPostgres } from './locator.js';
 
 const log = childLogger('postgres');
@@ -45,7 +51,8 @@ function runInit(binDir: string, dataDir: string, account: Account | undefined):
     { encoding: 'utf8', ...(account ? { uid: account.uid, gid: account.gid } : {}) },
   );
   if (r.status !== 0) {
-    throw new Error(`initdb failed for ${dataDir}:\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+    const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error?.message ?? ''}`;
+    throw new Error(`initdb failed for ${dataDir}:\n${output}`);
   }
 }
 
@@ -112,6 +119,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   try {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      if (account && !home) checkAccountCanEnter(dirname(dataDir), account);
       if (account) giveTo(home ?? dataDir, account);
       runInit(located.binDir, dataDir, account);
     }

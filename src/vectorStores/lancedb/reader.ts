@@ -35,11 +35,11 @@ export class LanceReader implements IndexReader {
     return ids;
   }
 
-  search(request: SearchRequest): Promise<SearchHit[]> {
+  async search(request: SearchRequest): Promise<SearchHit[]> {
     checkVector(request.vector, this.dims, 'The query vector');
     const k = checkK(request.k);
     const docIds = request.filter?.docIds;
-    if (docIds && docIds.length === 0) return Promise.resolve([]);
+    if (docIds && docIds.length === 0) return [];
     const vector = Float32Array.from(request.vector);
     return exactTopK(k, async (limit) => {
       let query = this.table

@@ -51,7 +51,8 @@ export class LanceDbStore implements VectorStore {
 
   static async open(folder: string): Promise<LanceDbStore> {
     const location = resolvePath(folder);
-    return new LanceDbStore(await connect(location), location);
+    // Reads check for newer commits every time: another worker may have written the candidate.
+    return new LanceDbStore(await connect(location, { readConsistencyInterval: 0 }), location);
   }
 
   private async table(kb: string): Promise<Table | undefined> {

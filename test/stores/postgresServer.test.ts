@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPostgres, POSTGRES_BIN_DIR_ENV } from '../../src/postgres/locator.js';
 import { startPostgres } from '../../src/postgres/server.js';
+import { PINNED_POSTGRES } from '../../src/postgres/versions.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -24,7 +25,7 @@ chmodSync(kept, 0o755);
 afterAll(() => rmSync(kept, { recursive: true, force: true }));
 
 describe('startPostgres', () => {
-  it('serves PostgreSQL 18 with pgvector 0.8.6 on loopback only, and stops without leaving files', async () => {
+  it('serves the pinned PostgreSQL and pgvector on loopback only, and stops without leaving files', async () => {
     const server = await startPostgres();
     try {
       expect(server.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
@@ -33,13 +34,13 @@ describe('startPostgres', () => {
         "SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets, current_setting('server_version') AS version",
       );
       expect(settings).toMatchObject({ listen: '127.0.0.1', sockets: '' });
-      expect(settings?.version).toMatch(/^18\./);
+      expect(settings?.version.split('.')[0]).toBe(String(PINNED_POSTGRES.major));
       await query(server.url, 'CREATE EXTENSION IF NOT EXISTS vector');
       const [ext] = await query<{ v: string; d: number }>(
         server.url,
         "SELECT extversion AS v, '[1,0]'::vector <=> '[0,1]'::vector AS d FROM pg_extension WHERE extname = 'vector'",
       );
-      expect(ext).toEqual({ v: '0.8.6', d: 1 });
+      expect(ext).toEqual({ v: PINNED_POSTGRES.pgvector, d: 1 });
       if (process.getuid?.() === 0) {
         // PostgreSQL refuses root: the cluster belongs to the unprivileged account it runs as.
         expect(statSync(server.dataDir).uid).not.toBe(0);

@@ -161,6 +161,13 @@ describe('OpenAI /v1/embeddings', () => {
     const scale = norm(head);
     short.forEach((x, i) => expect(x).toBeCloseTo(head[i]! / scale, 6));
 
+    // Even a one- or two-number embedding of a one-letter text is a unit vector, never zeros.
+    for (const dimensions of [1, 2]) {
+      const [tiny] = (await embed('a', { dimensions, encoding_format: 'float' })).data;
+      expect(tiny!.embedding).toHaveLength(dimensions);
+      expect(norm(tiny!.embedding)).toBeCloseTo(1, 5);
+    }
+
     const ada = await apiError(
       client.embeddings.create({ model: 'text-embedding-ada-002', input: text, dimensions: 512 }),
     );

@@ -251,6 +251,12 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     const reopened = await f.store.openCandidate({ kb, candidateId: 'rejected', dims: DIMS });
     expect(reopened.created).toBe(true);
     expect(await reopened.count()).toBe(0);
+    // A writer still holding a dropped candidate cannot seal it into a version.
+    const stale = await f.store.openCandidate({ kb, candidateId: 'stale', dims: DIMS });
+    await stale.upsert(chunks('s', 2, DIMS, 43));
+    await f.store.dropCandidate(kb, 'stale');
+    expect((await rejection(stale.seal())).kind).toBe('not-found');
+    expect(await f.store.production(kb)).toEqual({ kb, versionId: vb.versionId });
   });
 
   it('rejects names that could not be a table, branch or tag name', async () => {

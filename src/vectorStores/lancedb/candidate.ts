@@ -21,17 +21,30 @@ export class LanceCandidate extends LanceReader implements CandidateWriter {
     readonly candidateId: string,
     readonly created: boolean,
     branch: Table,
+    /** A handle on the table's main branch: tags and branches are asked there. */
+    private readonly root: Table,
     dims: number,
   ) {
     super(kb, branch, dims);
   }
 
   private async sealedVersion(): Promise<number | undefined> {
-    const tags = await (await this.table.tags()).list();
+    const tags = await (await this.root.tags()).list();
     return tags[sealedTagOf(this.candidateId)]?.version;
   }
 
+  /** The branch must still exist: a dropped candidate is `not-found`, not a Lance I/O error. */
+  private async requireBranch(): Promise<void> {
+    if (!(branchOf(this.candidateId) in (await (await this.root.branches()).list()))) {
+      throw new VectorStoreError(
+        'not-found',
+        `Candidate ${this.candidateId} of ${this.kb} is gone.`,
+      );
+    }
+  }
+
   private async refuseIfSealed(): Promise<void> {
+    await this.requireBranch();
     const sealed = await this.sealedVersion();
     if (sealed !== undefined) {
       throw new VectorStoreError(
@@ -74,6 +87,7 @@ export class LanceCandidate extends LanceReader implements CandidateWriter {
     const branch = branchOf(this.candidateId);
     const done = await this.sealedVersion();
     if (done !== undefined) return { kb: this.kb, versionId: versionIdOf(branch, done) };
+    await this.requireBranch();
     const version = await this.table.version();
     try {
       // Created through the branch's handle, the tag names (branch, version).

@@ -111,7 +111,14 @@ export class LanceDbStore implements VectorStore {
     const branches = await table.branches();
     const name = branchOf(candidateId);
     if (name in (await branches.list())) {
-      return new LanceCandidate(spec.kb, candidateId, false, await branches.checkout(name), dims);
+      return new LanceCandidate(
+        spec.kb,
+        candidateId,
+        false,
+        await branches.checkout(name),
+        table,
+        dims,
+      );
     }
     const base = spec.base ? await this.sealed(table, spec.base.versionId) : undefined;
     try {
@@ -119,11 +126,18 @@ export class LanceDbStore implements VectorStore {
       const branch = base
         ? await branches.create(name, base.branch, base.version)
         : await branches.create(name, 'main', 1);
-      return new LanceCandidate(spec.kb, candidateId, true, branch, dims);
+      return new LanceCandidate(spec.kb, candidateId, true, branch, table, dims);
     } catch (err) {
       // Opened twice at once: the other one created it.
       if (!(name in (await branches.list()))) throw err;
-      return new LanceCandidate(spec.kb, candidateId, false, await branches.checkout(name), dims);
+      return new LanceCandidate(
+        spec.kb,
+        candidateId,
+        false,
+        await branches.checkout(name),
+        table,
+        dims,
+      );
     }
   }
 

@@ -93,11 +93,18 @@ export class PgCandidate extends PgReader implements CandidateWriter {
   }
 
   async seal(): Promise<IndexVersion> {
-    await this.pool.query(
-      `UPDATE ${tableIn(this.schema, 'kb_versions')} SET sealed_at = now()
-        WHERE id = $1 AND sealed_at IS NULL`,
+    // Waits for writes in flight (they hold a share lock on the row); sealing twice is a no-op.
+    const r = await this.pool.query<{ sealed: boolean }>(
+      `UPDATE ${tableIn(this.schema, 'kb_versions')} SET sealed_at = coalesce(sealed_at, now())
+        WHERE id = $1 RETURNING true AS sealed`,
       [this.versionId],
     );
+    if (r.rowCount === 0) {
+      throw new VectorStoreError(
+        'not-found',
+        `Candidate ${this.candidateId} of ${this.kb} is gone.`,
+      );
+    }
     return { kb: this.kb, versionId: this.versionId };
   }
 }

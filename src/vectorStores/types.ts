@@ -14,8 +14,8 @@
 
 export type VectorStoreKind = 'lancedb' | 'postgres';
 
-/** The alias the RAG service reads. */
-export const PRODUCTION = 'production';
+/** The pointer the RAG service reads. */
+export type Alias = 'production';
 
 /** One chunk with its embedding, as activities write it. */
 export interface ChunkRecord {
@@ -103,7 +103,7 @@ export interface CandidateWriter extends IndexReader {
 
 export interface PointerMove {
   kb: string;
-  alias: string;
+  alias: Alias;
   /** The version the pointer held before (null: none). */
   from: string | null;
   to: string;

@@ -1,4 +1,5 @@
 import { VectorStoreError } from '../errors.js';
+import type { Alias } from '../types.js';
 
 // Names inside one knowledge base's Lance table. Every index version lives on a branch of its
 // own; the main branch holds only the schema (its first, empty version).
@@ -7,7 +8,7 @@ import { VectorStoreError } from '../errors.js';
 //   tag     production                what the RAG service reads
 //   tag     replaced-<candidateId>    what production held when that version was promoted
 
-export const PRODUCTION_TAG = 'production';
+export const PRODUCTION_TAG: Alias = 'production';
 
 export const branchOf = (candidateId: string): string => `cand-${candidateId}`;
 export const sealedTagOf = (candidateId: string): string => `idx-${candidateId}`;

@@ -7,6 +7,7 @@ import {
   VectorStoreError,
 } from '../errors.js';
 import type {
+  Alias,
   CandidateSpec,
   CandidateWriter,
   IndexReader,
@@ -17,12 +18,13 @@ import type {
   RollbackRequest,
   VectorStore,
 } from '../types.js';
-import { PRODUCTION } from '../types.js';
 import { PgCandidate } from './candidate.js';
 import { inTransaction, isVersionId } from './db.js';
 import { PgReader } from './reader.js';
 import { checkSchemaName, migrate, tableIn } from './schema.js';
 import { parsePostgresUri, redactedUri } from './uri.js';
+
+const PRODUCTION: Alias = 'production';
 
 interface VersionRow {
   id: string;

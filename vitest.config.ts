@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Five tiers, after the Temporal SDK's own: fast unit tests (no sockets); the HTTP emulators
+// Six tiers, after the Temporal SDK's own: fast unit tests (no sockets); the HTTP emulators
 // against the official clients; replay tests against committed histories (no server);
-// time-skipping tests of the workflows' timing on Temporal's test server; and integration tests
-// on a real Temporal dev server plus the emulators. `vitest run` (npm test) runs them all.
+// time-skipping tests of the workflows' timing on Temporal's test server; the knowledge base's
+// vector stores on a real LanceDB folder and a real PostgreSQL; and integration tests on a real
+// Temporal dev server plus the emulators. `vitest run` (npm test) runs them all.
 // Most test time is waiting (emulated training, Temporal timers), not CPU: four files at once
 // keep a 2-core machine busy without starving the dev server (12.5 min serial, 4.5 min with 4).
 const maxWorkers = Number(process.env.FINETUNE_TEST_WORKERS ?? 4);
@@ -45,6 +46,16 @@ export default defineConfig({
           globalSetup: ['test/timeskip/globalSetup.ts'],
           pool: 'forks',
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'stores',
+          include: ['test/stores/**/*.test.ts'],
+          globalSetup: ['test/stores/globalSetup.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },

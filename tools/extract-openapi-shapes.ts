@@ -6,6 +6,8 @@
  * rewritten so ajv can compile the result.
  *
  *   npx tsx tools/extract-openapi-shapes.ts <openapi.yaml> [--commit <sha>] [--out <file>]
+ *   … --roots CreateEmbeddingRequest,CreateEmbeddingResponse,ErrorResponse --out <file>
+ *     (other root schemas, into a file of their own: the embeddings shapes)
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -199,6 +201,7 @@ function main(): void {
     options: {
       commit: { type: 'string' },
       out: { type: 'string', default: 'test/fixtures/openapi/fine-tuning-shapes.json' },
+      roots: { type: 'string' },
     },
   });
   const input = positionals[0];
@@ -209,7 +212,8 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
-  const shapes = extractShapes(readFileSync(input, 'utf8'), values.commit);
+  const roots = values.roots ? values.roots.split(',').map((r) => r.trim()) : ROOT_SCHEMAS;
+  const shapes = extractShapes(readFileSync(input, 'utf8'), values.commit, roots);
   writeFileSync(values.out, `${JSON.stringify(shapes, null, 2)}\n`);
   const count = Object.keys(shapes.$defs as JsonObject).length;
   process.stdout.write(`wrote ${count} schemas to ${values.out}\n`);

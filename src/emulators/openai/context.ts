@@ -32,6 +32,8 @@ export interface EmulatorContext {
   readonly loseResultsFile: OpenAIEmulatorOptions['loseResultsFile'];
   readonly overrunEstimateMs: OpenAIEmulatorOptions['overrunEstimateMs'];
   readonly chatDegradation: OpenAIEmulatorOptions['chatDegradation'];
+  /** Answer embeddings with `data` reversed (indexes kept), to prove clients join on `index`. */
+  readonly embeddingsOutOfOrder: boolean;
   readonly settings: LiveSettings;
   readonly organizationId: string;
   /** The org segment of fine-tuned model names (`personal` for a personal account). */

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ChatModel } from './chatModels.js';
 import type { EmulatorContext } from './context.js';
+import type { EmbeddingModel } from './embeddingModels.js';
 import type { ApiError } from './errors.js';
 import type { IdFactory } from './ids.js';
 import type { WebhookTarget } from './options.js';
@@ -117,6 +118,8 @@ export interface Flavor {
   readonly jobs: JobRules;
   /** The model a chat completion request's `model` names (Azure: a deployment). */
   chatModel(ctx: EmulatorContext, requested: string): ChatModel;
+  /** The embedding model a request's `model` names (Azure: a deployment serving one). */
+  embeddingModel(ctx: EmulatorContext, requested: string): EmbeddingModel;
   /** Webhook targets registered through the API (besides the `webhook` option). */
   webhookTargets(type: JobWebhookType): WebhookTarget[];
   /** Routes only this provider has (OpenAI: models; Azure: webhook endpoints, ARM). */

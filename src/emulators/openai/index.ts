@@ -103,6 +103,7 @@ export async function startOpenAIEmulator(
     loseResultsFile: options.loseResultsFile,
     overrunEstimateMs: options.overrunEstimateMs,
     chatDegradation: options.chatDegradation,
+    embeddingsOutOfOrder: options.embeddings?.outOfOrder ?? false,
     settings,
     organizationId: ids.organization(),
     organizationSlug: 'personal',

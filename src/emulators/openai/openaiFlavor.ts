@@ -1,5 +1,6 @@
 import { authError } from './auth.js';
 import { resolveChatModel } from './chatModels.js';
+import { resolveEmbeddingModel } from './embeddingModels.js';
 import { ApiError, rateLimited, serverError } from './errors.js';
 import type { Flavor } from './flavor.js';
 import { IdFactory, requestId } from './ids.js';
@@ -64,6 +65,7 @@ export function openaiFlavor(options: {
       results: (history) => ({ filename: 'step_metrics.csv', csv: resultsCsv(history) }),
     },
     chatModel: resolveChatModel,
+    embeddingModel: (_ctx, requested) => resolveEmbeddingModel(requested),
     webhookTargets: () => [],
     registerRoutes: (app, ctx) => registerModelRoutes(app, ctx, options.modelShutdownDates),
     inspect: { azureJob: () => undefined, deployments: () => [], webhookEndpoints: () => [] },

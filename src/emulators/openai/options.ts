@@ -107,6 +107,11 @@ export interface OpenAIEmulatorOptions {
    * (chosen by hash, so stable). Grading requests are not affected.
    */
   chatDegradation?: (model: string) => number;
+  /**
+   * Embeddings: `outOfOrder` answers `data` in reverse order, each item keeping its `index` (the
+   * API promises no order; clients must join on `index`). Default false.
+   */
+  embeddings?: { outOfOrder?: boolean };
   webhook?: WebhookTarget;
   faults?: FaultOptions;
   /** Makes ids, job seeds, fault injection and webhook drop/duplicate decisions repeatable. */

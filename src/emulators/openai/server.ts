@@ -7,6 +7,7 @@ import type { FaultInjector } from './faults.js';
 import type { Flavor } from './flavor.js';
 import type { JobLifecycle } from './jobLifecycle.js';
 import { registerChatRoutes } from './routes/chat.js';
+import { registerEmbeddingRoutes } from './routes/embeddings.js';
 import { registerFileRoutes } from './routes/files.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerUploadRoutes } from './routes/uploads.js';
@@ -110,6 +111,7 @@ export async function buildServer(
   if (flavor.uploadsEnabled) registerUploadRoutes(app, ctx);
   registerJobRoutes(app, ctx, lifecycle);
   registerChatRoutes(app, ctx);
+  registerEmbeddingRoutes(app, ctx);
   flavor.registerRoutes(app, ctx);
   return app;
 }

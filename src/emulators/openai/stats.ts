@@ -14,6 +14,8 @@ export interface EmulatorStatsSnapshot {
   requests: Record<string, number>;
   /** Chat completions answered (200), by the model the request named. */
   chatCompletions: Record<string, number>;
+  /** Inputs embedded (answered 200), by the model (Azure: deployment) the request named. */
+  embeddingInputs: Record<string, number>;
   jobsCreated: number;
   /** Files clients created (`POST /v1/files` and completed Uploads); results files excluded. */
   filesCreated: number;
@@ -24,6 +26,7 @@ export interface EmulatorStatsSnapshot {
 export class EmulatorStats {
   readonly requests: Record<string, number> = {};
   readonly chatCompletions: Record<string, number> = {};
+  readonly embeddingInputs: Record<string, number> = {};
   jobsCreated = 0;
   filesCreated = 0;
   uploadsCreated = 0;
@@ -37,10 +40,15 @@ export class EmulatorStats {
     this.chatCompletions[model] = (this.chatCompletions[model] ?? 0) + 1;
   }
 
+  countEmbeddingInputs(model: string, inputs: number): void {
+    this.embeddingInputs[model] = (this.embeddingInputs[model] ?? 0) + inputs;
+  }
+
   snapshot(): EmulatorStatsSnapshot {
     return {
       requests: { ...this.requests },
       chatCompletions: { ...this.chatCompletions },
+      embeddingInputs: { ...this.embeddingInputs },
       jobsCreated: this.jobsCreated,
       filesCreated: this.filesCreated,
       uploadsCreated: this.uploadsCreated,

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readWorkerEnv } from '../../../src/config.js';
+import { PINNED_POSTGRES } from '../../../src/postgres/versions.js';
 import { TASK_QUEUE } from '../../../src/shared/types.js';
 import { checkComposeFile, SECRET_KEY, searchAttributeSpec } from './composeChecks.js';
 import { loadCompose, type ServiceModel } from './composeModel.js';
-import { hostPathFor } from './composePaths.js';
+import { hostPathFor, publishedPorts } from './composePaths.js';
 import { dockerComposeConfig, findDockerCompose } from './dockerCompose.js';
 import { interpolate, variableReferences } from './interpolation.js';
 import { projectExpectations } from './projectExpectations.js';
@@ -141,6 +142,41 @@ describe('docker-compose.yml', () => {
     expect([...used].filter((name) => !documented.has(name))).toEqual([]);
     const secretValues = [...documented].filter(([k, v]) => SECRET_KEY.test(k) && v !== '');
     expect(secretValues).toEqual([]);
+  });
+});
+
+describe('the knowledge base database (kb-postgres)', () => {
+  const raw = (parse(readFileSync(COMPOSE, 'utf8')) as { services: Record<string, unknown> })
+    .services['kb-postgres'] as { profiles?: string[] } | undefined;
+
+  it('is opt-in, and runs the PostgreSQL major and pgvector version the stores tier tests', () => {
+    expect(raw?.profiles).toEqual(['knowledge-base']);
+    const kb = service('kb-postgres');
+    const image = interpolate(kb.image ?? '', {}, 'placeholder');
+    const m = /^pgvector\/pgvector:(\d+\.\d+\.\d+)-pg(\d+)(-[a-z]+)?$/.exec(image);
+    expect(m, image).not.toBeNull();
+    expect(m?.[1]).toBe(PINNED_POSTGRES.pgvector);
+    expect(Number(m?.[2])).toBe(PINNED_POSTGRES.major);
+  });
+
+  it('keeps its password in KB_POSTGRES_PASSWORD, handed only to itself and the worker', () => {
+    const users = model.services.filter((s) =>
+      Object.values(s.environment).some((v) => v?.includes('KB_POSTGRES_PASSWORD')),
+    );
+    expect(users.map((s) => s.name).sort()).toEqual(['kb-postgres', 'worker']);
+    expect(service('kb-postgres').environment.POSTGRES_PASSWORD).toBe('${KB_POSTGRES_PASSWORD:-}');
+    // `pg` reads PGPASSWORD, so the store URI the worker is given carries no password.
+    expect(service('worker').environment.PGPASSWORD).toBe('${KB_POSTGRES_PASSWORD:-}');
+  });
+
+  it('keeps its cluster in a named volume at the PostgreSQL 18 image path, on a loopback port', () => {
+    const kb = service('kb-postgres');
+    expect(kb.volumes).toEqual(['kb-postgres:/var/lib/postgresql']);
+    expect(model.namedVolumes).toContain('kb-postgres');
+    const ports = publishedPorts(kb, {});
+    expect(ports).toEqual([expect.objectContaining({ target: '5432' })]);
+    expect(kb.ports).toEqual(['${PUBLISH_IP:-127.0.0.1}:${KB_POSTGRES_PORT:-5433}:5432']);
+    expect(kb.healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready -U finetune_kb -d knowledge']);
   });
 });
 

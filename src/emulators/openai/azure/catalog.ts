@@ -19,9 +19,29 @@ export interface AzureCatalogModel {
   skus: string[];
   /** Whether the model can be fine-tuned at all (default true). */
   fineTune?: boolean;
+  /** What its deployments serve (default `chat`): chat completions or embeddings. */
+  kind?: 'chat' | 'embeddings';
 }
 
 const ALL_TIERS = ['Standard', 'DataZoneStandard', 'GlobalStandard', 'DeveloperTier'];
+
+// Embedding models: deployable (not fine-tunable), served on `…/embeddings`. Versions as Azure
+// names them (3-small and 3-large "1", ada-002 "2"); no retirement dates, lifecycle and SKUs are
+// guesses.
+const EMBEDDING_MODELS: readonly AzureCatalogModel[] = [
+  ['text-embedding-3-small', '1'],
+  ['text-embedding-3-large', '1'],
+  ['text-embedding-ada-002', '2'],
+].map(([name, version]) => ({
+  name: name!,
+  version: version!,
+  lifecycleStatus: 'GenerallyAvailable',
+  fineTuneRetirement: null,
+  inferenceRetirement: null,
+  skus: ['Standard', 'GlobalStandard'],
+  fineTune: false,
+  kind: 'embeddings' as const,
+}));
 
 export const DEFAULT_CATALOG: readonly AzureCatalogModel[] = [
   ...['gpt-4o-mini:2024-07-18', 'gpt-4o:2024-08-06'].map((m) => ({
@@ -57,6 +77,7 @@ export const DEFAULT_CATALOG: readonly AzureCatalogModel[] = [
     inferenceRetirement: '2027-02-06',
     skus: ALL_TIERS,
   },
+  ...EMBEDDING_MODELS,
 ];
 
 const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
@@ -99,6 +120,7 @@ export class AzureCatalog {
   /** One entry of ARM's models list. */
   static view(m: AzureCatalogModel) {
     const fineTune = m.fineTune !== false;
+    const serves = m.kind === 'embeddings' ? { embeddings: 'true' } : { chatCompletion: 'true' };
     return {
       kind: 'OpenAI',
       skuName: 'S0',
@@ -108,7 +130,7 @@ export class AzureCatalog {
         version: m.version,
         lifecycleStatus: m.lifecycleStatus,
         capabilities: {
-          chatCompletion: 'true',
+          ...serves,
           ...(fineTune ? { fineTune: 'true' } : {}),
         },
         deprecation: {

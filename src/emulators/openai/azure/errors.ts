@@ -48,6 +48,20 @@ export const deploymentNotReady = (status: number): ApiError =>
     'The API deployment for this resource is not ready yet. Please try again in a few minutes.',
   );
 
+/**
+ * Reported wording (code `OperationNotSupported`, status 400) for a deployment asked for what its
+ * model does not do: chat on an embedding model, embeddings on a chat model.
+ */
+export const operationNotSupported = (
+  operation: 'chatCompletion' | 'embeddings',
+  model: string,
+): ApiError =>
+  azureError(
+    400,
+    'OperationNotSupported',
+    `The ${operation} operation does not work with the specified model, ${model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+  );
+
 /** Retired models answer 410 Gone (retire-policy); code and wording are guesses. */
 export const modelRetired = (model: string): ApiError =>
   azureError(

@@ -4,6 +4,7 @@ import { armAuth, dataPlaneAuth } from './auth.js';
 import { AzureCatalog } from './catalog.js';
 import { deploymentChatModel } from './chat.js';
 import { DeploymentStore } from './deployments.js';
+import { deploymentEmbeddingModel } from './embeddings.js';
 import {
   apiVersionNotAllowed,
   azureError,
@@ -82,6 +83,8 @@ export function azureFlavor(apiKey: string | undefined, raw: AzureOptions | unde
     jobs: azureJobRules(options, catalog, jobInfo),
     chatModel: (ctx, requested) =>
       deploymentChatModel(ctx, deployments, catalog, options.deployments.notReadyStatus, requested),
+    embeddingModel: (_ctx, requested) =>
+      deploymentEmbeddingModel(deployments, catalog, options.deployments.notReadyStatus, requested),
     webhookTargets: (type) => endpoints.targets(type),
     registerRoutes(app, ctx) {
       registerWebhookEndpointRoutes(app, ctx, endpoints);

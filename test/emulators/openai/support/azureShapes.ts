@@ -32,7 +32,7 @@ export const AZURE_ALLOWANCES = {
 const nullable = (schema: unknown) => ({ anyOf: [schema, { type: 'null' }] });
 
 /** Schemas the Azure answers share with OpenAI's spec (spec-v1's copy has none for them). */
-const OPENAI_SCHEMAS = new Set(['CreateChatCompletionResponse']);
+const OPENAI_SCHEMAS = new Set(['CreateChatCompletionResponse', 'CreateEmbeddingResponse']);
 
 function loadAzureShapes(): { $defs: Record<string, Schema> } {
   const doc = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { $defs: Record<string, Schema> };
@@ -105,6 +105,7 @@ const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
     'OpenAI.ListFineTuningJobCheckpointsResponse',
   ],
   ['POST', new RegExp(`^${V1}/chat/completions$`), 'CreateChatCompletionResponse'],
+  ['POST', new RegExp(`^${V1}/embeddings$`), 'CreateEmbeddingResponse'],
   // Not in spec-v1: checked by hand in azure.webhooks / uploads tests.
   ['POST', new RegExp(`^${V1}/uploads(/.*)?$`), null],
   ['GET', new RegExp(`^${V1}/dashboard/webhook_endpoints(/${ID})?$`), null],

@@ -21,6 +21,8 @@ export function shapeCheck(doc: { $defs: Record<string, Schema> }): ShapeCheck {
   const ajv = new Ajv2020({ strict: true, strictTypes: false, allErrors: true });
   addFormats(ajv);
   ajv.addFormat('unixtime', { type: 'number', validate: unixSeconds });
+  // An embedding's numbers (`format: float`): float32 values, so finite.
+  ajv.addFormat('float', { type: 'number', validate: Number.isFinite });
   ajv.addSchema(doc, 'shapes');
   return (name, value) => {
     const validate = ajv.getSchema(`shapes#/$defs/${name}`);

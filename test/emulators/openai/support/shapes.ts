@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EMBEDDING_SCHEMAS, embeddingViolations } from './embeddingShapes.js';
 import { shapeCheck, type Schema, type ShapeCheck } from './shapeCheck.js';
 
 const FIXTURE = join(
@@ -96,6 +97,7 @@ let shared: ShapeCheck | undefined;
 
 /** Problems of `value` against component schema `name` (empty when it conforms). */
 export function violations(name: string, value: unknown): string[] {
+  if (EMBEDDING_SCHEMAS.has(name)) return embeddingViolations(name, value);
   shared ??= shapeCheck(loadShapes());
   return shared(name, value);
 }
@@ -121,6 +123,7 @@ const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
     'ListFineTuningJobCheckpointsResponse',
   ],
   ['POST', /^\/v1\/chat\/completions$/, 'CreateChatCompletionResponse'],
+  ['POST', /^\/v1\/embeddings$/, 'CreateEmbeddingResponse'],
   ['GET', /^\/v1\/models$/, 'ListModelsResponse'],
   ['GET', new RegExp(`^/v1/models/${ID}$`), 'Model'],
 ];

@@ -190,3 +190,35 @@ export async function uploadMultipart(
   form.set('file', new Blob([content]), name);
   return call(t, 'POST', '/v1/files/upload', { raw: form });
 }
+
+export const BASE_MODEL = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
+
+/** Uploads 20 chat examples and trains a LoRA job on them to completion (raw HTTP). */
+export async function trainedJob(
+  t: TestEmulator,
+  body: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const fileId = ((await uploadMultipart(t, chatJsonl(20))).json as { id: string }).id;
+  await eventually('the training file to validate', async () => {
+    const f = (await call(t, 'GET', `/v1/files/${fileId}`)).json as { processing_status: string };
+    return f.processing_status === 'COMPLETED' ? true : undefined;
+  });
+  const created = await call(t, 'POST', '/v1/fine-tunes', {
+    body: { training_file: fileId, model: BASE_MODEL, ...body },
+  });
+  const id = (created.json as { id: string }).id;
+  return eventually('the job to complete', async () => {
+    const j = (await call(t, 'GET', `/v1/fine-tunes/${id}`)).json as Record<string, unknown>;
+    if (j.status === 'error' || j.status === 'cancelled')
+      throw new Error(`job ended ${String(j.status)}`);
+    return j.status === 'completed' ? j : undefined;
+  });
+}
+
+/** The SDK sends beta (v2) calls to its `baseURL` once that is overridden: a second client, on `/v2`. */
+export function v2Client(
+  t: TestEmulator,
+  options: ConstructorParameters<typeof Together>[0] = {},
+): Together {
+  return t.clientWith({ baseURL: `${t.emulator.url}/v2`, ...options });
+}

@@ -389,6 +389,7 @@ const SDK_DEFS: Record<string, Schema> = {
         type: 'array',
         items: {
           type: 'object',
+          additionalProperties: false,
           required: [
             'certificationType',
             'certifiedAt',
@@ -397,6 +398,19 @@ const SDK_DEFS: Record<string, Schema> = {
             'modelRevisionId',
             'target',
           ],
+          properties: {
+            certificationType: {
+              enum: ['CERTIFICATION_TYPE_CERTIFIED', 'CERTIFICATION_TYPE_UNCERTIFIED'],
+            },
+            certifiedAt: str,
+            certifiedBy: str,
+            model: str,
+            modelRevisionId: str,
+            target: { enum: ['CERTIFICATION_TARGET_DE_SERVERLESS', 'CERTIFICATION_TARGET_MRE'] },
+            draftModel: str,
+            draftModelRevisionId: str,
+            notes: str,
+          },
         },
       },
       projectId: str,

@@ -387,7 +387,7 @@ describe('raw HTTP through a whole flow, every answer checked against the descri
     outputName = job.model_output_name as string;
     expect(jobId).toMatch(/^ft-[0-9a-f-]{36}$/);
     expect(outputName).toContain('tf-k3y');
-    const seen: string[] = [];
+    const seen: string[] = [job.status as string];
     let running: Json | undefined;
     const done = await eventually('the job to complete', async () => {
       const j = (await call(t, 'GET', `/v1/fine-tunes/${jobId}`)).json as Json;

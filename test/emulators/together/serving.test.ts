@@ -124,6 +124,8 @@ describe('v1 dedicated endpoints where creation is available (the description)',
     t = await startTestEmulator({
       timeScale: 2000,
       steps: 12,
+      // Twenty minutes to start: 60 ms PENDING and 540 ms STARTING here, long enough to watch.
+      durations: { endpointStartMs: 20 * 60_000 },
       serving: {
         v1Create: 'available',
         failStart: ({ hardware }) => hardware === '1x_nvidia_a100_80gb_sxm',
@@ -152,7 +154,7 @@ describe('v1 dedicated endpoints where creation is available (the description)',
       model,
     });
     expect(e.id).toMatch(/^endpoint-[0-9a-f-]{36}$/);
-    const seen: string[] = [];
+    const seen: string[] = [e.state as string];
     await eventually('STARTED', async () => {
       const state = ((await call(t!, 'GET', `/v1/endpoints/${e.id as string}`)).json as Json)
         .state as string;

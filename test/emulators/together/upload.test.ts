@@ -127,8 +127,8 @@ describe('uploadTogetherFile', () => {
   it('reads the file back when there is no preprocess step to call', async () => {
     const s = await start();
     const noPreprocess: typeof fetch = async (input, init) => {
-      if (String(input).endsWith('/preprocess'))
-        return new Response('{"message":"no"}', { status: 404 });
+      const url = input instanceof Request ? input.url : input.toString();
+      if (url.endsWith('/preprocess')) return new Response('{"message":"no"}', { status: 404 });
       return s.fetch!(input, init);
     };
     const result = await uploadTogetherFile({ ...s, fetch: noPreprocess }, { path });

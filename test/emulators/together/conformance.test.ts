@@ -11,6 +11,7 @@ import {
   call,
   chatJsonl,
   eventually,
+  preferenceJsonl,
   startTestEmulator,
   uploadMultipart,
   type TestEmulator,
@@ -349,6 +350,18 @@ describe('raw HTTP through a whole flow, every answer checked against the descri
       [{ training_method: { method: 'dpo' } }, 'training_file'],
       [{ suffix: 'x'.repeat(65) }, 'suffix'],
       [{ learning_rate: 1 }, 'learning_rate'],
+      // Kimi K2: LoRA only, rank at most 16 (skills supported-models).
+      [
+        { model: 'moonshotai/Kimi-K2-Instruct', training_type: { type: 'Full' } },
+        'training_type.type',
+      ],
+      [
+        {
+          model: 'moonshotai/Kimi-K2-Instruct',
+          training_type: { type: 'Lora', lora_r: 32, lora_alpha: 64 },
+        },
+        'training_type.lora_r',
+      ],
     ];
     for (const [body, param] of cases) {
       const res = await create(body);
@@ -565,5 +578,63 @@ describe('raw HTTP through a whole flow, every answer checked against the descri
       message: `Fine-tune job ${job} deleted`,
     });
     expect((await call(t, 'GET', `/v1/fine-tunes/${job}`)).status).toBe(404);
+  });
+
+  it('trains DPO on a preference file: the method’s defaults echo, a SimPO gamma goes reference-free, 2.5× the SFT price', async () => {
+    const res = await uploadMultipart(t, preferenceJsonl(10), 'prefs.jsonl');
+    const prefs = (res.json as Json).id as string;
+    expect(((await ready(prefs)).validation_report as Json).dataset_format).toBe(
+      'PREFERENCE_OPENAI',
+    );
+    const price = async (method: string) =>
+      (
+        (
+          await call(t, 'POST', '/v1/fine-tunes/estimate-price', {
+            body: { training_file: prefs, model: BASE, training_method: { method } },
+          })
+        ).json as Json
+      ).estimated_total_price as number;
+    expect(await price('dpo')).toBeCloseTo((await price('sft')) * 2.5, 8);
+    const sft = await call(t, 'POST', '/v1/fine-tunes', {
+      body: { training_file: prefs, model: BASE },
+    });
+    expect((sft.json as { error: Json }).error.param).toBe('training_file');
+    const created = (
+      await call(t, 'POST', '/v1/fine-tunes', {
+        body: {
+          training_file: prefs,
+          model: BASE,
+          training_method: { method: 'dpo', dpo_beta: 0.2 },
+        },
+      })
+    ).json as Json;
+    expect(created.training_method).toEqual({
+      method: 'dpo',
+      dpo_beta: 0.2,
+      rpo_alpha: 0,
+      dpo_normalize_logratios_by_length: false,
+      dpo_reference_free: false,
+      simpo_gamma: 0,
+    });
+    expect(created.batch_size).toBe(16);
+    const simpo = (
+      await call(t, 'POST', '/v1/fine-tunes', {
+        body: {
+          training_file: prefs,
+          model: BASE,
+          training_method: { method: 'dpo', simpo_gamma: 0.5 },
+        },
+      })
+    ).json as Json;
+    expect(simpo.training_method).toMatchObject({
+      dpo_reference_free: true,
+      dpo_normalize_logratios_by_length: true,
+    });
+    await call(t, 'POST', `/v1/fine-tunes/${simpo.id as string}/cancel`);
+    const done = await eventually('the DPO job to complete', async () => {
+      const j = (await call(t, 'GET', `/v1/fine-tunes/${created.id as string}`)).json as Json;
+      return j.status === 'completed' ? j : undefined;
+    });
+    expect(done.training_method).toMatchObject({ method: 'dpo' });
   });
 });

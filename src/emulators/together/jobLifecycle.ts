@@ -52,12 +52,17 @@ export class TogetherJobLifecycle {
     this.pending.clear();
   }
 
-  private stage(job: JobRecord, status: JobStatus, providerMs: number, next: () => void): void {
+  /** Enters a status that lasts `providerMs` (for `started_at` and `progress`). */
+  private enter(job: JobRecord, status: JobStatus, providerMs: number): void {
     const now = Date.now();
     job.status = status;
     job.stageStartedAtMs = now;
     job.stageEndsAtMs = now + this.ctx.clock.realMs(providerMs);
     job.updatedAtMs = now;
+  }
+
+  private stage(job: JobRecord, status: JobStatus, providerMs: number, next: () => void): void {
+    this.enter(job, status, providerMs);
     this.schedule(job, providerMs, next);
   }
 
@@ -120,7 +125,8 @@ export class TogetherJobLifecycle {
       'training_start',
       `Training started: ${job.plan.totalSteps} steps, ${job.request.nEpochs} epoch(s)`,
     );
-    this.stage(job, 'running', this.ctx.durations.runningMs, () => undefined);
+    // Running has no single timer: each step schedules the next.
+    this.enter(job, 'running', this.ctx.durations.runningMs);
     this.stepClock.set(job.id, Date.now());
     this.schedule(job, this.stepProviderMs(job), () => this.step(job));
   }

@@ -16,7 +16,7 @@ import {
   uploadMultipart,
   type TestEmulator,
 } from './support/harness.js';
-import { violations } from './support/shapes.js';
+import { uncoveredRoutes, violations } from './support/shapes.js';
 
 const BASE = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
 
@@ -636,5 +636,11 @@ describe('raw HTTP through a whole flow, every answer checked against the descri
       return j.status === 'completed' ? j : undefined;
     });
     expect(done.training_method).toMatchObject({ method: 'dpo' });
+  });
+
+  it('went through every file, fine-tune, model and chat route with a successful answer', () => {
+    expect(
+      uncoveredRoutes(t.recorder.responses, /v1\\\/(files|fine-tunes|models|chat)|_presigned/),
+    ).toEqual([]);
   });
 });

@@ -259,6 +259,9 @@ describe('v2 dedicated model inference (projects, endpoints, deployments)', () =
     ).data;
     const config = configs.find((c) => (c.selectors as Json[]).some((s) => s.value === H100))!;
     expect(config.id).toMatch(/^cr_/);
+    expect((await call(t, 'GET', `${p}/configs/${config.id as string}`)).json).toEqual(config);
+    const h100 = await call(t, 'GET', `/v2/public/inference-instance-types/${H100}`);
+    expect(h100.json).toMatchObject({ id: H100, gpuCount: 1, priceCentsPerHour: 399 });
 
     const ep = (await call(t, 'POST', `${p}/endpoints`, { body: { name: 'support-bot' } }))
       .json as Json;

@@ -460,7 +460,7 @@ export function violations(name: string, value: unknown): string[] {
 
 const ID = '[^/]+';
 const P = '/v2/projects/[^/]+';
-const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
+export const ROUTES: [method: string, path: RegExp, schema: string | null][] = [
   ['POST', /^\/v1\/files\/upload$/, 'FileResponse'],
   ['POST', /^\/v1\/files$/, null], // 302, no body
   ['PUT', /^\/_presigned\/files\/[^/]+$/, null], // the object store's empty 200
@@ -512,4 +512,14 @@ export function schemaFor(method: string, path: string, status: number): string 
   if (status === 409 && method === 'POST' && path === '/v1/files') return 'FileExists';
   if (status >= 400) return 'ErrorData';
   return ROUTES.find(([m, p]) => m === method && p.test(path))?.[2];
+}
+
+/** Routes (of those whose path matches `scope`) that no successful answer in `seen` came from. */
+export function uncoveredRoutes(
+  seen: { method: string; path: string; status: number }[],
+  scope: RegExp,
+): string[] {
+  return ROUTES.filter(([, p]) => scope.test(p.source))
+    .filter(([m, p]) => !seen.some((r) => r.status < 400 && r.method === m && p.test(r.path)))
+    .map(([m, p]) => `${m} ${p.source}`);
 }

@@ -11,7 +11,8 @@ import { registerFineTuneRoutes } from './routes/fineTunes.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerV2Routes } from './routes/v2.js';
 import { registerHardwareRoutes } from './serving/hardwareRoutes.js';
-import { registerV1EndpointRoutes, type V1Endpoints } from './serving/v1Endpoints.js';
+import { registerV1EndpointRoutes } from './routes/v1Endpoints.js';
+import type { V1Endpoints } from './serving/v1Endpoints.js';
 import type { V2Serving } from './serving/v2Serving.js';
 
 const log = childLogger('together-emulator');

@@ -124,6 +124,7 @@ describe('v1 dedicated endpoints where creation is available (the description)',
     t = await startTestEmulator({
       timeScale: 2000,
       steps: 12,
+      seed: 11, // names, and so which prompts a model answers exactly, repeat
       // Twenty minutes to start: 60 ms PENDING and 540 ms STARTING here, long enough to watch.
       durations: { endpointStartMs: 20 * 60_000 },
       serving: {

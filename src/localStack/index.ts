@@ -8,6 +8,11 @@ import {
   type WebhookTarget,
 } from '../emulators/openai/index.js';
 import {
+  startTogetherEmulator,
+  type RunningTogetherEmulator,
+  type TogetherEmulatorOptions,
+} from '../emulators/together/index.js';
+import {
   startWandbEmulator,
   type RunningWandbEmulator,
   type WandbEmulatorOptions,
@@ -71,6 +76,11 @@ export interface LocalStackOptions {
    * With `webhooks` too, its webhook target is the receiver unless these options name one.
    */
   openai?: OpenAIEmulatorOptions;
+  /**
+   * Start the Together emulator with these options (its own server: Together has no webhooks).
+   * The worker is not pointed at it until a Together provider exists.
+   */
+  together?: TogetherEmulatorOptions;
   /** Start a webhook receiver that signals this stack's Temporal. */
   webhooks?: LocalWebhookOptions;
   wandb?: LocalWandb;
@@ -104,6 +114,7 @@ export interface LocalStack {
   client: Client;
   /** The parts below are null when not asked for. */
   openai: RunningOpenAIEmulator | null;
+  together: RunningTogetherEmulator | null;
   receiver: RunningWebhookReceiver | null;
   webhookSecret: string | null;
   wandb: LocalWandbHandle | null;
@@ -207,6 +218,13 @@ export async function buildLocalStack(options: LocalStackOptions): Promise<Local
       openai = started;
     }
 
+    let together: RunningTogetherEmulator | null = null;
+    if (options.together) {
+      const started = await startTogetherEmulator(options.together);
+      stops.push(() => started.close());
+      together = started;
+    }
+
     let wandb: LocalWandbHandle | null = null;
     if (options.wandb && 'emulator' in options.wandb) {
       const emulatorOptions = options.wandb.emulator;
@@ -245,6 +263,7 @@ export async function buildLocalStack(options: LocalStackOptions): Promise<Local
       temporal,
       client,
       openai,
+      together,
       receiver,
       webhookSecret,
       wandb,

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { OpenAIEmulatorOptions } from '../../emulators/openai/index.js';
 import { UserError } from '../userError.js';
+import { emulateTogetherCommand } from './emulateTogether.js';
 import { emulateWandbCommand } from './emulateWandb.js';
 import { numberIn, port, rate } from '../numberOption.js';
 import { waitForShutdownSignal } from '../../shutdown.js';
@@ -163,5 +164,6 @@ export function emulateCommand(): Command {
   return new Command('emulate')
     .description('Run a local emulator of an external service (for sandboxes and tests)')
     .addCommand(openaiCommand())
+    .addCommand(emulateTogetherCommand())
     .addCommand(emulateWandbCommand());
 }

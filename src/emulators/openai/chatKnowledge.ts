@@ -1,10 +1,13 @@
 import { createInterface } from 'node:readline';
 import type { BlobStore } from './blobStore.js';
 import { lessonOf } from './chatLessons.js';
-import type { FileRecord, JobRecord } from './records.js';
+import type { JobRecord } from './records.js';
 
 /** Normalised prompt → reference reply. */
 export type Lessons = ReadonlyMap<string, string>;
+
+/** What a job's lessons are read from (any emulator's job record will do). */
+export type LessonSource = Pick<JobRecord, 'id' | 'trainingFile' | 'validationFile'>;
 
 /** Bounds the memory one huge training file can take; the emulator is for small data. */
 const MAX_LESSONS_PER_JOB = 100_000;
@@ -19,18 +22,18 @@ export class ChatKnowledge {
 
   constructor(
     private readonly blobs: BlobStore,
-    private readonly findFile: (id: string) => FileRecord | undefined,
+    private readonly findFile: (id: string) => unknown,
   ) {}
 
   /** Starts reading the job's files, once. */
-  learn(job: JobRecord): void {
+  learn(job: LessonSource): void {
     if (this.byJob.has(job.id)) return;
     const files = [job.trainingFile, job.validationFile].filter((f): f is string => f !== null);
     this.byJob.set(job.id, this.read(files));
   }
 
   /** The job's own lessons (read now if its files were never read). */
-  lessonsOf(job: JobRecord): Promise<Lessons> {
+  lessonsOf(job: LessonSource): Promise<Lessons> {
     this.learn(job);
     return this.byJob.get(job.id)!;
   }

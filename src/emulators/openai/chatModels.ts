@@ -1,7 +1,7 @@
+import type { LessonSource } from './chatKnowledge.js';
 import type { EmulatorContext } from './context.js';
 import { ApiError } from './errors.js';
 import { baseModelSnapshot, isCompletionOnly } from './models.js';
-import type { JobRecord } from './records.js';
 
 /** A model chat completions can be asked for, named as responses name it. */
 export type ChatModel =
@@ -9,7 +9,7 @@ export type ChatModel =
   | {
       kind: 'fine-tuned';
       name: string;
-      job: JobRecord;
+      job: LessonSource;
       /** How far through training the model is: 1 for the final model, less for a checkpoint. */
       progress: number;
     };

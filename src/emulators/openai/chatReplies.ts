@@ -7,7 +7,10 @@ import { normalizeText } from './chatText.js';
 import type { EmulatorContext } from './context.js';
 
 /** 0…1 from the chatDegradation option; anything unusable counts as 0. */
-function degradationOf(ctx: EmulatorContext, requested: string): number {
+/** What replies need of an emulator: its models' knowledge and the degradation knob. */
+export type ReplyContext = Pick<EmulatorContext, 'knowledge' | 'chatDegradation'>;
+
+function degradationOf(ctx: ReplyContext, requested: string): number {
   const d = ctx.chatDegradation?.(requested) ?? 0;
   return Number.isFinite(d) ? Math.min(1, Math.max(0, d)) : 0;
 }
@@ -17,7 +20,7 @@ function degradationOf(ctx: EmulatorContext, requested: string): number {
  * src/shared/graderPrompt.ts), otherwise what the model "knows" about the last user message.
  */
 export async function chatReplies(
-  ctx: EmulatorContext,
+  ctx: ReplyContext,
   model: ChatModel,
   request: ChatRequest,
 ): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
+import type { Reach } from '../shared/commandHints.js';
 import { UserError } from './userError.js';
 
 export interface TemporalFlags {
@@ -29,4 +30,11 @@ export async function clientFor(flags: TemporalFlags): Promise<Client> {
         'or set TEMPORAL_ADDRESS.',
     );
   }
+}
+
+/** Where the command connects (flags, then TEMPORAL_ADDRESS / temporal.toml): for printed commands. */
+export async function reachOf(flags: TemporalFlags): Promise<Reach> {
+  const { temporalConnectConfig } = await import('../temporal/connection.js');
+  const { connectionOptions, namespace } = temporalConnectConfig(flags);
+  return { address: connectionOptions.address, namespace };
 }

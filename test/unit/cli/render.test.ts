@@ -102,3 +102,41 @@ describe('renderStatus after a cancel and without a worker', () => {
     expect(text).toContain('note      No worker is polling task queue "q1"');
   });
 });
+
+describe('renderStatus at awaiting_approval', () => {
+  const status = {
+    workflowId: 'wf-2',
+    execution: 'RUNNING',
+    progress: {
+      stage: 'awaiting_approval' as const,
+      datasets: [],
+      files: [],
+      approval: { gates: [], ignored: [] },
+    },
+  };
+
+  it('prints the commands that decide, as given (runnable as printed)', () => {
+    const text = renderStatus(status, 0, {
+      approve: 'npx finetune approve wf-2 --by ann --address 127.0.0.1:9',
+      reject: "npx finetune reject wf-2 --by ann --comment 'why not' --address 127.0.0.1:9",
+    });
+    expect(text).toContain('next      npx finetune approve wf-2 --by ann --address 127.0.0.1:9');
+    expect(text).toMatch(/^ {10}npx finetune reject wf-2 --by ann --comment 'why not'/m);
+  });
+
+  it('without them, commands with a NAME to fill in; none once decided', () => {
+    expect(renderStatus(status, 0)).toContain('next      npx finetune approve wf-2 --by NAME');
+    const decided = {
+      ...status,
+      progress: {
+        ...status.progress,
+        approval: {
+          gates: [],
+          ignored: [],
+          decision: { decision: 'approve' as const, by: 'ann', how: 'update' as const, at: 'now' },
+        },
+      },
+    };
+    expect(renderStatus(decided, 0)).not.toContain('next ');
+  });
+});

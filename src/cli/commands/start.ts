@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
-import { rootMessage, startFineTunePipeline, type StartedPipeline } from '../../client/pipeline.js';
-import { waitForPreflight } from '../../client/preflight.js';
+import type { StartedPipeline } from '../../client/pipeline.js';
 import { reachFlags, shellQuote } from '../../shared/commandHints.js';
+import { rootMessage } from '../../shared/rootCause.js';
 import type { RunwayReport } from '../../shared/providerTypes.js';
 import type {
   FineTuneMethod,
@@ -14,7 +13,6 @@ import type {
   PipelineResult,
   SupervisedHyperparameters,
 } from '../../shared/types.js';
-import { hasWorkflowPollers, NoWorkerError, requireWorker } from '../../client/pollers.js';
 import { TASK_QUEUE } from '../../shared/types.js';
 import { onShutdownSignal } from '../../shutdown.js';
 import { EXIT, EXIT_CODES_HELP, PipelineEndedError, pipelineExitCode } from '../exitCodes.js';
@@ -182,6 +180,9 @@ export function startCommand(): Command {
         ...(f.webhooks ? { wait: { webhooks: true } } : {}),
       };
       if (f.localCheck) await checkLocally(f, input);
+      // The Temporal client loads here, after the local check has had its say.
+      const [{ startFineTunePipeline }, { hasWorkflowPollers, NoWorkerError, requireWorker }] =
+        await Promise.all([import('../../client/pipeline.js'), import('../../client/pollers.js')]);
       const client = await clientFor(f);
       const taskQueue = f.taskQueue ?? TASK_QUEUE;
       if (f.workerCheck) {
@@ -257,6 +258,7 @@ async function preflight(
   const since = Date.now();
   const elapsed = () => `${((Date.now() - since) / 1000).toFixed(1)} s`;
   say(`started ${started.workflowId} on task queue "${taskQueue}"; its pre-flight on the worker:`);
+  const { waitForPreflight } = await import('../../client/preflight.js');
   let current = '';
   const ticker = setInterval(() => say(`  … still ${current} (${elapsed()})`), 10_000);
   try {
@@ -297,6 +299,7 @@ function runwayLine(r: RunwayReport): string {
 /** `--wait`: the result once the pipeline ends; the exit code says how it ended (exitCodes.ts). */
 async function waitForEnd(f: StartFlags, started: StartedPipeline): Promise<void> {
   if (!f.json) process.stderr.write('waiting for the pipeline to end (--wait)…\n');
+  const { WorkflowFailedError } = await import('@temporalio/client');
   let result: PipelineResult;
   try {
     result = await started.handle.result();
@@ -324,6 +327,10 @@ async function waitForEnd(f: StartFlags, started: StartedPipeline): Promise<void
 async function checkLocally(f: StartFlags, input: PipelineInput): Promise<void> {
   const files: LocalCheck[] = [{ path: input.training.path, role: 'training' }];
   if (input.validation) files.push({ path: input.validation.path, role: 'validation' });
+  if (!f.json)
+    process.stderr.write(
+      `checking ${files.map((c) => c.path).join(' and ')} here first, as the worker will…\n`,
+    );
   const checked = await checkDatasetsLocally(files, {
     model: input.model,
     method: input.method?.type ?? 'supervised',

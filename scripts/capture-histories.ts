@@ -253,6 +253,21 @@ async function capture(stack: LocalStack) {
   save('traceModelLineage', 'production', 'replay-lineage');
 
   await captureProviders(stack, fast);
+  await capturePreflight(stack, fast);
+}
+
+/**
+ * Added with `finetune start` waiting for the pre-flight: a pipeline the provider refuses there
+ * (a model it does not know), failed before anything was uploaded or versioned.
+ */
+async function capturePreflight(stack: LocalStack, fast: { minPollMs: number; maxPollMs: number }) {
+  const refused = await startFineTunePipeline(
+    stack.client,
+    sampleInput(fast, { model: 'gpt-5-turbo-x', wandb: { project: 'preflight' } }),
+    { taskQueue: 'capture', workflowId: 'replay-preflight-unknown-model' },
+  );
+  await settle(refused.handle);
+  save('fineTunePipeline', 'preflight-unknown-model', refused.workflowId);
 }
 
 /**

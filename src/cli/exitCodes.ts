@@ -16,7 +16,7 @@ export const EXIT = {
 /** For `--help`. */
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0    done (a pipeline waited for succeeded, or was promoted)
+  0    done (a pipeline waited for succeeded, or was promoted), or still running (status)
   1    a mistake to fix: flags, files, unknown id, no server or worker, a refused pre-flight
   2    the pipeline ended without a model in production: failed, cancelled, terminated,
        timed out, or rejected

@@ -56,7 +56,8 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
       lines.push(`eta       ${new Date(job.estimatedFinish * 1000).toISOString()}`);
     }
   }
-  if (s.job?.nextPollAtMs !== undefined && s.execution === 'RUNNING') {
+  // Once the wait has its result there is no next check, though the pipeline may go on.
+  if (s.job?.nextPollAtMs !== undefined && s.execution === 'RUNNING' && !s.job.result) {
     const inMs = s.job.nextPollAtMs - nowMs;
     lines.push(
       `checks    ${s.job.polls} poll(s), ${s.job.wakeups} webhook(s); next check ${inMs > 0 ? `in ${ago(inMs)}` : 'now'}`,

@@ -140,3 +140,41 @@ describe('renderStatus at awaiting_approval', () => {
     expect(renderStatus(decided, 0)).not.toContain('next ');
   });
 });
+
+describe('renderStatus once the job wait has ended', () => {
+  it('shows no next check while the pipeline goes on (gates, approval)', () => {
+    const snapshot = {
+      jobId: 'ftjob-1',
+      status: 'succeeded',
+      model: 'm',
+      fineTunedModel: 'ft:m:1',
+      estimatedFinish: null,
+      finishedAt: 1,
+      trainedTokens: 10,
+      resultFiles: [],
+      error: null,
+      step: 30,
+      totalSteps: 30,
+      trainLoss: 0.2,
+      validLoss: null,
+    };
+    const text = renderStatus(
+      {
+        workflowId: 'wf-3',
+        execution: 'RUNNING',
+        progress: { stage: 'evaluating', datasets: [], files: [], jobId: 'ftjob-1' },
+        job: {
+          jobId: 'ftjob-1',
+          polls: 3,
+          wakeups: 1,
+          nextPollAtMs: 40_000,
+          last: snapshot,
+          result: { snapshot, detectedAtMs: 30_000, polls: 3, wakeups: 1 },
+        },
+      },
+      10_000,
+    );
+    expect(text).toContain('status    succeeded');
+    expect(text).not.toContain('next check');
+  });
+});

@@ -269,6 +269,7 @@ async function capture(stack: LocalStack) {
 
   await captureProviders(stack, fast);
   await captureGovernance(stack, fast);
+  await capturePreflight(stack, fast);
 }
 
 /**
@@ -362,6 +363,20 @@ async function captureGovernance(
   save('fineTunePipeline', 'queued-handed-lock-and-handed-on', runs[1]!.parent);
   save('moveModelAlias', 'promote-queue-to-parent', lock, runs[0]!.runId);
   save('moveModelAlias', 'promote-with-inherited-queue', lock, runs[1]!.runId);
+}
+
+/**
+ * Added with `finetune start` waiting for the pre-flight: a pipeline the provider refuses there
+ * (a model it does not know), failed before anything was uploaded or versioned.
+ */
+async function capturePreflight(stack: LocalStack, fast: { minPollMs: number; maxPollMs: number }) {
+  const refused = await startFineTunePipeline(
+    stack.client,
+    sampleInput(fast, { model: 'gpt-5-turbo-x', wandb: { project: 'preflight' } }),
+    { taskQueue: 'capture', workflowId: 'replay-preflight-unknown-model' },
+  );
+  await settle(refused.handle);
+  save('fineTunePipeline', 'preflight-unknown-model', refused.workflowId);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { COMMANDS } from './commandTable.js';
+import { EXIT, PipelineEndedError } from './exitCodes.js';
 import { UserError } from './userError.js';
 
 /**
@@ -53,10 +54,14 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   // Errors a person can fix are printed plainly; anything else keeps its stack for a bug report.
-  if (err instanceof UserError || (isFixable(err) && !process.env.FINETUNE_DEBUG)) {
+  if (
+    err instanceof UserError ||
+    err instanceof PipelineEndedError ||
+    (isFixable(err) && !process.env.FINETUNE_DEBUG)
+  ) {
     process.stderr.write(`error: ${err.message}\n`);
   } else {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
-  process.exitCode = 1;
+  process.exitCode = err instanceof PipelineEndedError ? err.exitCode : EXIT.userError;
 }

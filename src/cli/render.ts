@@ -1,4 +1,5 @@
 import type { PipelineStatus } from '../client/pipeline.js';
+import type { DecisionCommands } from '../shared/commandHints.js';
 import { isTerminal } from '../shared/types.js';
 import { renderApproval } from './renderGovernance.js';
 
@@ -12,8 +13,11 @@ export function progressBar(done: number, total: number, width = 30): string {
 const ago = (ms: number): string =>
   ms < 90_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`;
 
-/** Human-readable status for `finetune status`. */
-export function renderStatus(s: PipelineStatus, nowMs: number): string {
+/**
+ * Human-readable status for `finetune status`. `decide`: the approve/reject commands to print
+ * while it awaits a decision (runnable as printed: the caller knows the address and the person).
+ */
+export function renderStatus(s: PipelineStatus, nowMs: number, decide?: DecisionCommands): string {
   const lines = [`workflow  ${s.workflowId}  (${s.execution.toLowerCase()})`];
   const p = s.progress;
   if (p) {
@@ -52,7 +56,8 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
       lines.push(`eta       ${new Date(job.estimatedFinish * 1000).toISOString()}`);
     }
   }
-  if (s.job?.nextPollAtMs !== undefined && s.execution === 'RUNNING') {
+  // Once the wait has its result there is no next check, though the pipeline may go on.
+  if (s.job?.nextPollAtMs !== undefined && s.execution === 'RUNNING' && !s.job.result) {
     const inMs = s.job.nextPollAtMs - nowMs;
     lines.push(
       `checks    ${s.job.polls} poll(s), ${s.job.wakeups} webhook(s); next check ${inMs > 0 ? `in ${ago(inMs)}` : 'now'}`,
@@ -64,7 +69,7 @@ export function renderStatus(s: PipelineStatus, nowMs: number): string {
   for (const e of w?.errors ?? []) lines.push(`w&b       problem: ${e}`);
   if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
   const approval = s.result?.approval ?? p?.approval;
-  if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage));
+  if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage, decide));
   if (s.failure) lines.push(`error     ${s.failure}`);
   for (const note of s.notes ?? []) lines.push(`note      ${note}`);
   return lines.join('\n');

@@ -7,6 +7,7 @@ import type {
   ResolvedAlias,
 } from '../shared/governanceTypes.js';
 import type { ApprovalRecord, DecisionReply, GateResult } from '../shared/promotionTypes.js';
+import { decisionCommands, type DecisionCommands } from '../shared/commandHints.js';
 
 // Text for the governance commands. Pure, so each is unit-tested.
 
@@ -14,12 +15,20 @@ export function gateLine(g: GateResult): string {
   return `${g.verdict.toUpperCase().padEnd(7)} ${g.summary}`;
 }
 
-/** The approval part of `finetune status`: gates, the decision, refused requests, what moved. */
-export function renderApproval(a: ApprovalRecord, workflowId: string, stage: string): string[] {
+/**
+ * The approval part of `finetune status`: gates, the decision, refused requests, what moved.
+ * While it awaits a decision, the commands that decide (`decide`, or ones with a NAME to fill in).
+ */
+export function renderApproval(
+  a: ApprovalRecord,
+  workflowId: string,
+  stage: string,
+  decide: DecisionCommands = decisionCommands(workflowId, 'NAME'),
+): string[] {
   const lines: string[] = [];
   for (const g of a.gates) lines.push(`gate      ${gateLine(g)}`);
   if (stage === 'awaiting_approval' && !a.decision) {
-    lines.push(`next      finetune approve ${workflowId} --by NAME   (or: finetune reject …)`);
+    lines.push(`next      ${decide.approve}`, `          ${decide.reject}`);
   }
   if (a.decision) {
     const d = a.decision;

@@ -1,8 +1,10 @@
 import { rootMessage } from '../shared/rootCause.js';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { FineTuneBaseModel, FineTuneJobId, FineTuneStage } from '../shared/searchAttributes.js';
+import type { Reach } from '../shared/commandHints.js';
+import { pipelineStaticDetails, pipelineSummary } from './pipelineMetadata.js';
 import { hasWorkflowPollers, startWorkerHint } from './pollers.js';
 import type { PipelineInput, PipelineProgress, PipelineResult } from '../shared/types.js';
 import { TASK_QUEUE } from '../shared/types.js';
@@ -16,6 +18,11 @@ import type { fineTunePipeline } from '../workflows/fineTunePipeline.js';
 export interface StartOptions {
   workflowId?: string;
   taskQueue?: string;
+  /**
+   * How a person reaches this Temporal (the commands in the Web UI's details carry it). Default:
+   * the client's address and namespace.
+   */
+  reach?: Reach;
 }
 
 export interface StartedPipeline {
@@ -31,12 +38,18 @@ export async function startFineTunePipeline(
   options: StartOptions = {},
 ): Promise<StartedPipeline> {
   const workflowId = options.workflowId ?? `finetune-${randomUUID()}`;
+  const reach = options.reach ?? {
+    address:
+      client.connection instanceof Connection ? client.connection.options.address : undefined,
+    namespace: client.options.namespace,
+  };
   const handle = await client.workflow.start<typeof fineTunePipeline>('fineTunePipeline', {
     workflowId,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     args: [input],
     typedSearchAttributes: [{ key: FineTuneBaseModel, value: input.model }],
-    staticSummary: `fine-tune ${input.model} on ${input.training.path}`,
+    staticSummary: pipelineSummary(input),
+    staticDetails: pipelineStaticDetails(input, workflowId, reach),
   });
   return { workflowId, runId: handle.firstExecutionRunId, handle };
 }

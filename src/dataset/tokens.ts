@@ -128,20 +128,37 @@ async function importRanks(encoding: EncodingName): Promise<TiktokenBPE> {
 export interface ExampleTokens {
   total: number;
   assistant: number;
+  /**
+   * Tokens ahead of the content of the final trained reply: the service cuts an example from the
+   * end, so a context of this size or less loses that reply entirely. Absent when nothing is
+   * trained on (reinforcement prompts).
+   */
+  finalReplyStart?: number;
 }
 
 export function countExampleTokens(counter: TokenCounter, view: ExampleView): ExampleTokens {
   if (view.completion) {
     const prompt = counter.count(view.completion.prompt);
     const completion = counter.count(view.completion.completion);
-    return { total: prompt + completion, assistant: completion };
+    return { total: prompt + completion, assistant: completion, finalReplyStart: prompt };
   }
-  let total = REPLY_PRIMER;
-  for (const message of view.messages) total += countMessage(counter, message);
-  if (view.tools.length > 0) total += counter.count(JSON.stringify(view.tools));
+  const trained = new Set(view.trained);
+  const finalReply = view.trained[view.trained.length - 1];
+  // Tool definitions are rendered ahead of the conversation.
+  let total = view.tools.length > 0 ? counter.count(JSON.stringify(view.tools)) : 0;
   let assistant = 0;
-  for (const message of view.trained) assistant += countAssistantOutput(counter, message);
-  return { total, assistant };
+  let finalReplyStart: number | undefined;
+  for (const message of view.messages) {
+    const tokens = countMessage(counter, message);
+    if (trained.has(message)) {
+      const output = countAssistantOutput(counter, message);
+      assistant += output;
+      if (message === finalReply) finalReplyStart = total + tokens - output;
+    }
+    total += tokens;
+  }
+  total += REPLY_PRIMER;
+  return { total, assistant, ...(finalReplyStart !== undefined ? { finalReplyStart } : {}) };
 }
 
 function countMessage(counter: TokenCounter, message: ChatMessage): number {

@@ -7,7 +7,7 @@ import { JsonlLineReader } from './lineReader.js';
 import { modelFacts, type ModelFacts } from './models.js';
 import { PiiScanner } from './pii.js';
 import { StatsBuilder } from './stats.js';
-import { countExampleTokens, loadTokenCounter } from './tokens.js';
+import { countExampleTokens, loadTokenCounter, type ExampleTokens } from './tokens.js';
 import type { DatasetReport, ValidateDatasetOptions } from './types.js';
 
 /** The only vision fine-tuning base model the guides name. */
@@ -75,12 +75,9 @@ export async function validateDatasetFile(
       examples++;
       const tokens = countExampleTokens(counter, result.view);
       stats.addExample(line.number, result.view, tokens);
-      if (tokens.total > facts.contextLimit)
-        warnings.add(
-          line.number,
-          `has ${tokens.total} tokens, over the ${facts.contextLimit}-token training context of ${facts.baseModel}; ` +
-            'the service cuts it from the end, so shorten or split it',
-        );
+      const problem = overContextProblem(tokens, facts);
+      if (problem?.replyLost) errors.add(line.number, problem.message);
+      else if (problem) warnings.add(line.number, problem.message);
     }
   }
 
@@ -120,6 +117,33 @@ export async function validateDatasetFile(
   if (cost) report.cost = cost;
   if (pii) report.pii = pii.result();
   return report;
+}
+
+/**
+ * An example over the training context is cut from the end. When what precedes its final reply
+ * already fills the context, the reply it teaches is lost entirely and the example trains on
+ * nothing of it: an error. A reply cut part-way still teaches its beginning: a warning.
+ */
+function overContextProblem(
+  tokens: ExampleTokens,
+  facts: ModelFacts,
+): { replyLost: boolean; message: string } | undefined {
+  const limit = facts.contextLimit;
+  if (tokens.total <= limit) return undefined;
+  const head = `has ${tokens.total} tokens, over the ${limit}-token training context of ${facts.baseModel}`;
+  if (tokens.finalReplyStart !== undefined && tokens.finalReplyStart >= limit) {
+    return {
+      replyLost: true,
+      message:
+        `${head}, and the ${tokens.finalReplyStart} tokens before its final assistant reply already fill it: ` +
+        'the service cuts from the end, so that reply is lost and the example teaches nothing of it; ' +
+        'shorten what comes before the reply or split the example',
+    };
+  }
+  return {
+    replyLost: false,
+    message: `${head}; the service cuts it from the end, so shorten or split it`,
+  };
 }
 
 function addFileIssues(rows: number, opts: ValidateDatasetOptions, errors: IssueList): void {

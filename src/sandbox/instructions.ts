@@ -1,5 +1,8 @@
 // What the sandbox prints so a person can drive it from another terminal or the Web UI.
 // Pure (strings in, strings out), so each is unit-tested; the commands are the real CLI's flags.
+import { decisionCommands, reachFlags, shellQuote } from '../shared/commandHints.js';
+
+export { shellQuote };
 
 /** How to reach the running sandbox: what `onReady` gets and the JSON result's `where`. */
 export interface SandboxWhere {
@@ -67,15 +70,9 @@ export interface WhereInput {
   sample: { training: string; validation: string; model: string };
 }
 
-/** Single-quotes a shell word when it needs it (POSIX shells). */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** `--address` (and `--namespace` off the default): what every command needs to reach the sandbox. */
 function reach(w: Pick<WhereInput, 'temporalAddress' | 'namespace'>): string {
-  const ns = w.namespace === 'default' ? '' : ` --namespace ${shellQuote(w.namespace)}`;
-  return `--address ${w.temporalAddress}${ns}`;
+  return reachFlags({ address: w.temporalAddress, namespace: w.namespace }).trim();
 }
 
 function pipelineCommands(w: WhereInput, workflowId: string): PipelineCommands {
@@ -84,8 +81,10 @@ function pipelineCommands(w: WhereInput, workflowId: string): PipelineCommands {
     workflowId,
     status: `npx finetune status ${id} ${reach(w)} --watch`,
     // `approve` finds the pipeline's task queue itself (it has no --task-queue flag).
-    approve: `npx finetune approve ${id} --by your-name ${reach(w)}`,
-    reject: `npx finetune reject ${id} --by your-name --comment 'why not' ${reach(w)}`,
+    ...decisionCommands(workflowId, 'your-name', {
+      address: w.temporalAddress,
+      namespace: w.namespace,
+    }),
   };
 }
 

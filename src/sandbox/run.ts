@@ -234,7 +234,7 @@ export async function runSandbox(
       await watcher?.stop();
     }
     const final = await call(() => getPipelineStatus(stack.client, started.workflowId));
-    if (opts.onProgress) opts.onProgress(renderStatus(final, Date.now()));
+    if (opts.onProgress) opts.onProgress(renderStatus(final, Date.now(), where.commands));
     const sandboxResult = resultOf(final, outcome, where, stack, began, opts.provider ?? 'openai');
     if (opts.keep) sandboxResult.kept = { pid: process.pid, stop: `kill -INT ${process.pid}` };
     return { result: sandboxResult, stack };
@@ -361,7 +361,7 @@ function startWatcher(
     const s = await call(() => getPipelineStatus(stack.client, where.workflowId));
     const stage = s.progress?.stage;
     if (stage) onStage(stage);
-    const rendered = renderStatus(s, Date.now());
+    const rendered = renderStatus(s, Date.now(), where.commands);
     opts.onProgress?.(rendered);
     const waiting = stage === 'awaiting_approval' && !s.progress?.approval?.decision;
     if (waiting && !paused && opts.onAwaitingApproval) {

@@ -199,6 +199,12 @@ export interface PipelineProgress {
   details?: string;
   /** The provider's answer on training and serving dates for the base model. */
   runway?: RunwayReport;
+  /**
+   * Pre-flight passed: the datasets validated on the worker and the provider will train the base
+   * model. Nothing has been uploaded or versioned before this. Absent while it runs and in runs
+   * that failed it (or began before this field existed).
+   */
+  preflightPassed?: boolean;
   /** Why the results summary is missing although the job succeeded. */
   resultsError?: string;
 }

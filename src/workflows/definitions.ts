@@ -76,3 +76,37 @@ export interface DecideRequest extends DecisionRequest {
 export const decidePromotionUpdate = defineUpdate<DecisionReply, [DecideRequest]>(
   'decidePromotion',
 );
+
+/**
+ * What the Web UI shows beside each handler (its "Send a Signal" dialog, the queries and Updates
+ * lists). Only `approvePromotion` and `rejectPromotion` are for people; every other signal is
+ * marked internal, so nobody sends one by hand thinking it decides something. Keyed by the
+ * handler's name (the metadata test checks every handler has one).
+ */
+export const HANDLER_DESCRIPTIONS = {
+  approvePromotion:
+    'Approve promoting this pipeline\'s model, once its stage is awaiting_approval. Input: {"by": "your-name", "comment": "optional"}. ' +
+    'Refused requests (wrong stage, not an approver) are recorded and shown by `finetune status`.',
+  rejectPromotion:
+    'Reject promoting this pipeline\'s model, once its stage is awaiting_approval: nothing moves. Input: {"by": "your-name", "comment": "why"}.',
+  decidePromotion:
+    'Approve or reject promotion and wait for the answer (what `finetune approve/reject` sends). Input: {"decision": "approve" | "reject", "by": "your-name", "comment": "optional"}; answers with what moved, or why not.',
+  jobEvent:
+    "internal: sent by the webhook receiver when the provider reports the job's end; not for people (`finetune status` shows the job).",
+  watchProgress:
+    'internal: sent by `finetune status --watch` while someone watches ({"leaseMs": 60000}): the wait polls often until the lease ends; not needed by people.',
+  jobSnapshot:
+    "internal: sent by the job's wait (await-job/<job id>) to its pipeline with the latest status, step and loss; not for people.",
+  progress:
+    "The pipeline's stage, datasets, files, job, gates and decision (what `finetune status` shows).",
+  jobProgress:
+    "The job's latest snapshot (status, step, loss), the polls and webhook wake-ups so far, and the next check.",
+  syncProgress: 'Where the W&B sync of this job is: checking, waiting, logging, done.',
+  syncBatch: 'How far the batch sync is: jobs in total and the outcome of each done.',
+  queueForAliasMove:
+    'internal: sent by a promotion or rollback waiting for this alias move to finish, so it is handed the lock at once; not for people.',
+  aliasMoveQueue:
+    'internal: sent by a finishing alias move to the workflow that started it, with the movers waiting after it; not for people.',
+  aliasMoveHandedOn:
+    'internal: sent to the next waiting promotion or rollback when the alias lock is free; not for people.',
+} as const;

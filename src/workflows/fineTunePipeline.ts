@@ -44,8 +44,9 @@ import {
 import { ApprovalDesk } from './approval.js';
 import { promotionConfigProblems } from './approvalRules.js';
 import { awaitFineTuneJob, awaitWorkflowIdFor } from './awaitFineTuneJob.js';
-import { jobSnapshotSignal, progressQuery } from './definitions.js';
+import { HANDLER_DESCRIPTIONS, jobSnapshotSignal, progressQuery } from './definitions.js';
 import { describeJob } from './describe.js';
+import { stageDetails } from './details.js';
 import { PipelineWandb } from './pipelineWandb.js';
 import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
@@ -80,18 +81,24 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     desk.install();
     progress.approval = desk.record;
   }
-  setHandler(progressQuery, () => progress);
-  setHandler(jobSnapshotSignal, (snap) => {
-    if (snap.jobId !== progress.jobId || progress.stage !== 'training') return;
-    progress.job = snap;
-    progress.details = `training — ${describeJob(snap)}`;
-    setCurrentDetails(progress.details);
-  });
+  setHandler(progressQuery, () => progress, { description: HANDLER_DESCRIPTIONS.progress });
+  const showDetails = (details: string) => {
+    progress.details = details;
+    setCurrentDetails(details);
+  };
+  setHandler(
+    jobSnapshotSignal,
+    (snap) => {
+      if (snap.jobId !== progress.jobId || progress.stage !== 'training') return;
+      progress.job = snap;
+      showDetails(stageDetails('training', describeJob(snap)));
+    },
+    { description: HANDLER_DESCRIPTIONS.jobSnapshot },
+  );
   const setStage = (stage: PipelineStage, details?: string) => {
     progress.stage = stage;
-    progress.details = details ?? `stage: ${stage}`;
     upsertSearchAttributes([{ key: FineTuneStage, value: stage }]);
-    setCurrentDetails(progress.details);
+    showDetails(stageDetails(stage, details));
   };
   upsertSearchAttributes([{ key: FineTuneBaseModel, value: input.model }]);
   if (promotion) {
@@ -104,7 +111,10 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
   }
 
   try {
-    setStage('validating', 'validating datasets');
+    setStage(
+      'validating',
+      'checking the datasets on the worker, then the base model with the provider',
+    );
     const refs: { role: DatasetSummary['role']; ref: DatasetRef }[] = [
       { role: 'training', ref: input.training },
     ];
@@ -137,11 +147,20 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         suffix: input.suffix,
       });
     }
+    // Pre-flight passed: the data is valid and the provider will train this model. `finetune
+    // start` waits for this (or for the pipeline to fail) before it says the pipeline started.
+    progress.preflightPassed = true;
+    showDetails(
+      stageDetails(
+        'validating',
+        'pre-flight passed: datasets valid, the provider will train the model',
+      ),
+    );
 
     await wandb.connect();
     const knownFiles = await wandb.versionDatasets(datasets, method.type);
 
-    setStage('uploading', `uploading ${datasets.length} file(s)`);
+    setStage('uploading', `${datasets.length} file(s) to the provider`);
     const files: UploadedFile[] = [];
     for (const d of datasets) {
       const file = await uploadActivities.uploadDataset.executeWithOptions(
@@ -157,7 +176,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       progress.files = [...files];
     }
 
-    setStage('creating_job', 'creating the fine-tuning job');
+    setStage('creating_job', 'the fine-tuning job, exactly once');
     const created = await createJobActivities
       .createFineTuneJob({
         workflowId: info.workflowId,
@@ -196,7 +215,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     });
     const job = waited.snapshot;
     progress.job = job;
-    setCurrentDetails(`job ${job.status}; syncing to W&B`);
+    showDetails(stageDetails('training', `job ${job.status}; syncing to W&B`));
     await wandb.sync(job.jobId, files, datasets);
     failUnlessSucceeded(job, setStage, progress);
 
@@ -251,10 +270,11 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         } else if (progress.stage === 'creating_job') {
           await jobActivities.cancelJobForRun(info.workflowId, info.firstExecutionRunId);
         }
-        setStage('cancelled', 'cancelled by request');
+        setStage('cancelled', 'by request; its fine-tuning job, if any, was cancelled too');
       });
     } else if (progress.stage !== 'failed') {
-      progress.error = err instanceof Error ? err.message : String(err);
+      // The innermost message says why (an activity's failure, not "Activity task failed").
+      progress.error = rootMessage(err);
       setStage('failed', progress.error);
     }
     throw err;

@@ -26,6 +26,7 @@ import {
   queueForAliasMoveSignal,
   trySignal,
 } from './aliasLock.js';
+import { HANDLER_DESCRIPTIONS } from './definitions.js';
 import { pruneUnaliasedServing } from './pruneServing.js';
 
 /** Guards the lock hand-off (aliasLock.ts) in movers and in the move itself. */
@@ -100,10 +101,14 @@ function holderQueue(inherited: string[]): { passToParent(): Promise<void> } {
       await trySignal(parent, (h) => h.signal(aliasMoveQueueSignal, { queue: batch }));
     }
   };
-  setHandler(queueForAliasMoveSignal, async (request) => {
-    queue = enqueue(queue, request);
-    if (closing) await CancellationScope.nonCancellable(pass);
-  });
+  setHandler(
+    queueForAliasMoveSignal,
+    async (request) => {
+      queue = enqueue(queue, request);
+      if (closing) await CancellationScope.nonCancellable(pass);
+    },
+    { description: HANDLER_DESCRIPTIONS.queueForAliasMove },
+  );
   return {
     passToParent: () =>
       CancellationScope.nonCancellable(async () => {
@@ -153,18 +158,26 @@ export async function moveUnderLock(
   let after: string[] = []; // from my move: they wait after it
   let handedOn = false;
   let done = false;
-  setHandler(aliasMoveHandedOnSignal, async (handOff) => {
-    if (handOff.lock !== lock) return;
-    if (done) {
-      await handOn(lock, handOff.queue); // late: pass it on rather than strand the queue
-      return;
-    }
-    handedOn = true;
-    inherited = enqueue(inherited, { waiters: handOff.queue, front: false });
-  });
-  setHandler(aliasMoveQueueSignal, ({ queue }) => {
-    after = enqueue(after, { waiters: queue, front: false });
-  });
+  setHandler(
+    aliasMoveHandedOnSignal,
+    async (handOff) => {
+      if (handOff.lock !== lock) return;
+      if (done) {
+        await handOn(lock, handOff.queue); // late: pass it on rather than strand the queue
+        return;
+      }
+      handedOn = true;
+      inherited = enqueue(inherited, { waiters: handOff.queue, front: false });
+    },
+    { description: HANDLER_DESCRIPTIONS.aliasMoveHandedOn },
+  );
+  setHandler(
+    aliasMoveQueueSignal,
+    ({ queue }) => {
+      after = enqueue(after, { waiters: queue, front: false });
+    },
+    { description: HANDLER_DESCRIPTIONS.aliasMoveQueue },
+  );
   try {
     for (let attempt = 1; ; attempt++) {
       const queue = inherited;

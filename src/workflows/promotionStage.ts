@@ -7,6 +7,7 @@ import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
 import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
 import { candidateActivities, servingActivities } from './activityOptions.js';
 import type { ApprovalDesk } from './approval.js';
+import { awaitingApprovalText } from './details.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import type { PipelineWandb } from './pipelineWandb.js';
@@ -47,7 +48,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     } else {
       ctx.setStage(
         'awaiting_approval',
-        `**awaiting approval** — \`finetune approve ${workflowId} --by NAME\` (or \`finetune reject …\`)\n\n${gatesText}`,
+        awaitingApprovalText(workflowId, workflowInfo().namespace, gatesText),
       );
       const decided = await condition(() => desk.decision !== undefined, config.approvalTimeoutMs);
       if (!decided) {
@@ -64,7 +65,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       await clearCandidate(ctx);
       ctx.setStage(
         'rejected',
-        `rejected by ${decision.by} (${decision.how})${decision.comment ? `: ${decision.comment}` : ''}\n\n${gatesText}`,
+        `by ${decision.by} (${decision.how})${decision.comment ? `: ${decision.comment}` : ''}\n\n${gatesText}`,
       );
       return 'rejected';
     }
@@ -85,7 +86,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     ctx.setStage(
       'promoted',
       p.promoted
-        ? `**promoted**: "${alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'}), approved by ${decision.by}`
+        ? `"${alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'}), approved by ${decision.by}`
         : `approved by ${decision.by}; ${p.note}`,
     );
     return 'promoted';

@@ -3,7 +3,7 @@ import type { JobForSync, SyncJobInput, SyncOutcome, WandbTarget } from '../shar
 import { DEFAULT_WAIT_POLICY, isTerminal } from '../shared/types.js';
 import { syncJobActivities, wandbActivities, wandbHistoryActivities } from './activityOptions.js';
 import { awaitFineTuneJob } from './awaitFineTuneJob.js';
-import { syncProgressQuery, type SyncProgress } from './definitions.js';
+import { HANDLER_DESCRIPTIONS, syncProgressQuery, type SyncProgress } from './definitions.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
 
 /**
@@ -15,7 +15,9 @@ import { resolveWaitPolicy } from './waitPolicy.js';
  */
 export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
   const progress: SyncProgress = { jobId: input.jobId, step: 'checking' };
-  setHandler(syncProgressQuery, () => progress);
+  setHandler(syncProgressQuery, () => progress, {
+    description: HANDLER_DESCRIPTIONS.syncProgress,
+  });
   const say = (step: SyncProgress['step'], details: string) => {
     progress.step = step;
     setCurrentDetails(`**${input.jobId}** — ${details}`);

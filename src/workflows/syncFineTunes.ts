@@ -14,7 +14,7 @@ import {
 } from '../shared/syncTypes.js';
 import { ErrorType } from '../shared/errorTypes.js';
 import { syncJobActivities } from './activityOptions.js';
-import { syncBatchQuery } from './definitions.js';
+import { HANDLER_DESCRIPTIONS, syncBatchQuery } from './definitions.js';
 import { syncFineTune, syncWorkflowId } from './syncFineTune.js';
 
 /**
@@ -50,10 +50,11 @@ export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFine
     ? [options.fineTuneJobId]
     : await syncJobActivities.listFineTuneJobIds({ limit: options.numFineTunes });
   const outcomes: (SyncOutcome | undefined)[] = jobIds.map(() => undefined);
-  setHandler(syncBatchQuery, () => ({
-    total: jobIds.length,
-    done: outcomes.filter(Boolean) as SyncOutcome[],
-  }));
+  setHandler(
+    syncBatchQuery,
+    () => ({ total: jobIds.length, done: outcomes.filter(Boolean) as SyncOutcome[] }),
+    { description: HANDLER_DESCRIPTIONS.syncBatch },
+  );
 
   const syncOne = async (index: number): Promise<void> => {
     const jobId = jobIds[index]!;

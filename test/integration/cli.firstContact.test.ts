@@ -78,6 +78,8 @@ describe('with no worker on the task queue', () => {
     expect(r.stderr).not.toMatch(/No worker/);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(workflowId);
+    // Nobody can run its pre-flight: it is not waited for, and the note says why.
+    expect(r.stderr).toContain(`note: no worker polls task queue "${h.taskQueue}"`);
     started.push(workflowId);
 
     const status = await cli(['status', workflowId]);
@@ -170,7 +172,7 @@ describe('cancel and status of pipelines a worker runs', () => {
     );
 
     const status = await cli(['status', pipeline.workflowId]);
-    expect(status.code).toBe(0);
+    expect(status.code).toBe(2); // ended without a model: the exit code says so
     expect(status.stdout).toContain(`workflow  ${pipeline.workflowId}  (cancelled)`);
     expect(status.stdout).toContain('stage     cancelled');
     expect(status.stdout).toMatch(/^status {4}cancelled/m);
@@ -201,7 +203,7 @@ describe('cancel and status of pipelines a worker runs', () => {
     );
   });
 
-  it('finetune start with a worker polling starts at once', async () => {
+  it('finetune start with a worker polling starts, and returns once the pre-flight passed', async () => {
     const r = await cli([
       'start',
       '--training',
@@ -217,6 +219,7 @@ describe('cancel and status of pipelines a worker runs', () => {
     expect(r.code).toBe(0);
     const workflowId = r.stdout.trim();
     expect(workflowId).toMatch(/^finetune-/);
+    expect(r.stderr).toMatch(/^pre-flight passed in /m);
     await h.client.workflow.getHandle(workflowId).cancel();
   });
 });

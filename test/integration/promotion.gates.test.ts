@@ -15,6 +15,7 @@ import {
   writeDriftedTrainingSet,
   writeOverLimitDataset,
 } from './support/gateDatasets.js';
+import { expectSdkLogs } from '../support/sdkLogs.js';
 import { startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
 import { FIXTURES, sampleInput } from './support/pipelineInput.js';
 import { artifactFileText, SHORT_JOBS, VALID_PATH } from './support/wandbHelpers.js';
@@ -110,11 +111,13 @@ describe('governed promotion: the gates pass, warn and block', () => {
 
   it('pii: the sample passes; PII in the training data warns or blocks (piiScan stays off)', async () => {
     const pii = join(FIXTURES, 'pii.jsonl');
+    // Validation warns in the worker's log about the personal data this test puts there.
+    const quiet = expectSdkLogs((message) => message === 'dataset may contain personal data');
     const [clean, warned, blocked] = await Promise.all([
       run('piiok', { ...OFF, pii: 'block' }),
       run('piiwarn', { ...OFF, pii: 'warn' }, { training: pii }),
       run('piiblock', { ...OFF, pii: 'block' }, { training: pii }),
-    ]);
+    ]).finally(quiet);
 
     expect(gateOf(clean.result, 'pii')).toEqual({
       gate: 'pii',

@@ -15,7 +15,7 @@ declare module 'vitest' {
  * the real workflows, shared by every test's worker.
  */
 export default async function setup(project: TestProject): Promise<void> {
-  const server = ensureTemporalTestServer();
+  const server = await ensureTemporalTestServer();
   project.provide('temporalTestServerPath', server.path);
   project.provide('workflowBundlePath', await bundleToFile());
 }

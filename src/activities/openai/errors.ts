@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { ErrorType } from '../../shared/errorTypes.js';
 import { retryAfterMs } from '../../providers/rateLimit.js';
@@ -11,7 +11,10 @@ import { redactSecrets } from '../../shared/redact.js';
  */
 export function toFailure(err: unknown, action: string): Error {
   if (err instanceof ApplicationFailure) return err;
-  if (err instanceof OpenAI.APIUserAbortError) return err; // activity cancelled: let Temporal see it
+  // The activity was cancelled and its signal aborted the request. Temporal knows a cancellation
+  // by its type (CancelledFailure, or an error named AbortError): as the client's own error it would
+  // report a failed activity, with a warning and a stack trace.
+  if (err instanceof OpenAI.APIUserAbortError) return new CancelledFailure(`${action}: cancelled`);
   if (err instanceof OpenAI.APIConnectionError) {
     return ApplicationFailure.retryable(
       `${action}: could not reach OpenAI (${redactSecrets(err.message)})`,

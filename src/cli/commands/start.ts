@@ -2,16 +2,22 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { rootMessage, startFineTunePipeline } from '../../client/pipeline.js';
+import type { StartedPipeline } from '../../client/pipeline.js';
+import { reachFlags, shellQuote } from '../../shared/commandHints.js';
+import { rootMessage } from '../../shared/rootCause.js';
+import type { RunwayReport } from '../../shared/providerTypes.js';
 import type {
   FineTuneMethod,
   PipelineInput,
+  PipelineProgress,
+  PipelineResult,
   SupervisedHyperparameters,
 } from '../../shared/types.js';
-import { NoWorkerError, requireWorker } from '../../client/pollers.js';
 import { TASK_QUEUE } from '../../shared/types.js';
+import { onShutdownSignal } from '../../shutdown.js';
+import { EXIT, EXIT_CODES_HELP, PipelineEndedError, pipelineExitCode } from '../exitCodes.js';
 import { positiveIntegerOrAuto, positiveNumberOrAuto, seed } from '../numberOption.js';
-import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
+import { clientFor, reachOf, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
 import {
   checkDatasetsLocally,
@@ -42,6 +48,7 @@ interface StartFlags extends TemporalFlags, PromotionFlags {
   localCheck: boolean;
   workerCheck: boolean;
   webhooks: boolean;
+  detach: boolean;
   wait: boolean;
   json: boolean;
 }
@@ -101,7 +108,9 @@ export function startCommand(): Command {
   return withTemporalFlags(
     addPromotionFlags(
       new Command('start')
-        .description('Start a fine-tune pipeline; prints the workflow id')
+        .description(
+          'Start a fine-tune pipeline; once its pre-flight passed (datasets valid on the worker, the provider will train the model), prints the workflow id',
+        )
         .requiredOption('--training <file.jsonl>', 'training data (JSONL)')
         .option('--validation <file.jsonl>', 'validation data (JSONL)')
         .requiredOption('--model <name>', 'base model snapshot, e.g. gpt-4.1-mini-2025-04-14')
@@ -138,63 +147,177 @@ export function startCommand(): Command {
           "the provider's webhooks reach a `finetune webhook` receiver: poll only as a sparse safety net (status --watch still polls often); default $FINETUNE_WEBHOOKS=1",
           process.env.FINETUNE_WEBHOOKS === '1' || process.env.FINETUNE_WEBHOOKS === 'true',
         )
-        .option('--wait', 'wait for the pipeline to finish and print its result', false)
+        .option(
+          '--detach',
+          'print the workflow id and return at once, without waiting for the pre-flight',
+          false,
+        )
+        .option('--wait', 'wait for the pipeline to end and print its result', false)
         .option('--json', 'print JSON', false),
     ),
-  ).action(async (f: StartFlags) => {
-    if (f.suffix !== undefined && (f.suffix.length < 1 || f.suffix.length > 64)) {
-      throw new UserError('--suffix must be 1 to 64 characters.');
-    }
-    const input: PipelineInput = {
-      training: { path: datasetPath('training', f.training, f.localCheck) },
-      validation: f.validation
-        ? { path: datasetPath('validation', f.validation, f.localCheck) }
-        : undefined,
-      model: f.model,
-      method: await buildMethod(f),
-      suffix: f.suffix,
-      seed: f.seed,
-      metadata: parseMetadata(f.metadata),
-      piiScan: f.piiScan,
-      promotion: promotionFromFlags(f),
-      ...(f.webhooks ? { wait: { webhooks: true } } : {}),
-    };
-    if (f.localCheck) await checkLocally(f, input);
-    const client = await clientFor(f);
-    const taskQueue = f.taskQueue ?? TASK_QUEUE;
-    if (f.workerCheck) {
-      await requireWorker(
-        client,
+  )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (f: StartFlags) => {
+      if (f.wait && f.detach)
+        throw new UserError(
+          '--wait and --detach exclude each other: --detach returns at once, --wait at the end.',
+        );
+      if (f.suffix !== undefined && (f.suffix.length < 1 || f.suffix.length > 64)) {
+        throw new UserError('--suffix must be 1 to 64 characters.');
+      }
+      const input: PipelineInput = {
+        training: { path: datasetPath('training', f.training, f.localCheck) },
+        validation: f.validation
+          ? { path: datasetPath('validation', f.validation, f.localCheck) }
+          : undefined,
+        model: f.model,
+        method: await buildMethod(f),
+        suffix: f.suffix,
+        seed: f.seed,
+        metadata: parseMetadata(f.metadata),
+        piiScan: f.piiScan,
+        promotion: promotionFromFlags(f),
+        ...(f.webhooks ? { wait: { webhooks: true } } : {}),
+      };
+      if (f.localCheck) await checkLocally(f, input);
+      // The Temporal client loads here, after the local check has had its say.
+      const [{ startFineTunePipeline }, { hasWorkflowPollers, NoWorkerError, requireWorker }] =
+        await Promise.all([import('../../client/pipeline.js'), import('../../client/pollers.js')]);
+      const client = await clientFor(f);
+      const taskQueue = f.taskQueue ?? TASK_QUEUE;
+      if (f.workerCheck) {
+        await requireWorker(
+          client,
+          taskQueue,
+          'the pipeline',
+          'pass --task-queue with the queue your worker listens on, or --no-worker-check to start it anyway (it waits for a worker).',
+        ).catch((err: unknown) => {
+          if (err instanceof NoWorkerError)
+            throw new UserError(`${err.message}\nNothing was started.`);
+          throw err;
+        });
+      }
+      const reach = await reachOf(f);
+      const started = await startFineTunePipeline(client, input, {
+        workflowId: f.workflowId,
         taskQueue,
-        'the pipeline',
-        'pass --task-queue with the queue your worker listens on, or --no-worker-check to start it anyway (it waits for a worker).',
-      ).catch((err: unknown) => {
-        if (err instanceof NoWorkerError)
-          throw new UserError(`${err.message}\nNothing was started.`);
-        throw err;
+        reach,
       });
-    }
-    const started = await startFineTunePipeline(client, input, {
-      workflowId: f.workflowId,
-      taskQueue,
+      const watch = `npx finetune status ${shellQuote(started.workflowId)} --watch${reachFlags(reach)}`;
+      if (f.detach) return printStarted(f, started);
+      if (!f.workerCheck && !(await hasWorkflowPollers(client, taskQueue))) {
+        printStarted(f, started);
+        process.stderr.write(
+          `note: no worker polls task queue "${taskQueue}": the pipeline's pre-flight runs once one does; \`${watch}\` follows it.\n`,
+        );
+        return;
+      }
+      const stopWaiting = onShutdownSignal(() => {
+        process.stderr.write(`\nstopped waiting; the pipeline goes on: \`${watch}\`\n`);
+        process.exit(EXIT.interrupted);
+      });
+      try {
+        const passed = await preflight(f, started, taskQueue);
+        if (!f.wait) {
+          printStarted(f, started, passed);
+          if (!f.json) process.stderr.write(`watch it: ${watch}\n`);
+          return;
+        }
+        await waitForEnd(f, started);
+      } finally {
+        stopWaiting();
+      }
     });
-    if (!f.wait) {
-      process.stdout.write(
-        f.json
-          ? `${JSON.stringify({ workflowId: started.workflowId, runId: started.runId })}\n`
-          : `${started.workflowId}\n`,
+}
+
+/** The workflow id (and, once known, what the pre-flight learnt), as `start` prints it. */
+function printStarted(f: StartFlags, started: StartedPipeline, passed?: PipelineProgress): void {
+  process.stdout.write(
+    f.json
+      ? `${JSON.stringify({
+          workflowId: started.workflowId,
+          runId: started.runId,
+          ...(passed ? { preflight: { passed: true, runway: passed.runway ?? null } } : {}),
+        })}\n`
+      : `${started.workflowId}\n`,
+  );
+}
+
+/**
+ * Waits for the pipeline's pre-flight (validation on the worker, the provider's model check),
+ * with a line per step on stderr: a doomed pipeline is an error now, not a workflow id.
+ */
+async function preflight(
+  f: StartFlags,
+  started: StartedPipeline,
+  taskQueue: string,
+): Promise<PipelineProgress> {
+  const say = (line: string) => {
+    if (!f.json) process.stderr.write(`${line}\n`);
+  };
+  const since = Date.now();
+  const elapsed = () => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+  say(`started ${started.workflowId} on task queue "${taskQueue}"; its pre-flight on the worker:`);
+  const { waitForPreflight } = await import('../../client/preflight.js');
+  let current = '';
+  const ticker = setInterval(() => say(`  … still ${current} (${elapsed()})`), 10_000);
+  try {
+    const outcome = await waitForPreflight(started.handle, {
+      onStep: (step) => {
+        current = step.text;
+        const retry = step.retry
+          ? ` (attempt ${step.retry.attempt}${step.retry.lastFailure ? `; the last one failed: ${step.retry.lastFailure}` : ''})`
+          : '';
+        say(`  ${step.text}${retry}…`);
+      },
+    });
+    if (!outcome.passed) {
+      if (f.json)
+        process.stdout.write(
+          `${JSON.stringify({ workflowId: started.workflowId, runId: started.runId, preflight: { passed: false, failure: outcome.failure } })}\n`,
+        );
+      throw new UserError(
+        `pipeline ${started.workflowId} failed its pre-flight: ${outcome.failure}\n` +
+          'Nothing was uploaded, versioned or trained.',
       );
-      return;
     }
-    try {
-      const result = await started.handle.result();
-      process.stdout.write(
-        `${JSON.stringify({ workflowId: started.workflowId, ...result }, null, f.json ? 0 : 2)}\n`,
-      );
-    } catch (err) {
-      throw new UserError(`pipeline ${started.workflowId} failed: ${rootMessage(err)}`);
-    }
-  });
+    const runway = outcome.progress.runway;
+    say(`pre-flight passed in ${elapsed()}${runway ? `: ${runwayLine(runway)}` : ''}`);
+    if (runway?.warning) say(`warning: ${runway.warning}`);
+    return outcome.progress;
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+function runwayLine(r: RunwayReport): string {
+  const until = r.trainableUntil ? `until ${r.trainableUntil}` : 'with no announced end';
+  const serves = r.servingUntil ? `; its fine-tunes serve until ${r.servingUntil}` : '';
+  return `${r.provider} trains ${r.model} ${until}${serves}`;
+}
+
+/** `--wait`: the result once the pipeline ends; the exit code says how it ended (exitCodes.ts). */
+async function waitForEnd(f: StartFlags, started: StartedPipeline): Promise<void> {
+  if (!f.json) process.stderr.write('waiting for the pipeline to end (--wait)…\n');
+  const { WorkflowFailedError } = await import('@temporalio/client');
+  let result: PipelineResult;
+  try {
+    result = await started.handle.result();
+  } catch (err) {
+    if (err instanceof WorkflowFailedError)
+      throw new PipelineEndedError(`pipeline ${started.workflowId} failed: ${rootMessage(err)}`);
+    throw err;
+  }
+  process.stdout.write(
+    `${JSON.stringify({ workflowId: started.workflowId, ...result }, null, f.json ? 0 : 2)}\n`,
+  );
+  process.exitCode = pipelineExitCode('COMPLETED', result.stage);
+  if (result.stage === 'rejected' && !f.json) {
+    const d = result.approval?.decision;
+    process.stderr.write(
+      `rejected${d ? ` by ${d.by} (${d.how})${d.comment ? `: ${d.comment}` : ''}` : ''}: nothing was promoted.\n`,
+    );
+  }
 }
 
 /**
@@ -204,6 +327,10 @@ export function startCommand(): Command {
 async function checkLocally(f: StartFlags, input: PipelineInput): Promise<void> {
   const files: LocalCheck[] = [{ path: input.training.path, role: 'training' }];
   if (input.validation) files.push({ path: input.validation.path, role: 'validation' });
+  if (!f.json)
+    process.stderr.write(
+      `checking ${files.map((c) => c.path).join(' and ')} here first, as the worker will…\n`,
+    );
   const checked = await checkDatasetsLocally(files, {
     model: input.model,
     method: input.method?.type ?? 'supervised',

@@ -10,7 +10,7 @@ export function temporalCliCommand(): Command {
     .action(async (f: { install: boolean }) => {
       const { ensureTemporalCli, findTemporalCli, temporalCliVersion } =
         await import('../../temporal/cliLocator.js');
-      const cli = f.install ? ensureTemporalCli() : findTemporalCli();
+      const cli = f.install ? await ensureTemporalCli() : findTemporalCli();
       if (!cli)
         throw new UserError(
           'No Temporal CLI found. Run `finetune temporal-cli --install` (or `npm run setup:temporal` in a checkout) or set TEMPORAL_CLI_PATH.',

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFineTuneJob, type CreateCheckpoint } from '../../../src/activities/openai/jobs.js';
@@ -10,6 +9,7 @@ import type { FineTuneProvider } from '../../../src/providers/types.js';
 import { ErrorType } from '../../../src/shared/errorTypes.js';
 import type { JobSnapshot } from '../../../src/shared/types.js';
 import { azureWorld } from './support.js';
+import { mockActivityEnvironment } from '../../support/sdkLogs.js';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'data', 'sample');
 const DAY = 86_400_000;
@@ -35,7 +35,7 @@ async function attempt(
   trainingFileId: string,
   resumed?: CreateCheckpoint,
 ) {
-  const env = new MockActivityEnvironment(resumed ? { heartbeatDetails: resumed, attempt: 2 } : {});
+  const env = mockActivityEnvironment(resumed ? { heartbeatDetails: resumed, attempt: 2 } : {});
   let checkpoint: CreateCheckpoint | undefined;
   env.on('heartbeat', (d: CreateCheckpoint) => (checkpoint = d));
   const snap: JobSnapshot = await env.run(() =>

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uploadDataset } from '../../../src/activities/openai/files.js';
@@ -12,6 +11,7 @@ import { ErrorType } from '../../../src/shared/errorTypes.js';
 import type { UploadedFile } from '../../../src/shared/types.js';
 import type { RunwayReport } from '../../../src/shared/providerTypes.js';
 import { azureWorld } from './support.js';
+import { mockActivityEnvironment } from '../../support/sdkLogs.js';
 
 const TRAIN = join(import.meta.dirname, '..', '..', '..', 'data', 'sample', 'train.jsonl');
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 function upload(provider: FineTuneProvider, digest: string): Promise<UploadedFile> {
-  const env = new MockActivityEnvironment();
+  const env = mockActivityEnvironment();
   // A tiny threshold: the sample file counts as "large", as a 100 MB file would.
   return env.run(() =>
     uploadDataset(
@@ -69,7 +69,7 @@ describe('Azure request rules checked before any upload', () => {
     const { checkTrainingRunway } = await import('../../../src/activities/providerChecks.js');
     const world = await azureWorld();
     emulator = world.emulator;
-    const env = new MockActivityEnvironment();
+    const env = mockActivityEnvironment();
     for (const suffix of ['x'.repeat(41), 'has space']) {
       const err = await env
         .run(() =>

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteUploadedFiles } from '../../../src/activities/providerChecks.js';
@@ -9,6 +8,7 @@ import {
   type RunningOpenAIEmulator,
 } from '../../../src/emulators/openai/index.js';
 import { openAIProvider } from '../../../src/providers/openai/index.js';
+import { mockActivityEnvironment } from '../../support/sdkLogs.js';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'data', 'sample');
 const KEY = 'sk-provider-test';
@@ -64,7 +64,7 @@ describe('the OpenAI provider: runway before anything is spent', () => {
       file: createReadStream(join(DATA, 'train.jsonl')),
       purpose: 'fine-tune',
     });
-    const env = new MockActivityEnvironment();
+    const env = mockActivityEnvironment();
     const deleted = await env.run(() => deleteUploadedFiles(p, [f.id, 'file-already-gone']));
     expect(deleted).toEqual([f.id]);
     await expect(p.client.files.retrieve(f.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);

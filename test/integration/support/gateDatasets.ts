@@ -40,8 +40,10 @@ export async function tempDatasetDir(): Promise<{
 const line = (messages: { role: string; content: string }[]) => JSON.stringify({ messages });
 
 /**
- * `examples` short chat examples and, at line `longLine`, one whose user message is about
+ * `examples` short chat examples and, at line `longLine`, one whose assistant reply is about
  * `longWords` words (about 1.07 tokens a word: the default 70k words is ~75k tokens, over a 65,536-token context).
+ * The reply is cut part-way, so validation warns; a prompt that long would lose the reply entirely,
+ * which validation refuses.
  */
 export async function writeOverLimitDataset(
   dir: string,
@@ -54,14 +56,14 @@ export async function writeOverLimitDataset(
     lines.push(
       line([
         { role: 'system', content: 'You are a concise support assistant.' },
+        { role: 'user', content: `Question ${i}: ${words(8, i)}?` },
         {
-          role: 'user',
+          role: 'assistant',
           content:
             i === longLine
-              ? `Summarise this log: ${words(opts.longWords ?? 70_000)}`
-              : `Question ${i}: ${words(8, i)}?`,
+              ? `The whole log: ${words(opts.longWords ?? 70_000)}`
+              : `Answer ${i}: ${words(10, i + 3)}.`,
         },
-        { role: 'assistant', content: `Answer ${i}: ${words(10, i + 3)}.` },
       ]),
     );
   }

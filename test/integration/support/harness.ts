@@ -13,6 +13,7 @@ import type {
 } from '../../../src/emulators/wandb/index.js';
 import { buildLocalStack } from '../../../src/localStack/index.js';
 import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import { installTestSdkLogs } from '../../support/sdkLogs.js';
 
 export const TEST_OPENAI_KEY = 'sk-test-emulator';
 export const TEST_WANDB_KEY = 'local-test000000000000000000000000000000000';
@@ -37,7 +38,7 @@ export interface Harness {
 /**
  * A test's world: a Temporal client on the shared dev server, an OpenAI emulator and a webhook
  * receiver of its own, and a worker on a task queue no other test uses. Built by the one
- * local-stack builder (src/localStack), with the SDK's own logging silenced.
+ * local-stack builder (src/localStack); the SDK logs through the test logger (test/support/sdkLogs.ts).
  */
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
@@ -45,8 +46,9 @@ export async function startHarness(
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
+  // The SDK's warnings are printed, except for the failures the product raises by design.
+  installTestSdkLogs();
   const stack = await buildLocalStack({
-    sdkLogs: 'silent',
     temporal: { address: temporalAddress, namespace: 'default' },
     webhooks: {},
     openai: {

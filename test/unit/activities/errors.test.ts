@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { toFailure } from '../../../src/activities/openai/errors.js';
@@ -78,5 +78,11 @@ describe('toFailure: openai errors become Temporal failures once, at the boundar
     const f = asFailure(toFailure(new OpenAI.APIConnectionError({ message: 'ECONNRESET' }), 'x'));
     expect(f.type).toBe(ErrorType.OpenAIUnavailable);
     expect(f.nonRetryable).toBe(false);
+  });
+
+  it("a request aborted by the activity's cancellation is a cancellation, as Temporal knows one", () => {
+    const f = toFailure(new OpenAI.APIUserAbortError(), 'Uploading part 3');
+    expect(f).toBeInstanceOf(CancelledFailure);
+    expect(f.message).toBe('Uploading part 3: cancelled');
   });
 });

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../../../src/shared/errorT
 import { resolveWaitPolicy } from '../../../src/workflows/waitPolicy.js';
 import { DEFAULT_WAIT_POLICY } from '../../../src/shared/types.js';
 import type { WandbClient } from '../../../src/wandb/index.js';
+import { mockActivityEnvironment } from '../../support/sdkLogs.js';
 
 const failure = async (p: Promise<unknown>): Promise<ApplicationFailure> => {
   const err = await p.then(
@@ -52,7 +52,7 @@ describe('failures that used to escape as plain Errors', () => {
 
   it('a W&B dataset version that is gone fails at once as WandbNotFound', async () => {
     const wandb = { fetchArtifact: () => Promise.resolve(null) } as unknown as WandbClient;
-    const env = new MockActivityEnvironment();
+    const env = mockActivityEnvironment();
     const f = await failure(
       env.run(() =>
         recordDatasetFile(
@@ -69,7 +69,7 @@ describe('failures that used to escape as plain Errors', () => {
 
   it('a dataset the worker cannot read is DatasetUnreadable, not retried', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'unreadable-'));
-    const env = new MockActivityEnvironment();
+    const env = mockActivityEnvironment();
     const f = await failure(
       env.run(() =>
         validateDataset({

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadDataset } from '../../../src/activities/openai/files.js';
@@ -14,6 +13,8 @@ import {
   type RunningOpenAIEmulator,
 } from '../../../src/emulators/openai/index.js';
 import type { UploadedFile } from '../../../src/shared/types.js';
+import type { MockActivityEnvironment } from '@temporalio/testing';
+import { mockActivityEnvironment } from '../../support/sdkLogs.js';
 
 const PART = 1024;
 
@@ -51,7 +52,7 @@ describe('uploading a large dataset through the Uploads API in parts', () => {
   it('resumes after a crash from the heartbeat checkpoint: same upload, parts not re-sent', async () => {
     const parts = Math.ceil(bytes.length / PART);
     // Attempt 1 dies after its second part (a cancelled activity stands in for a dead worker).
-    const first = new MockActivityEnvironment();
+    const first = mockActivityEnvironment();
     let checkpoint: PartsCheckpoint | undefined;
     first.on('heartbeat', (d: PartsCheckpoint | undefined) => {
       if (!d) return;
@@ -63,7 +64,7 @@ describe('uploading a large dataset through the Uploads API in parts', () => {
     expect(emu.stats().uploadsCreated).toBe(1);
 
     // Attempt 2 starts with the last heartbeat's details, as Temporal gives a retry.
-    const second = new MockActivityEnvironment({ heartbeatDetails: checkpoint });
+    const second = mockActivityEnvironment({ heartbeatDetails: checkpoint });
     const file = await upload(second);
     expect(file.via).toBe('uploads');
     expect(file.reused).toBe(false);
@@ -74,7 +75,7 @@ describe('uploading a large dataset through the Uploads API in parts', () => {
     expect(content.equals(readFileSync(path))).toBe(true);
 
     // A third attempt (or a later pipeline) finds the finished file by its digest name.
-    const again = await upload(new MockActivityEnvironment());
+    const again = await upload(mockActivityEnvironment());
     expect(again).toMatchObject({ fileId: file.fileId, reused: true });
     expect(emu.stats().uploadsCreated).toBe(1);
   });

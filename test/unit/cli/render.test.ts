@@ -102,3 +102,79 @@ describe('renderStatus after a cancel and without a worker', () => {
     expect(text).toContain('note      No worker is polling task queue "q1"');
   });
 });
+
+describe('renderStatus at awaiting_approval', () => {
+  const status = {
+    workflowId: 'wf-2',
+    execution: 'RUNNING',
+    progress: {
+      stage: 'awaiting_approval' as const,
+      datasets: [],
+      files: [],
+      approval: { gates: [], ignored: [] },
+    },
+  };
+
+  it('prints the commands that decide, as given (runnable as printed)', () => {
+    const text = renderStatus(status, 0, {
+      approve: 'npx finetune approve wf-2 --by ann --address 127.0.0.1:9',
+      reject: "npx finetune reject wf-2 --by ann --comment 'why not' --address 127.0.0.1:9",
+    });
+    expect(text).toContain('next      npx finetune approve wf-2 --by ann --address 127.0.0.1:9');
+    expect(text).toMatch(/^ {10}npx finetune reject wf-2 --by ann --comment 'why not'/m);
+  });
+
+  it('without them, commands with a NAME to fill in; none once decided', () => {
+    expect(renderStatus(status, 0)).toContain('next      npx finetune approve wf-2 --by NAME');
+    const decided = {
+      ...status,
+      progress: {
+        ...status.progress,
+        approval: {
+          gates: [],
+          ignored: [],
+          decision: { decision: 'approve' as const, by: 'ann', how: 'update' as const, at: 'now' },
+        },
+      },
+    };
+    expect(renderStatus(decided, 0)).not.toContain('next ');
+  });
+});
+
+describe('renderStatus once the job wait has ended', () => {
+  it('shows no next check while the pipeline goes on (gates, approval)', () => {
+    const snapshot = {
+      jobId: 'ftjob-1',
+      status: 'succeeded',
+      model: 'm',
+      fineTunedModel: 'ft:m:1',
+      estimatedFinish: null,
+      finishedAt: 1,
+      trainedTokens: 10,
+      resultFiles: [],
+      error: null,
+      step: 30,
+      totalSteps: 30,
+      trainLoss: 0.2,
+      validLoss: null,
+    };
+    const text = renderStatus(
+      {
+        workflowId: 'wf-3',
+        execution: 'RUNNING',
+        progress: { stage: 'evaluating', datasets: [], files: [], jobId: 'ftjob-1' },
+        job: {
+          jobId: 'ftjob-1',
+          polls: 3,
+          wakeups: 1,
+          nextPollAtMs: 40_000,
+          last: snapshot,
+          result: { snapshot, detectedAtMs: 30_000, polls: 3, wakeups: 1 },
+        },
+      },
+      10_000,
+    );
+    expect(text).toContain('status    succeeded');
+    expect(text).not.toContain('next check');
+  });
+});

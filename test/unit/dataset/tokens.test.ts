@@ -81,7 +81,7 @@ describe('token counting', () => {
     const long = 'word '.repeat(5000); // ~5,000 tokens, over gpt-3.5-turbo-0613's 4,096
     const path = await s.write(
       'long.jsonl',
-      jsonl([chatLine('short', 'ok'), chatLine(long, 'ok')]),
+      jsonl([chatLine('short', 'ok'), chatLine('summarise', long)]),
     );
     const r = await validate(path, { model: 'gpt-3.5-turbo-0613', minExamples: 1 });
     expect(r.ok).toBe(true);

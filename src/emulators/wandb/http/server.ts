@@ -76,6 +76,11 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ServerDeps
   throw new HttpError(404, `no route for ${method} ${url.pathname}`);
 }
 
+function clientGone(req: IncomingMessage, err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
 export function createEmulatorServer(deps: ServerDeps): Server {
   return createServer((req, res) => {
     void (async () => {
@@ -92,6 +97,11 @@ export function createEmulatorServer(deps: ServerDeps): Server {
         if (err instanceof HttpError) {
           log.debug({ status: err.status, path: req.url?.split('?')[0] }, err.message);
           sendError(res, err.status, err.message);
+        } else if (clientGone(req, err)) {
+          // The client went away mid-request (a cancelled or killed caller): nobody to answer,
+          // and nothing wrong here.
+          log.debug({ path: req.url?.split('?')[0] }, 'the client closed the request early');
+          res.destroy();
         } else {
           log.error({ err, path: req.url?.split('?')[0] }, 'W&B emulator request failed');
           if (!res.headersSent) sendError(res, 500, 'internal emulator error');

@@ -13,7 +13,7 @@ import type { resolveModelAlias, traceModelLineage } from '../workflows/governan
 import type { rollbackPromotion } from '../workflows/rollbackPromotion.js';
 import { rootMessage } from './pipeline.js';
 import { requireWorker } from './pollers.js';
-import { readOnWorker } from './reads.js';
+import { failedOnWorker, readOnWorker } from './reads.js';
 
 /** A decision the pipeline refused, with its reason (wrong stage, not an approver, …). */
 export class DecisionRefusedError extends Error {
@@ -86,7 +86,7 @@ async function runOnWorker<T>(
       staticSummary: what,
     });
   } catch (err) {
-    throw new Error(`${what} failed: ${rootMessage(err)}`);
+    throw failedOnWorker(what, err);
   }
 }
 

@@ -39,6 +39,29 @@ export const READ_ACTIVITY_OPTIONS = {
   },
 } as const;
 
+/**
+ * A call the worker answered with a failure (or could not be reached for). `failureType` is the
+ * type of the ApplicationFailure at its root (e.g. `WandbNotFound`), for callers that explain it.
+ */
+export class WorkerRequestError extends Error {
+  override name = 'WorkerRequestError';
+  constructor(
+    message: string,
+    readonly failureType: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** `<what> failed: <root cause>`, keeping the root failure's type. */
+export function failedOnWorker(what: string, err: unknown): WorkerRequestError {
+  let type: string | undefined;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+  }
+  return new WorkerRequestError(`${what} failed: ${rootMessage(err)}`, type);
+}
+
 export interface ReadRequest {
   /** For messages: `resolve "production"`. */
   what: string;
@@ -54,7 +77,8 @@ export interface ReadRequest {
  */
 export function standaloneUnavailable(err: unknown): string | undefined {
   if (err instanceof ServiceError && isGrpcServiceError(err.cause)) {
-    if (err.cause.code === GRPC_UNIMPLEMENTED) return `the server runs no standalone activities`;
+    if (Number(err.cause.code) === GRPC_UNIMPLEMENTED)
+      return 'the server runs no standalone activities';
   }
   if (
     err instanceof ActivityExecutionFailedError &&
@@ -90,6 +114,6 @@ export async function readOnWorker<T>(
     });
   } catch (err) {
     if (standaloneUnavailable(err)) return asWorkflow();
-    throw new Error(`${req.what} failed: ${rootMessage(err)}`);
+    throw failedOnWorker(req.what, err);
   }
 }

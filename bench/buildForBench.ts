@@ -3,6 +3,7 @@
 // and never overwrites the checkout's dist/. TypeScript's own transpiler, no type check (tsc does
 // that), so it takes seconds.
 import {
+  copyFileSync,
   mkdtempSync,
   mkdirSync,
   readdirSync,
@@ -16,7 +17,9 @@ import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
 export interface BenchBuild {
-  /** `<dir>/dist/worker.js`, runnable with plain `node`. */
+  /** `<dir>/bin/finetune.js`, the CLI as installed: plain `node` runs it on dist/. */
+  cliEntry: string;
+  /** `<dir>/dist/worker.js`, the worker alone, runnable with plain `node`. */
   workerEntry: string;
   remove(): void;
 }
@@ -50,10 +53,14 @@ export function buildForBench(root: string): BenchBuild {
     writeFileSync(target, outputText);
     if (sourceMapText) writeFileSync(`${target}.map`, sourceMapText);
   }
-  // The package (type: module) and its dependencies, as in an installed copy.
+  // The package (type: module), its command and its dependencies, as in an installed copy.
   symlinkSync(join(root, 'package.json'), join(out, 'package.json'));
+  // A copy, not a link: node resolves a linked entry to the checkout, which would run src/.
+  mkdirSync(join(out, 'bin'));
+  copyFileSync(join(root, 'bin', 'finetune.js'), join(out, 'bin', 'finetune.js'));
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
   return {
+    cliEntry: join(out, 'bin', 'finetune.js'),
     workerEntry: join(out, 'dist', 'worker.js'),
     remove: () => rmSync(out, { recursive: true, force: true }),
   };

@@ -49,21 +49,62 @@ export function sampleProc(pid: number): ProcSample | undefined {
   }
 }
 
-/** A direct child of `ppid` whose command name is `comm` (e.g. the dev server's `temporal`). */
-export function findChild(ppid: number, comm: string): number | undefined {
+/** Every process now: pid, parent pid and command name. */
+function processTable(): { pid: number; ppid: number; comm: string }[] {
+  const table: { pid: number; ppid: number; comm: string }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const open = stat.indexOf('(');
       const close = stat.lastIndexOf(')');
-      const parent = Number(stat.slice(close + 2).split(' ')[1]);
-      if (parent === ppid && stat.slice(open + 1, close) === comm) return Number(name);
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      table.push({ pid: Number(name), ppid, comm: stat.slice(open + 1, close) });
     } catch {
       // Gone between the listing and the read.
     }
   }
-  return undefined;
+  return table;
+}
+
+/** A direct child of `ppid` whose command name is `comm` (e.g. the dev server's `temporal`). */
+export function findChild(ppid: number, comm: string): number | undefined {
+  return processTable().find((p) => p.ppid === ppid && p.comm === comm)?.pid;
+}
+
+/** `pid` and all its descendants, parents first. */
+export function processTree(pid: number): number[] {
+  const table = processTable();
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const p of table) if (p.ppid === tree[i]) tree.push(p.pid);
+  }
+  return tree;
+}
+
+export interface TreeSample extends ProcSample {
+  /** The root process's own RSS (for `finetune worker`: the parent that mirrors the worker). */
+  rootRssBytes: number;
+  pids: number[];
+}
+
+/**
+ * A process and its descendants as one: RSS and CPU summed, the peak as the sum of each one's
+ * high-water mark (an upper bound: they need not peak at once). Undefined once the root is gone.
+ */
+export function sampleTree(pid: number): TreeSample | undefined {
+  const root = sampleProc(pid);
+  if (!root) return undefined;
+  const sum: TreeSample = { ...root, rootRssBytes: root.rssBytes, pids: [pid] };
+  for (const child of processTree(pid).slice(1)) {
+    const s = sampleProc(child);
+    if (!s) continue;
+    sum.rssBytes += s.rssBytes;
+    sum.peakRssBytes += s.peakRssBytes;
+    sum.cpuSeconds += s.cpuSeconds;
+    sum.pids.push(child);
+  }
+  return sum;
 }
 
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

@@ -1,8 +1,10 @@
 // npm run bench:scale — many pipelines waiting at once on one worker: does the worker's memory
 // stay bounded, what does it cost in CPU and provider calls, and how quickly do they all finish.
-// The worker runs in a process of its own (`finetune worker`, configured by its environment, so
-// FINETUNE_MAX_CACHED_WORKFLOWS & co. set in this shell reach it); the dev server, the emulators
-// and the starting client live elsewhere, so the worker's RSS and CPU are its own (/proc/<pid>).
+// The worker is the plain `finetune worker` command, as a user runs it, configured by its
+// environment (FINETUNE_MAX_CACHED_WORKFLOWS & co. set in this shell reach it; NODE_OPTIONS and
+// MALLOC_ARENA_MAX do not: the command applies its own memory settings). The dev server, the
+// emulators and the starting client live elsewhere, so the RSS and CPU measured are the command's
+// own (/proc, the command and the worker process it runs).
 // A benchmark that prints figures, not a test: CI does not run it.
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -11,6 +13,10 @@ import { readWorkerEnv } from '../src/config.js';
 import { buildLocalStack } from '../src/localStack/index.js';
 import { setDefaultLogLevel } from '../src/logging.js';
 import { workerTuning } from '../src/workerTuning.js';
+import {
+  DEFAULT_WORKER_MALLOC_ARENA_MAX,
+  DEFAULT_WORKER_NODE_OPTIONS,
+} from '../src/workerMemory.js';
 import { buildForBench, type BenchBuild } from './buildForBench.js';
 import { findChild } from './procStats.js';
 import { printScaleReport } from './scaleReport.js';
@@ -18,8 +24,6 @@ import { runScale, type ScaleResult } from './scaleRun.js';
 import { killWorkers, type WorkerLaunch } from './workerProcess.js';
 
 const ROOT = join(import.meta.dirname, '..');
-/** The worker's memory settings as docker-compose.yml (and deploy/.env.example) ship them. */
-const SHIPPED_WORKER_MEMORY = { nodeOptions: '--max-old-space-size=384', mallocArenaMax: '2' };
 
 // The CLI's own option parsers (src/cli/numberOption.ts), so a bad number fails as it does there.
 const args = new Command('bench:scale')
@@ -51,7 +55,7 @@ const args = new Command('bench:scale')
     100,
   )
   .addOption(
-    new Option('--worker <from>', 'run the worker from the checkout (tsx) or from a build')
+    new Option('--worker <from>', 'run `finetune worker` from the checkout (tsx) or from a build')
       .choices(['build', 'source'])
       .default('build'),
   )
@@ -63,13 +67,11 @@ const args = new Command('bench:scale')
   )
   .option(
     '--worker-node-options <opts>',
-    'NODE_OPTIONS for the worker only ("" for none)',
-    SHIPPED_WORKER_MEMORY.nodeOptions,
+    `FINETUNE_WORKER_NODE_OPTIONS for the command ("" turns the heap cap off; default: the command's, ${DEFAULT_WORKER_NODE_OPTIONS})`,
   )
   .option(
     '--worker-malloc-arenas <n>',
-    'MALLOC_ARENA_MAX for the worker only ("" for glibc\'s default)',
-    SHIPPED_WORKER_MEMORY.mallocArenaMax,
+    `FINETUNE_WORKER_MALLOC_ARENA_MAX for the command ("" for glibc's default; default: the command's, ${DEFAULT_WORKER_MALLOC_ARENA_MAX})`,
   )
   .option('--db-file <path>', "the dev server's SQLite file (default: in memory)")
   .parse()
@@ -83,10 +85,14 @@ const args = new Command('bench:scale')
     historySample: number;
     worker: 'build' | 'source';
     providerRps: number;
-    workerNodeOptions: string;
-    workerMallocArenas: string;
+    workerNodeOptions?: string;
+    workerMallocArenas?: string;
     dbFile?: string;
   }>();
+
+/** A setting as the report prints it: the given value, or the command's default. */
+const quoted = (given: string | undefined, fallback: string) =>
+  given === undefined ? `default ("${fallback}")` : `"${given}"`;
 
 async function main() {
   setDefaultLogLevel('warn'); // a webhook receiver line per job would bury the progress lines
@@ -96,7 +102,7 @@ async function main() {
   let launch: WorkerLaunch = { from: 'source', root: ROOT };
   if (args.worker === 'build') {
     build = buildForBench(ROOT);
-    launch = { from: 'build', entry: build.workerEntry };
+    launch = { from: 'build', entry: build.cliEntry };
   }
   const base = await buildLocalStack({
     sdkLogs: 'silent',
@@ -139,11 +145,13 @@ async function main() {
   }
   printScaleReport(
     results,
-    `bench:scale — ${args.pipelines} pipelines, ${args.trainSeconds} s of training each, one worker ` +
-      `(${args.worker === 'build' ? 'the build, plain node' : 'the checkout, through tsx'}; ` +
+    `bench:scale — ${args.pipelines} pipelines, ${args.trainSeconds} s of training each, one worker: ` +
+      `the plain \`finetune worker\` (${args.worker === 'build' ? 'the build, plain node' : 'the checkout, through tsx'}; ` +
       `cache ${tuning.maxCachedWorkflows} runs, ${tuning.maxConcurrentWorkflowTaskExecutions} workflow tasks, ` +
       `${tuning.maxConcurrentActivityTaskExecutions} activities, provider limit ${args.providerRps} req/s), ` +
-      `NODE_OPTIONS "${args.workerNodeOptions}", MALLOC_ARENA_MAX "${args.workerMallocArenas}", dev server ${args.dbFile ? 'on SQLite' : 'in memory'}`,
+      `FINETUNE_WORKER_NODE_OPTIONS ${quoted(args.workerNodeOptions, DEFAULT_WORKER_NODE_OPTIONS)}, ` +
+      `FINETUNE_WORKER_MALLOC_ARENA_MAX ${quoted(args.workerMallocArenas, DEFAULT_WORKER_MALLOC_ARENA_MAX)}, ` +
+      `dev server ${args.dbFile ? 'on SQLite' : 'in memory'}`,
   );
 }
 

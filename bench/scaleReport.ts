@@ -17,6 +17,10 @@ function rows(r: ScaleResult): [string, string][] {
     ['pipelines completed', done],
     ['time until all were training', `${r.rampSeconds.toFixed(0)} s`],
     ['worker RSS idle', mib(r.idle.rssBytes)],
+    [
+      '  (processes; the command alone)',
+      `${r.idle.pids.length}; ${r.idle.pids.length > 1 ? mib(r.idle.rootRssBytes) : 'it is the worker'}`,
+    ],
     ['worker RSS peak (VmHWM)', mib(r.peakRssBytes)],
     [
       'worker RSS while all wait (median / max)',

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { startFineTunePipeline, type StartedPipeline } from '../src/client/pipeline.js';
 import { buildLocalStack } from '../src/localStack/index.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
-import { mib, sampleProc, type ProcSample } from './procStats.js';
+import { mib, sampleProc, type ProcSample, type TreeSample } from './procStats.js';
 import { median } from './stats.js';
 import { spawnWorker, untilPolling, type WorkerLaunch } from './workerProcess.js';
 import { sampleTaskLatency, type TaskLatency } from './workflowTaskLatency.js';
@@ -33,7 +33,8 @@ export interface ScaleResult {
   failed: number;
   /** Seconds from the first start to the N-th job created (everybody training). */
   rampSeconds: number;
-  idle: ProcSample;
+  /** The command and the worker process it runs, summed (`rootRssBytes`: the command alone). */
+  idle: TreeSample;
   /** RSS samples taken while every pipeline was waiting. */
   waitingRss: number[];
   /** False when the first job ended before the waiting window closed. */
@@ -104,7 +105,9 @@ export async function runScale(s: ScaleSettings): Promise<ScaleResult> {
     await sleep(5_000); // let start-up garbage settle before calling the worker idle
     const idle = worker.sample()!;
     const dev0 = s.devServerPid ? sampleProc(s.devServerPid) : undefined;
-    console.log(`${label}: worker pid ${worker.pid} polling; idle RSS ${mib(idle.rssBytes)}`);
+    console.log(
+      `${label}: finetune worker pid ${worker.pid} polling (processes ${idle.pids.join(', ')}); idle RSS ${mib(idle.rssBytes)}`,
+    );
 
     let peak = idle.peakRssBytes;
     let last = idle;

@@ -1,10 +1,11 @@
-// The worker under measurement, in a process of its own: `finetune worker` from the checkout
-// (through tsx) or the transpiled build run by plain node, configured only by its environment, as
-// in production. Its RSS and CPU are read from /proc by pid.
+// The worker under measurement: the plain `finetune worker` command, from the checkout (through
+// tsx) or from the transpiled build run by plain node, configured only by its environment, as a
+// user runs it. The command runs the worker in a child process with its memory settings
+// (src/workerMemory.ts), so RSS and CPU are read from /proc for the command and its descendants.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { describePollers } from '../src/client/pollers.js';
-import { sampleProc, type ProcSample } from './procStats.js';
+import { sampleTree, type TreeSample } from './procStats.js';
 
 export type WorkerLaunch = { from: 'source'; root: string } | { from: 'build'; entry: string };
 
@@ -16,9 +17,12 @@ export interface WorkerProcessEnv {
   wandb?: { apiKey: string; baseUrl: string };
   /** FINETUNE_PROVIDER_MAX_RPS for the worker. */
   providerRps: number;
-  /** NODE_OPTIONS for the worker only (e.g. a heap cap), not for this process. */
+  /**
+   * FINETUNE_WORKER_NODE_OPTIONS for the command ("" turns its heap cap off); undefined: the
+   * command's default. NODE_OPTIONS and MALLOC_ARENA_MAX of this shell never reach the worker.
+   */
   nodeOptions?: string;
-  /** MALLOC_ARENA_MAX for the worker only ("" for glibc's default). */
+  /** FINETUNE_WORKER_MALLOC_ARENA_MAX for the command ("" for glibc's default). */
   mallocArenaMax?: string;
 }
 
@@ -29,8 +33,9 @@ export function killWorkers(): void {
 }
 
 export interface BenchWorker {
+  /** The command's pid (the worker is its child unless both memory settings are off). */
   pid: number;
-  sample(): ProcSample | undefined;
+  sample(): TreeSample | undefined;
   stderr(): string;
   readonly exited: boolean;
   stop(): Promise<void>;
@@ -40,7 +45,10 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
   const [args, cwd] =
     launch.from === 'source'
       ? [['bin/finetune.js', 'worker'], launch.root]
-      : [[launch.entry], undefined];
+      : [[launch.entry, 'worker'], undefined];
+  const shell = { ...process.env };
+  for (const name of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'FINETUNE_WORKER_MEMORY_APPLIED'])
+    delete shell[name];
   // NODE_OPTIONS refuses --cpu-prof: a profile of the worker (both threads) is asked for here.
   const profile = process.env.BENCH_WORKER_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`]
@@ -50,7 +58,7 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       // FINETUNE_MAX_* and the rest of this shell's settings reach the worker as they would.
-      ...process.env,
+      ...shell,
       TEMPORAL_ADDRESS: env.temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
       FINETUNE_PROVIDER: 'openai',
@@ -62,8 +70,10 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
       WANDB_ENTITY: '',
       FINETUNE_WORKFLOW_BUNDLE: '',
       FINETUNE_PROVIDER_MAX_RPS: String(env.providerRps),
-      NODE_OPTIONS: env.nodeOptions ?? process.env.NODE_OPTIONS ?? '',
-      MALLOC_ARENA_MAX: env.mallocArenaMax ?? process.env.MALLOC_ARENA_MAX ?? '',
+      ...(env.nodeOptions !== undefined ? { FINETUNE_WORKER_NODE_OPTIONS: env.nodeOptions } : {}),
+      ...(env.mallocArenaMax !== undefined
+        ? { FINETUNE_WORKER_MALLOC_ARENA_MAX: env.mallocArenaMax }
+        : {}),
       LOG_LEVEL: 'warn',
     },
   });
@@ -82,7 +92,7 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
   );
   return {
     pid,
-    sample: () => sampleProc(pid),
+    sample: () => sampleTree(pid),
     stderr: () => err,
     get exited() {
       return exited;
@@ -97,7 +107,7 @@ export function spawnWorker(launch: WorkerLaunch, env: WorkerProcessEnv): BenchW
   };
 }
 
-/** Resolves once the server has seen this worker (by its pid in the SDK identity) polling. */
+/** Resolves once the server has seen this worker (a pid of its tree in the SDK identity) polling. */
 export async function untilPolling(
   client: Client,
   taskQueue: string,
@@ -108,7 +118,8 @@ export async function untilPolling(
   for (;;) {
     if (worker.exited) throw new Error(`the worker exited while starting:\n${worker.stderr()}`);
     const pollers = await describePollers(client, taskQueue).catch(() => undefined);
-    if (pollers?.identities.some((id) => id.startsWith(`${worker.pid}@`))) return;
+    const pids = worker.sample()?.pids ?? [worker.pid];
+    if (pollers?.identities.some((id) => pids.some((pid) => id.startsWith(`${pid}@`)))) return;
     if (Date.now() > deadline)
       throw new Error(`the worker did not poll within ${timeoutMs} ms:\n${worker.stderr()}`);
     await new Promise((r) => setTimeout(r, 500));

@@ -19,10 +19,34 @@ async function tsxRegistered() {
   }
 }
 
-if (existsSync(fileURLToPath(source)) && (await tsxRegistered())) {
-  await import(source.href);
-} else if (existsSync(fileURLToPath(built))) {
-  await import(built.href);
+/**
+ * `finetune worker` needs its heap cap and malloc arenas before V8 and glibc start: when the
+ * environment lacks them, the worker runs in a child that has them and this process only mirrors
+ * it (src/workerMemory.ts). True when it did.
+ */
+async function ranWorkerInChild(module) {
+  if (process.argv.slice(2).find((a) => !a.startsWith('-')) !== 'worker') return false;
+  const { workerMemoryPlan, runInChild } = await import(module.href);
+  let plan;
+  try {
+    plan = workerMemoryPlan(process.env);
+  } catch (err) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 1;
+    return true;
+  }
+  if (!plan) return false;
+  const end = await runInChild(plan);
+  if (end.signal) process.kill(process.pid, end.signal);
+  else process.exitCode = end.code ?? 1;
+  return true;
+}
+
+const fromSource = existsSync(fileURLToPath(source)) && (await tsxRegistered());
+if (fromSource || existsSync(fileURLToPath(built))) {
+  const here = (name) =>
+    new URL(fromSource ? `../src/${name}.ts` : `../dist/${name}.js`, import.meta.url);
+  if (!(await ranWorkerInChild(here('workerMemory')))) await import(here('cli/main').href);
 } else {
   process.stderr.write(
     'finetune: neither tsx (to run src/) nor a build (dist/) is here; run `npm install` (it builds) or `npm run build`.\n',

@@ -59,9 +59,22 @@ step "npm install <tarball> into an empty folder"
 printf '{ "name": "finetune-pack-smoke", "version": "0.0.0", "private": true }\n' >"$app/package.json"
 (cd "$app" && npm install --no-audit --no-fund "$tgz" 2>&1 | tee "$work/install.log") ||
   fail "npm install of the tarball"
+# Installing raises no warning on the Node versions the package promises (engines: >=20.19): an
+# engine warning (a dependency that wants a newer Node) or any other npm warning fails here. The
+# one exception is npm's own install-scripts advisory (npm 11.16 and later, not the npm 10 that
+# Node 20 and 22 ship): it lists every dependency with an install script (@swc/core and protobufjs
+# come with @temporalio/*) for the installing project to approve in its own package.json, which no
+# dependency can do for it.
 if grep -qi 'EBADENGINE' "$work/install.log"; then
-  echo "note: npm warned about engines (above); node $(node -v)"
+  fail "npm install warned about engines on node $(node -v) (above)"
 fi
+if grep -i '^npm warn' "$work/install.log" | grep -vqi '^npm warn install-scripts'; then
+  fail "npm install warned (above) on node $(node -v), npm $(npm -v)"
+fi
+if grep -qi '^npm warn install-scripts' "$work/install.log"; then
+  echo "note: npm $(npm -v) listed the install scripts it asks the installing project to approve (not a warning of this package's)"
+fi
+echo "no engine or other npm warnings (node $(node -v), npm $(npm -v))"
 
 cd "$app"
 step "npx finetune --help"

@@ -12,6 +12,7 @@ import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
 import { bundleWorkflowsInChild } from './workflowBundle.js';
+import { onParentGone, WORKER_MEMORY_APPLIED } from './workerMemory.js';
 import { DEFAULT_WORKER_TUNING, workerTuning, type WorkerTuning } from './workerTuning.js';
 
 /** The workflows entry, from source (tsx, tests) or from the build. */
@@ -93,11 +94,19 @@ export async function runWorkerFromEnv(
       namespace,
       provider: env.FINETUNE_PROVIDER,
       ...tuning,
-      // What bounds memory besides the cache (README "Sizing a worker"): NODE_OPTIONS sets it.
+      // What bounds memory besides the cache (docs/operations.md "Sizing a worker").
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX || "glibc's default",
+      memorySetBy: process.env[WORKER_MEMORY_APPLIED]
+        ? `finetune worker (${process.env[WORKER_MEMORY_APPLIED]})`
+        : 'the environment',
     },
     'worker started',
   );
+  // Run by `finetune worker` in a child process (src/workerMemory.ts): stop with its parent.
+  onParentGone(() => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  });
   try {
     await worker.run();
   } finally {

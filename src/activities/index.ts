@@ -31,6 +31,7 @@ import type { JobSnapshot, UploadedFile } from '../shared/types.js';
 import { describeJobForSync, listFineTuneJobIds } from './openai/syncJobs.js';
 import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
+import { createGovernanceReadActivities } from './governanceReads.js';
 import { openAIChat } from './openai/chat.js';
 import type { WandbClient } from '../wandb/index.js';
 
@@ -48,6 +49,7 @@ export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClien
   return {
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
+    ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),
     removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),

@@ -1,10 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ErrorType } from '../shared/errorTypes.js';
 import type { LineageReport } from '../shared/governanceTypes.js';
 import type { ApprovalRecord } from '../shared/promotionTypes.js';
-import type { DatasetSummary, UploadedFile } from '../shared/types.js';
+import type { DatasetSummary, PipelineWandbResult, UploadedFile } from '../shared/types.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { rootMessage } from './pipeline.js';
 import { lineage } from './promotion.js';
+import { WorkerRequestError } from './reads.js';
 
 /** What the pipeline itself knows (from its query), when lineage starts from a workflow id. */
 export interface PipelineFacts {
@@ -15,12 +17,14 @@ export interface PipelineFacts {
   jobId: string | null;
   fineTunedModel: string | null;
   approval: ApprovalRecord | null;
+  /** Where the pipeline synced to W&B (or why it did not); null before its sync ran. */
+  wandb: Pick<PipelineWandbResult, 'runPath' | 'skipped' | 'artifacts'> | null;
 }
 
 export interface LineageAnswer {
   pipeline?: PipelineFacts;
   wandb?: LineageReport;
-  /** Why the W&B part is missing (W&B off, not synced, …). */
+  /** Why the W&B part is missing: not synced (yet, or W&B off), or synced and gone since. */
   wandbError?: string;
 }
 
@@ -47,7 +51,39 @@ async function pipelineFacts(client: Client, workflowId: string): Promise<Pipeli
     jobId: p.jobId ?? null,
     fineTunedModel: p.job?.fineTunedModel ?? null,
     approval: p.approval ?? null,
+    wandb: p.wandb
+      ? { runPath: p.wandb.runPath, skipped: p.wandb.skipped, artifacts: p.wandb.artifacts }
+      : null,
   };
+}
+
+const ENDED = new Set(['failed', 'cancelled']);
+
+/**
+ * What is really missing when W&B has no model version for a pipeline's job: the record of a
+ * sync that happened (gone since), or a sync that never happened (yet).
+ */
+export function missingWandbRecord(
+  p: PipelineFacts,
+  where: { project: string; entity?: string; collection: string },
+): string {
+  const place = `${where.entity ? `${where.entity}/` : ''}${where.project}`;
+  const version = `${where.collection}:${p.jobId}`;
+  if (p.wandb?.runPath) {
+    return (
+      `the W&B record of this model is gone: the pipeline synced job ${p.jobId} to W&B run ` +
+      `${p.wandb.runPath}, but W&B ${place} has no ${version} now. It was deleted, or the worker ` +
+      `now writes to another W&B server, entity or project (as a sandbox does whose W&B emulator ` +
+      `started empty).`
+    );
+  }
+  if (p.wandb?.skipped) {
+    return `not synced to W&B: the pipeline skipped it (${p.wandb.skipped}); \`finetune sync ${p.jobId}\` syncs the job now.`;
+  }
+  if (ENDED.has(p.stage)) {
+    return `not synced to W&B: the pipeline ended (${p.stage}) before its W&B sync; \`finetune sync ${p.jobId}\` syncs the job now.`;
+  }
+  return `not synced to W&B yet: the pipeline is at ${p.stage}, and syncs when training ends.`;
 }
 
 /**
@@ -72,7 +108,9 @@ export async function traceFrom(
     );
   } catch (err) {
     if (!pipeline) throw err;
-    answer.wandbError = rootMessage(err);
+    const notFound =
+      err instanceof WorkerRequestError && err.failureType === ErrorType.WandbNotFound;
+    answer.wandbError = notFound ? missingWandbRecord(pipeline, w) : rootMessage(err);
   }
   return answer;
 }

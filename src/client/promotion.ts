@@ -13,6 +13,7 @@ import type { resolveModelAlias, traceModelLineage } from '../workflows/governan
 import type { rollbackPromotion } from '../workflows/rollbackPromotion.js';
 import { rootMessage } from './pipeline.js';
 import { requireWorker } from './pollers.js';
+import { failedOnWorker, readOnWorker } from './reads.js';
 
 /** A decision the pipeline refused, with its reason (wrong stage, not an approver, …). */
 export class DecisionRefusedError extends Error {
@@ -62,7 +63,7 @@ export async function decidePromotion(
 
 interface RunOptions {
   taskQueue?: string;
-  /** Default: `<workflow type>-<uuid>`. */
+  /** Default: `<workflow type>-<uuid>` (a rollback; a read only where it runs as a workflow). */
   workflowId?: string;
 }
 
@@ -85,7 +86,7 @@ async function runOnWorker<T>(
       staticSummary: what,
     });
   } catch (err) {
-    throw new Error(`${what} failed: ${rootMessage(err)}`);
+    throw failedOnWorker(what, err);
   }
 }
 
@@ -110,7 +111,11 @@ export function resolve(
   input: Parameters<typeof resolveModelAlias>[0],
   options: RunOptions = {},
 ): Promise<ResolvedAlias | null> {
-  return runOnWorker(client, `resolve "${input.alias}"`, 'resolveModelAlias', [input], options);
+  const what = `resolve "${input.alias}"`;
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  return readOnWorker(client, { what, activity: 'readModelAlias', input, taskQueue }, () =>
+    runOnWorker(client, what, 'resolveModelAlias', [input], options),
+  );
 }
 
 /** `finetune lineage` from a model version or job id. */
@@ -119,11 +124,9 @@ export function lineage(
   input: Parameters<typeof traceModelLineage>[0],
   options: RunOptions = {},
 ): Promise<LineageReport> {
-  return runOnWorker(
-    client,
-    `trace the lineage of ${input.start}`,
-    'traceModelLineage',
-    [input],
-    options,
+  const what = `trace the lineage of ${input.start}`;
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  return readOnWorker(client, { what, activity: 'readModelLineage', input, taskQueue }, () =>
+    runOnWorker(client, what, 'traceModelLineage', [input], options),
   );
 }

@@ -34,6 +34,8 @@ export type { SandboxWhere } from './instructions.js';
 export interface SandboxOptions {
   ui: boolean;
   persist: boolean;
+  /** Where the sandbox keeps its state with `persist` (default `.sandbox` in the project). */
+  stateDir?: string;
   runningSeconds: number;
   dropWebhooks: boolean;
   /** The emulated job fails part-way through training: how a failed pipeline looks, on purpose. */
@@ -53,6 +55,8 @@ export interface SandboxOptions {
   onProgress?: (rendered: string) => void;
   /** Called once everything is up, with where to watch. */
   onReady?: (where: SandboxWhere) => void;
+  /** Called at start with what a person should know about the kept state (an older folder). */
+  onNotice?: (text: string) => void;
   /**
    * Called once when the pipeline waits for a decision. May return a cleanup, called when the
    * pipeline moves on (decided here or elsewhere) or the sandbox stops.
@@ -159,6 +163,7 @@ export async function runSandbox(
   const stack = await startSandboxStack({
     ui: opts.ui,
     persist: opts.persist,
+    ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
     dropWebhooks: opts.dropWebhooks,
     emulator: {
       durations: { validatingMs: 800, queuedMs: 800, runningMs },
@@ -167,6 +172,7 @@ export async function runSandbox(
       ...(opts.provider === 'azure' ? { flavor: 'azure' as const } : {}),
     },
   });
+  for (const notice of stack.notices) opts.onNotice?.(notice);
   let lastStage: PipelineStage | undefined;
   // Every call the sandbox makes is cancelled before the connection closes: a long poll still
   // retrying on a closed channel would throw from a timer and crash the process. One signal per

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -26,8 +26,14 @@ export const SANDBOX_WANDB_KEY = 'local-sandbox000000000000000000000000000000000
 export interface SandboxStackOptions {
   /** Serve the Temporal Web UI. */
   ui: boolean;
-  /** Keep workflow histories in .sandbox/temporal.db between runs. */
+  /**
+   * Keep the sandbox's memory between runs, all of it together: the workflow histories
+   * (temporal.db) and the emulators' state (openai/ or azure/, wandb/), so a pipeline listed
+   * from an earlier run still has its files, job, W&B run and model versions.
+   */
   persist: boolean;
+  /** Where it is kept; default `.sandbox` in the project. */
+  stateDir?: string;
   /** `flavor: 'azure'`: the emulator plays Azure OpenAI and the worker trains there. */
   emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps' | 'flavor' | 'failTraining'>;
   /** Deliver no webhooks: the adaptive poll alone finds the job's end. */
@@ -45,26 +51,73 @@ export interface SandboxStack {
   wandb: { baseUrl: string; entity?: string; emulated: boolean; emulatorKey?: string };
   receiver: RunningWebhookReceiver;
   worker: Worker;
+  /** What a person should know about the kept state (an older sandbox folder), once, at start. */
+  notices: string[];
   stop(): Promise<void>;
+}
+
+/** The sandbox's memory: one folder, every part of it kept (or none, with --no-persist). */
+export function sandboxStatePaths(stateDir: string, flavor: 'openai' | 'azure') {
+  return {
+    temporalDb: join(stateDir, 'temporal.db'),
+    openai: join(stateDir, flavor),
+    wandb: join(stateDir, 'wandb'),
+  };
+}
+
+/**
+ * A folder with workflow histories but without the emulators' state (kept since this version):
+ * the pipelines listed from it have no files, jobs or W&B records behind them. Says so, and how
+ * to start clean.
+ */
+export function incompleteStateNotices(
+  stateDir: string,
+  paths: ReturnType<typeof sandboxStatePaths>,
+  emulatedWandb: boolean,
+): string[] {
+  if (!existsSync(paths.temporalDb)) return [];
+  const missing = [
+    ...(existsSync(join(paths.openai, 'state.v8')) ? [] : ['their provider files and jobs']),
+    ...(emulatedWandb && !existsSync(join(paths.wandb, 'state.v8'))
+      ? ['their W&B runs and model versions']
+      : []),
+  ];
+  if (missing.length === 0) return [];
+  return [
+    `${paths.temporalDb} holds pipelines from an earlier sandbox whose emulator state was not kept ` +
+      `(an older version, or removed): ${missing.join(' and ')} are gone, so \`finetune lineage\` ` +
+      `and \`resolve\` cannot find them. Remove ${stateDir} to start clean.`,
+  ];
 }
 
 /** The sandbox's stack, built by the one local-stack builder. */
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
-  const stateDir = join(projectRoot(), '.sandbox');
+  const stateDir = opts.stateDir ?? join(projectRoot(), '.sandbox');
   mkdirSync(stateDir, { recursive: true });
+  const paths = sandboxStatePaths(stateDir, opts.emulator.flavor ?? 'openai');
+  const userWandb = userWandbFromEnv();
+  const notices = opts.persist ? incompleteStateNotices(stateDir, paths, !userWandb) : [];
   // The SDK's own logs as one-liners, without the failure the sandbox reports itself (before the
   // stack: the builder then keeps this Runtime).
   installSandboxSdkLogs();
   const stack = await buildLocalStack({
     temporal: {
-      start: { ui: opts.ui, dbFile: opts.persist ? join(stateDir, 'temporal.db') : undefined },
+      start: { ui: opts.ui, dbFile: opts.persist ? paths.temporalDb : undefined },
     },
     // A fresh signing secret per sandbox: the receiver verifies what the emulator signs.
     webhooks: { host: '127.0.0.1', port: 0, delivery: { dropRate: opts.dropWebhooks ? 1 : 0 } },
-    openai: { ...opts.emulator, apiKey: SANDBOX_OPENAI_KEY },
+    openai: {
+      ...opts.emulator,
+      apiKey: SANDBOX_OPENAI_KEY,
+      ...(opts.persist ? { stateDir: paths.openai } : {}),
+    },
     // Real W&B when the user has a key, else the local emulator.
-    wandb: userWandbFromEnv() ?? {
-      emulator: { apiKeys: [SANDBOX_WANDB_KEY], defaultEntity: 'sandbox' },
+    wandb: userWandb ?? {
+      emulator: {
+        apiKeys: [SANDBOX_WANDB_KEY],
+        defaultEntity: 'sandbox',
+        ...(opts.persist ? { stateDir: paths.wandb } : {}),
+      },
     },
     worker: {
       taskQueue: SANDBOX_TASK_QUEUE,
@@ -84,6 +137,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       : { baseUrl: wandb!.baseUrl, entity: wandb!.entity, emulated },
     receiver: stack.receiver!,
     worker: worker!.current!,
+    notices,
     stop: () => stack.stop().catch(() => undefined),
   };
 }

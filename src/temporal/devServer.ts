@@ -17,6 +17,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** How long to wait for the server to answer (the SDK's fixed 5 s is too short on a busy 2-core box). */
   startTimeoutMs?: number;
+  /** Server settings (`--dynamic-config-value key=JSON`), e.g. `activity.enableStandalone`. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface DevServer {
@@ -55,6 +57,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     uiUrl = `http://127.0.0.1:${uiPort}`;
   } else {
     args.push('--headless');
+  }
+  // Reads run as standalone activities (src/client/reads.ts): on in Temporal CLI 1.9's dev server
+  // already, said here for others; a server that does not know the key ignores it.
+  const dynamicConfig = { 'activity.enableStandalone': true, ...options.dynamicConfig };
+  for (const [key, value] of Object.entries(dynamicConfig)) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL');

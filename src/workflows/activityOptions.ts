@@ -172,7 +172,11 @@ export const candidateActivities = proxyActivities<
   retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
 
-/** `finetune resolve` / `lineage` wait for these: answer within two minutes or say why not. */
+/**
+ * `finetune resolve` / `lineage` wait for these: answer within two minutes or say why not. (The
+ * CLI's reads run the same steps as standalone activities with the same budget, set by the
+ * client: src/client/reads.ts.)
+ */
 export const governanceReadActivities = proxyActivities<
   Pick<Activities, 'resolveAlias' | 'traceLineage' | 'resolveWandbTarget' | 'checkTrainingRunway'>
 >({

@@ -9,7 +9,9 @@ import { patched } from '@temporalio/workflow';
 import { governanceReadActivities } from './activityOptions.js';
 
 // Read-only workflows for `finetune resolve` and `finetune lineage`: they run on the worker, so the
-// CLI needs no W&B key of its own — the worker's is the only one.
+// CLI needs no W&B key of its own — the worker's is the only one. The CLI now reads through
+// standalone activities (src/client/reads.ts) and starts these only where the server has none or
+// the worker predates them; they stay registered for that and for the histories that exist.
 
 async function target(input: { project: string; entity?: string }): Promise<WandbTarget> {
   const t = await governanceReadActivities.resolveWandbTarget(input);

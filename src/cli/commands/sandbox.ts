@@ -73,7 +73,10 @@ export function sandboxCommand(): Command {
       false,
     )
     .option('--no-ui', 'do not serve the Temporal Web UI')
-    .option('--no-persist', 'keep workflow history in memory instead of .sandbox/temporal.db')
+    .option(
+      '--no-persist',
+      'keep nothing between runs: workflow history and the emulators in memory, not in .sandbox/',
+    )
     .option('--running-seconds <s>', 'how long the emulated job trains', '8')
     .option('--drop-webhooks', 'deliver no webhooks (the adaptive poll finds the end)', false)
     .option(
@@ -156,6 +159,8 @@ export function sandboxCommand(): Command {
           signal: stopping.signal,
           ...(f.json ? { autoApprove: { by: 'sandbox', comment: 'finetune sandbox --json' } } : {}),
           onReady: (w) => say(renderWhere(w)),
+          // Even with --json (stdout carries the JSON): a stale .sandbox/ explains odd answers.
+          onNotice: (text) => process.stderr.write(`note: ${text}\n`),
           ...(f.json ? {} : { onProgress: show, onAwaitingApproval }),
         });
         stack = ran.stack;
@@ -181,7 +186,7 @@ export function sandboxCommand(): Command {
           err instanceof SandboxInterruptedError ? err.message : 'stopped while starting up';
         const kept =
           f.persist && err instanceof SandboxInterruptedError && err.workflowId
-            ? ' (its history stays in .sandbox/temporal.db)'
+            ? ' (it stays in .sandbox/: the next sandbox lists it)'
             : '';
         process.stderr.write(`${message}${kept}\n`);
         process.exitCode = 130;

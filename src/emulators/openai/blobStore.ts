@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, writeFileSync, type ReadStream } from 'node:fs';
-import { mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -27,14 +27,21 @@ export class TooLargeError extends Error {
 }
 
 /**
- * File contents on disk in a private temp directory, so uploads of any size cost no memory.
- * Keys are the emulator's own ids; the directory is removed on close.
+ * File contents on disk, so uploads of any size cost no memory: in a private temp directory,
+ * removed on close, or in a folder that is kept (`dir`). Keys are the emulator's own ids.
  */
 export class BlobStore {
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly keep: boolean,
+  ) {}
 
-  static async create(): Promise<BlobStore> {
-    return new BlobStore(await mkdtemp(join(tmpdir(), 'openai-emulator-')));
+  static async create(dir?: string): Promise<BlobStore> {
+    if (dir) {
+      await mkdir(dir, { recursive: true });
+      return new BlobStore(dir, true);
+    }
+    return new BlobStore(await mkdtemp(join(tmpdir(), 'openai-emulator-')), false);
   }
 
   private path(key: string): string {
@@ -97,6 +104,6 @@ export class BlobStore {
   }
 
   async close(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    if (!this.keep) await rm(this.dir, { recursive: true, force: true });
   }
 }

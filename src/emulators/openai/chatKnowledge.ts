@@ -19,6 +19,8 @@ const MAX_LESSONS_PER_JOB = 100_000;
  */
 export class ChatKnowledge {
   private readonly byJob = new Map<string, Promise<Lessons>>();
+  /** The lessons read to the end, for a snapshot. */
+  private readonly settled = new Map<string, Lessons>();
 
   constructor(
     private readonly blobs: BlobStore,
@@ -29,7 +31,22 @@ export class ChatKnowledge {
   learn(job: LessonSource): void {
     if (this.byJob.has(job.id)) return;
     const files = [job.trainingFile, job.validationFile].filter((f): f is string => f !== null);
-    this.byJob.set(job.id, this.read(files));
+    const reading = this.read(files);
+    this.byJob.set(job.id, reading);
+    void reading.then((lessons) => this.settled.set(job.id, lessons));
+  }
+
+  /** What the models have learned (lessons still being read are read again after a restore). */
+  snapshot(): Map<string, Lessons> {
+    return this.settled;
+  }
+
+  /** Before any job learns: the snapshot's lessons, in the order they were learned. */
+  restore(saved: ReadonlyMap<string, Lessons>): void {
+    for (const [jobId, lessons] of saved) {
+      this.settled.set(jobId, lessons);
+      this.byJob.set(jobId, Promise.resolve(lessons));
+    }
   }
 
   /** The job's own lessons (read now if its files were never read). */

@@ -125,4 +125,15 @@ export interface Flavor {
   /** Routes only this provider has (OpenAI: models; Azure: webhook endpoints, ARM). */
   registerRoutes(app: FastifyInstance, ctx: EmulatorContext): void;
   readonly inspect: FlavorInspection;
+  /** Provider-only state a snapshot keeps (Azure: deployments, what job creation recorded). */
+  readonly state: FlavorState;
 }
+
+/** What `stateDir` keeps of a flavour; opaque to the rest of the emulator. */
+export interface FlavorState {
+  snapshot(): FlavorSnapshot;
+  restore(saved: FlavorSnapshot): void;
+}
+
+/** Structured-cloneable data only (src/emulators/snapshotFile.ts). */
+export type FlavorSnapshot = Record<string, unknown>;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SnapshotError, SnapshotFile } from '../snapshotFile.js';
 import { BlobStore } from './blobStore.js';
-import { ChatKnowledge } from './chatKnowledge.js';
+import { ChatKnowledge, type Lessons } from './chatKnowledge.js';
 import type { EmulatorContext, LiveSettings } from './context.js';
 import { FaultInjector, type InjectedFault } from './faults.js';
 import { findFile } from './fileRecords.js';
@@ -10,6 +12,7 @@ import type {
   DeploymentInfo,
   Flavor,
   FlavorName,
+  FlavorSnapshot,
   WebhookEndpointInfo,
 } from './flavor.js';
 import { JobLifecycle } from './jobLifecycle.js';
@@ -21,6 +24,7 @@ import {
   type WebhookTarget,
 } from './options.js';
 import { createRandom } from './random.js';
+import type { FileRecord, JobRecord, UploadRecord } from './records.js';
 import { buildServer } from './server.js';
 import { EmulatorStats, type EmulatorStatsSnapshot } from './stats.js';
 import { Timers } from './timers.js';
@@ -62,6 +66,31 @@ export interface RunningOpenAIEmulator {
   webhookEndpoints(): WebhookEndpointInfo[];
 }
 
+/** What `stateDir` keeps between runs (src/emulators/snapshotFile.ts). */
+interface OpenAIEmulatorSnapshot {
+  flavor: FlavorName;
+  organizationId: string;
+  seq: number;
+  files: Map<string, FileRecord>;
+  uploads: Map<string, UploadRecord>;
+  jobs: Map<string, JobRecord>;
+  lessons: Map<string, Lessons>;
+  flavorState: FlavorSnapshot;
+}
+const SNAPSHOT = 'state.v8';
+const SNAPSHOT_KIND = 'openai-emulator';
+
+function readSnapshot(stateDir: string, flavor: FlavorName): OpenAIEmulatorSnapshot | undefined {
+  const path = join(stateDir, SNAPSHOT);
+  const saved = SnapshotFile.read<OpenAIEmulatorSnapshot>(path, SNAPSHOT_KIND);
+  if (saved && saved.flavor !== flavor) {
+    throw new SnapshotError(
+      `${path} holds the ${saved.flavor} flavour's state, not ${flavor}'s: give each flavour a folder of its own`,
+    );
+  }
+  return saved;
+}
+
 function createFlavor(options: OpenAIEmulatorOptions): Flavor {
   const flavor = options.flavor ?? 'openai';
   if (flavor === 'azure') return azureFlavor(options.apiKey, options.azure);
@@ -91,8 +120,11 @@ export async function startOpenAIEmulator(
     faults: options.faults,
     webhook: options.webhook,
   };
-  let seq = 0;
-  const blobs = await BlobStore.create();
+  const { stateDir } = options;
+  const saved = stateDir ? readSnapshot(stateDir, flavor.name) : undefined;
+  let snapshot: SnapshotFile<OpenAIEmulatorSnapshot> | undefined;
+  let seq = saved?.seq ?? 0;
+  const blobs = await BlobStore.create(stateDir ? join(stateDir, 'files') : undefined);
   const ctx: EmulatorContext = {
     flavor,
     apiKey: options.apiKey,
@@ -105,17 +137,17 @@ export async function startOpenAIEmulator(
     chatDegradation: options.chatDegradation,
     embeddingsOutOfOrder: options.embeddings?.outOfOrder ?? false,
     settings,
-    organizationId: ids.organization(),
+    organizationId: saved?.organizationId ?? ids.organization(),
     organizationSlug: 'personal',
     ids,
     faultRandom: createRandom(seed === undefined ? undefined : seed + 1),
     webhookRandom: createRandom(seed === undefined ? undefined : seed + 2),
     blobs,
-    timers: new Timers(),
+    timers: new Timers(() => snapshot?.changed()),
     stats: new EmulatorStats(),
-    files: new Map(),
-    uploads: new Map(),
-    jobs: new Map(),
+    files: new Map(saved?.files),
+    uploads: new Map(saved?.uploads),
+    jobs: new Map(saved?.jobs),
     knowledge: new ChatKnowledge(blobs, (id) => findFile(ctx, id)),
     nextSeq: () => ++seq,
   };
@@ -132,6 +164,31 @@ export async function startOpenAIEmulator(
   const lifecycle = new JobLifecycle(ctx, webhooks);
   const faults = new FaultInjector(() => settings.faults, ctx.faultRandom, flavor);
   const app = await buildServer(ctx, lifecycle, faults);
+  if (stateDir) {
+    if (saved) {
+      flavor.state.restore(saved.flavorState);
+      ctx.knowledge.restore(saved.lessons);
+      // Processing takes a moment; a restart takes longer.
+      for (const file of ctx.files.values()) {
+        if (file.status === flavor.files.initialStatus) file.status = 'processed';
+      }
+      for (const job of ctx.jobs.values()) lifecycle.restore(job);
+    }
+    snapshot = new SnapshotFile(join(stateDir, SNAPSHOT), SNAPSHOT_KIND, () => ({
+      flavor: flavor.name,
+      organizationId: ctx.organizationId,
+      seq,
+      files: ctx.files,
+      uploads: ctx.uploads,
+      jobs: ctx.jobs,
+      lessons: ctx.knowledge.snapshot(),
+      flavorState: flavor.state.snapshot(),
+    }));
+    app.addHook('onResponse', (req, _reply, done) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') snapshot?.changed();
+      done();
+    });
+  }
   try {
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   } catch (err) {
@@ -153,6 +210,7 @@ export async function startOpenAIEmulator(
         ctx.timers.closeAll();
         webhooks.close();
         await app.close();
+        snapshot?.close();
         await ctx.blobs.close();
       })();
       return closing;

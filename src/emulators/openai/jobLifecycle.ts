@@ -38,6 +38,29 @@ export class JobLifecycle {
     this.schedule(job, this.ctx.durations.validatingMs, () => void this.validate(job));
   }
 
+  /**
+   * A job loaded from a snapshot carries on from where it was: validating (or Azure's pending)
+   * starts that phase again, queued is queued again, running trains on from its next step, as if
+   * the service had paused while the emulator was down.
+   */
+  restore(job: JobRecord): void {
+    if (job.status === 'pending' || job.status === 'validating_files') this.begin(job);
+    else if (job.status === 'queued') {
+      this.schedule(job, this.ctx.durations.queuedMs, () => void this.requeued(job));
+    } else if (job.status === 'running') this.continueTraining(job);
+    // A paused job waits for its resume; a finished one is done.
+  }
+
+  /** A restored queued job: its data is checked again (its counts were not kept), then it trains. */
+  private async requeued(job: JobRecord): Promise<void> {
+    const training = await this.check(job.trainingFile, job).catch(() => 'missing' as const);
+    if (job.status !== 'queued') return; // cancelled meanwhile
+    if (training === 'missing' || !training.ok)
+      return this.fail(job, dataProblem(job, training, undefined)!);
+    this.ctx.knowledge.learn(job);
+    this.startTraining(job, training);
+  }
+
   cancel(job: JobRecord): void {
     if (TERMINAL_STATUSES.has(job.status)) {
       throw invalidRequest(

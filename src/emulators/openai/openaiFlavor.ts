@@ -69,5 +69,7 @@ export function openaiFlavor(options: {
     webhookTargets: () => [],
     registerRoutes: (app, ctx) => registerModelRoutes(app, ctx, options.modelShutdownDates),
     inspect: { azureJob: () => undefined, deployments: () => [], webhookEndpoints: () => [] },
+    // Nothing of its own: files, jobs and uploads are the emulator's.
+    state: { snapshot: () => ({}), restore: () => undefined },
   };
 }

@@ -116,6 +116,12 @@ export interface OpenAIEmulatorOptions {
   faults?: FaultOptions;
   /** Makes ids, job seeds, fault injection and webhook drop/duplicate decisions repeatable. */
   seed?: number;
+  /**
+   * Keep files, uploads, jobs and what the models learned here between runs (the sandbox's
+   * `.sandbox/openai`): loaded at start, written after each change and on close. A job that was
+   * training when it stopped trains on when it starts again.
+   */
+  stateDir?: string;
 }
 
 export interface ResolvedDurations {

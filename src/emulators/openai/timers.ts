@@ -7,12 +7,19 @@ export class Timers {
   private readonly sleepers = new Set<(completed: boolean) => void>();
   private closed = false;
 
+  /** `fired`: called after each timer's function ran (what timers do changes the state). */
+  constructor(private readonly fired?: () => void) {}
+
   after(ms: number, fn: () => void): NodeJS.Timeout | undefined {
     if (this.closed) return undefined;
     const handle = setTimeout(
       () => {
         this.live.delete(handle);
-        fn();
+        try {
+          fn();
+        } finally {
+          this.fired?.();
+        }
       },
       Math.max(0, ms),
     );

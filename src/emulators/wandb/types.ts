@@ -32,6 +32,11 @@ export interface WandbEmulatorOptions {
   faults?: WandbFaults;
   /** Where blobs are kept (a temp dir by default, removed on close). */
   dataDir?: string;
+  /**
+   * Keep the state here between runs (the sandbox's `.sandbox/wandb`): loaded at start, written
+   * after each change and on close, blobs included. Wins over `dataDir`.
+   */
+  stateDir?: string;
   /** A run with no file-stream traffic for this long reads as "crashed" (default 5 minutes). */
   heartbeatTimeoutMs?: number;
 }

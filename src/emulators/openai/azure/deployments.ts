@@ -118,4 +118,14 @@ export class DeploymentStore {
       expiresAtMs: d.expiresAtMs,
     };
   }
+
+  /** For a snapshot: the deployments as they are (their states follow the clock). */
+  snapshot(): Map<string, DeploymentRecord> {
+    return this.byName;
+  }
+
+  restore(saved: ReadonlyMap<string, DeploymentRecord>): void {
+    this.byName.clear();
+    for (const [key, d] of saved) this.byName.set(key, d);
+  }
 }

@@ -3,7 +3,7 @@ import { registerArmRoutes } from './armRoutes.js';
 import { armAuth, dataPlaneAuth } from './auth.js';
 import { AzureCatalog } from './catalog.js';
 import { deploymentChatModel } from './chat.js';
-import { DeploymentStore } from './deployments.js';
+import { DeploymentStore, type DeploymentRecord } from './deployments.js';
 import { deploymentEmbeddingModel } from './embeddings.js';
 import {
   apiVersionNotAllowed,
@@ -97,6 +97,14 @@ export function azureFlavor(apiKey: string | undefined, raw: AzureOptions | unde
       },
       deployments: () => deployments.all().map((d) => DeploymentStore.info(d)),
       webhookEndpoints: () => endpoints.info(),
+    },
+    // Webhook endpoints are not kept: they name the receiver of the run that registered them.
+    state: {
+      snapshot: () => ({ deployments: deployments.snapshot(), jobInfo }),
+      restore(saved) {
+        deployments.restore(saved.deployments as Map<string, DeploymentRecord>);
+        for (const [id, info] of saved.jobInfo as Map<string, AzureJobInfo>) jobInfo.set(id, info);
+      },
     },
   };
 }

@@ -21,6 +21,8 @@ export interface ServerDeps {
   checkKey: KeyCheck;
   faults: () => WandbFaults | undefined;
   baseUrl: () => string;
+  /** Called after each request that may have changed the state (any but GET and HEAD). */
+  changed?: () => void;
 }
 
 function requireKey(req: IncomingMessage, checkKey: KeyCheck): void {
@@ -107,6 +109,8 @@ export function createEmulatorServer(deps: ServerDeps): Server {
           if (!res.headersSent) sendError(res, 500, 'internal emulator error');
           else res.end();
         }
+      } finally {
+        if (req.method !== 'GET' && req.method !== 'HEAD') deps.changed?.();
       }
     })();
   });

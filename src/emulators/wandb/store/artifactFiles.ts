@@ -4,7 +4,7 @@ import {
   type ManifestRecord,
 } from './artifactRecords.js';
 import { base64ToHex, type BlobStore } from './blobs.js';
-import type { IdSequence } from './ids.js';
+import { replaceAll, type IdSequence } from './ids.js';
 import { artifactDigest, parseManifest } from './manifest.js';
 import { UserInputError } from './runs.js';
 
@@ -147,5 +147,14 @@ export class ArtifactFiles {
     }
     artifact.entries = entries;
     artifact.size = entries.reduce((sum, e) => sum + e.size, 0);
+  }
+
+  snapshot() {
+    return { manifests: this.manifests, births: this.births };
+  }
+
+  restore(s: ReturnType<ArtifactFiles['snapshot']>): void {
+    replaceAll(this.manifests, s.manifests);
+    replaceAll(this.births, s.births);
   }
 }

@@ -6,7 +6,7 @@ import type {
   CollectionRecord,
   MembershipRecord,
 } from './artifactRecords.js';
-import type { IdSequence } from './ids.js';
+import { replaceAll, type IdSequence } from './ids.js';
 import type { ProjectRecord, ProjectStore } from './projects.js';
 import {
   checkAlias,
@@ -314,5 +314,25 @@ export class ArtifactStore {
     const alias = colon < 0 ? 'latest' : qualified.slice(colon + 1);
     const collection = this.collection(project, name);
     return collection ? resolveInCollection(collection, alias) : undefined;
+  }
+
+  snapshot() {
+    return {
+      artifacts: this.artifacts,
+      collections: this.collections,
+      memberships: this.memberships,
+      types: this.types,
+      clientIds: this.clientIds,
+      aliasMoves: this.aliasMoves,
+    };
+  }
+
+  restore(s: ReturnType<ArtifactStore['snapshot']>): void {
+    replaceAll(this.artifacts, s.artifacts);
+    replaceAll(this.collections, s.collections);
+    replaceAll(this.memberships, s.memberships);
+    replaceAll(this.types, s.types);
+    replaceAll(this.clientIds, s.clientIds);
+    this.aliasMoves.splice(0, this.aliasMoves.length, ...s.aliasMoves);
   }
 }

@@ -47,6 +47,25 @@ export class Backend {
     return this.projects.ensure(entity ?? this.defaultEntity, projectName);
   }
 
+  /** Everything a restarted emulator needs (src/emulators/snapshotFile.ts); stats start over. */
+  snapshot() {
+    return {
+      ids: this.ids.snapshot(),
+      blobs: this.blobs.snapshot(),
+      projects: this.projects.snapshot(),
+      artifacts: this.artifacts.snapshot(),
+      artifactFiles: this.artifactFiles.snapshot(),
+    };
+  }
+
+  restore(s: BackendSnapshot): void {
+    this.ids.restore(s.ids);
+    this.blobs.restore(s.blobs);
+    this.projects.restore(s.projects);
+    this.artifacts.restore(s.artifacts);
+    this.artifactFiles.restore(s.artifactFiles);
+  }
+
   findProject(
     entity: string | null | undefined,
     project: string | null | undefined,
@@ -69,3 +88,5 @@ export class Backend {
     return undefined;
   }
 }
+
+export type BackendSnapshot = ReturnType<Backend['snapshot']>;

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceAll } from './ids.js';
 
 export interface StoredBlob {
   size: number;
@@ -87,5 +88,17 @@ export class BlobStore {
 
   private fileFor(key: string): string {
     return join(this.dir, createHash('sha256').update(key).digest('hex'));
+  }
+
+  /**
+   * What is stored (the bytes stay in the folder). Uploads in flight are not kept: their URLs
+   * die with the process, and a client asks for new ones.
+   */
+  snapshot(): Map<string, StoredBlob> {
+    return this.meta;
+  }
+
+  restore(meta: Map<string, StoredBlob>): void {
+    replaceAll(this.meta, meta);
   }
 }

@@ -23,4 +23,19 @@ export class IdSequence {
     this.next.set(typeName, n);
     return { n, id: encodeId(typeName, n) };
   }
+
+  /** For a snapshot (src/emulators/snapshotFile.ts): the last number handed out per type. */
+  snapshot(): Map<string, number> {
+    return this.next;
+  }
+
+  restore(next: Map<string, number>): void {
+    replaceAll(this.next, next);
+  }
+}
+
+/** Makes `target` hold exactly the entries of `source` (a restored snapshot). */
+export function replaceAll<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
+  target.clear();
+  for (const [k, v] of source) target.set(k, v);
 }

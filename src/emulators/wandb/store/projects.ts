@@ -1,4 +1,4 @@
-import type { IdSequence } from './ids.js';
+import { replaceAll, type IdSequence } from './ids.js';
 import type { RunRecord } from './runs.js';
 
 export interface EntityRecord {
@@ -66,5 +66,14 @@ export class ProjectStore {
 
   all(): ProjectRecord[] {
     return [...this.projects.values()];
+  }
+
+  snapshot() {
+    return { entities: this.entities, projects: this.projects };
+  }
+
+  restore(s: ReturnType<ProjectStore['snapshot']>): void {
+    replaceAll(this.entities, s.entities);
+    replaceAll(this.projects, s.projects);
   }
 }

@@ -34,6 +34,11 @@ export const ErrorType = {
   ProviderStreamInterrupted: 'ProviderStreamInterrupted',
   InvalidWaitPolicy: 'InvalidWaitPolicy',
   WrongProvider: 'WrongProvider',
+  KbInvalidInput: 'KbInvalidInput',
+  KbSourcesChanged: 'KbSourcesChanged',
+  KbStoreRefused: 'KbStoreRefused',
+  KbIndexMismatch: 'KbIndexMismatch',
+  KbGoldenSetInvalid: 'KbGoldenSetInvalid',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -63,4 +68,9 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.FileTooLarge,
   ErrorType.InvalidWaitPolicy,
   ErrorType.WrongProvider,
+  ErrorType.KbInvalidInput,
+  ErrorType.KbSourcesChanged,
+  ErrorType.KbStoreRefused,
+  ErrorType.KbIndexMismatch,
+  ErrorType.KbGoldenSetInvalid,
 ];

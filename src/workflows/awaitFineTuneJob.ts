@@ -24,6 +24,9 @@ import {
   type AwaitJobProgress,
 } from './definitions.js';
 import { describeJob } from './describe.js';
+import { isPermanent, rethrowCancellation } from './failures.js';
+import { rootMessage } from '../shared/rootCause.js';
+import { LIVE_METRICS_RETRY_MS } from './wandbBudgets.js';
 import {
   isSparse,
   MAX_WATCH_LEASE_MS,
@@ -62,6 +65,8 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
   const watchAware = patched('wait-watch-progress');
   const quickEnd = patched('wait-end-without-report');
   const holdAfterEstimate = patched('wait-poll-at-estimate');
+  // The job's end first; live metrics beside the wait, never in its way (W&B may be down).
+  const liveAside = patched('wait-live-metrics-aside');
   const state: AwaitJobProgress = {
     jobId: input.jobId,
     last: input.carried?.last,
@@ -69,6 +74,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     wakeups: input.carried?.wakeups ?? 0,
     liveStep: input.carried?.liveStep ?? 0,
   };
+  const live = new LiveMetrics(input, state);
   let woken = false;
   let watchWake = false;
   let watchedUntil = 0;
@@ -96,7 +102,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
   upsertSearchAttributes([{ key: FineTuneJobId, value: input.jobId }]);
   const audience = (): PollAudience => ({
     watched: watchedUntil > Date.now(),
-    live: input.live !== undefined && state.liveError === undefined,
+    live: liveAside ? live.on : input.live !== undefined && state.liveError === undefined,
   });
 
   let streak = 0;
@@ -122,7 +128,11 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     ) {
       await reportSnapshot(input.reportTo, snap);
     }
-    await streamLiveMetrics(input, state, snap);
+    if (liveAside) {
+      if (!isTerminal(snap.status)) live.start(snap);
+    } else {
+      await streamLiveMetrics(input, state, snap);
+    }
     if (isTerminal(snap.status)) {
       state.result = {
         snapshot: snap,
@@ -200,7 +210,56 @@ async function streamLiveMetrics(
     });
     state.liveStep = lastStep;
   } catch (err) {
+    rethrowCancellation(err);
     state.liveError = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * Best effort, beside the wait: new training metrics go to the W&B run without the wait ever
+ * awaiting them, so a webhook or the next poll is handled at once even while W&B hangs. One call
+ * at a time; one that fails for now (W&B down) is tried again a minute later, one W&B refuses for
+ * good (no run, a rejected key) stops the live view. The final sync writes the whole history.
+ */
+class LiveMetrics {
+  private inFlight = false;
+  private gaveUp = false;
+  private retryAtMs = 0;
+
+  constructor(
+    private readonly input: AwaitJobInput,
+    private readonly state: AwaitJobProgress,
+  ) {}
+
+  /** Someone reads the run while it trains: polls stay frequent. */
+  get on(): boolean {
+    return this.input.live !== undefined && !this.gaveUp;
+  }
+
+  start(snap: JobSnapshot): void {
+    const target = this.input.live?.target;
+    const after = this.state.liveStep ?? 0;
+    if (!target || this.gaveUp || this.inFlight || Date.now() < this.retryAtMs) return;
+    if (snap.step === null || snap.step <= after) return;
+    this.inFlight = true;
+    // Settles in a later activation; a cancelled wait ends through its own awaits, not this one.
+    void liveMetricsActivities
+      .appendLiveMetrics({ target, jobId: this.input.jobId, afterStep: after })
+      .then(
+        ({ lastStep }) => {
+          this.state.liveStep = lastStep;
+          this.state.liveError = undefined;
+        },
+        (err: unknown) => {
+          if (isCancellation(err)) return;
+          this.state.liveError = rootMessage(err);
+          if (isPermanent(err)) this.gaveUp = true;
+          else this.retryAtMs = Date.now() + LIVE_METRICS_RETRY_MS;
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+      });
   }
 }
 
@@ -208,7 +267,8 @@ async function streamLiveMetrics(
 async function reportSnapshot(workflowId: string, snap: JobSnapshot): Promise<void> {
   try {
     await getExternalWorkflowHandle(workflowId).signal(jobSnapshotSignal, snap);
-  } catch {
+  } catch (err) {
+    rethrowCancellation(err);
     // The pipeline may have been closed or reset; the wait goes on regardless.
   }
 }

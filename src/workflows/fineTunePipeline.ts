@@ -46,9 +46,11 @@ import { promotionConfigProblems } from './approvalRules.js';
 import { awaitFineTuneJob, awaitWorkflowIdFor } from './awaitFineTuneJob.js';
 import { jobSnapshotSignal, progressQuery } from './definitions.js';
 import { describeJob } from './describe.js';
+import { rethrowCancellation } from './failures.js';
 import { PipelineWandb } from './pipelineWandb.js';
 import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
+import { SYNC_GRACE_MS } from './wandbBudgets.js';
 
 /**
  * The fine-tune pipeline. Each stage is one hop from here:
@@ -69,11 +71,18 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
   const info = workflowInfo();
   // Runs started before governed promotion existed replay, and finish, as they began.
   const governed = patched('governed-promotion');
+  // W&B work gets short budgets and is owed to the sync child past them; the sync runs beside
+  // the rest of the pipeline, awaited only where promotion needs W&B.
+  const wandbAside = patched('wandb-never-holds-the-fine-tune');
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
-  const wandb = new PipelineWandb(input, governed);
+  const wandb = new PipelineWandb(input, governed, wandbAside);
   progress.wandb = wandb.result;
+  wandb.onWait = (details) => {
+    progress.details = details;
+    setCurrentDetails(details);
+  };
   const promotion = governed && input.promotion !== false ? (input.promotion ?? {}) : false;
   const desk = new ApprovalDesk(promotion, () => progress.stage);
   if (governed) {
@@ -196,9 +205,18 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     });
     const job = waited.snapshot;
     progress.job = job;
-    setCurrentDetails(`job ${job.status}; syncing to W&B`);
-    await wandb.sync(job.jobId, files, datasets);
+    if (wandbAside) {
+      await wandb.startSync(job.jobId, files, datasets);
+    } else {
+      setCurrentDetails(`job ${job.status}; syncing to W&B`);
+      await wandb.sync(job.jobId, files, datasets);
+    }
     failUnlessSucceeded(job, setStage, progress);
+    if (wandbAside) {
+      // Finished and paid for: say so at once, whatever W&B does.
+      setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+      upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+    }
 
     // The job succeeded: a results file that cannot be read is reported, never a failed pipeline.
     let results: PipelineResult['results'];
@@ -206,13 +224,16 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       try {
         results = await resultActivities.summarizeResults(job.resultFiles[0]);
       } catch (err) {
+        rethrowCancellation(err);
         if (!governed) throw err;
         progress.resultsError = rootMessage(err);
       }
     }
-    setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+    if (!wandbAside) {
+      setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+      if (governed) upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+    }
     let stage: PipelineResult['stage'];
-    if (governed) upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
     if (promotion) {
       stage = await governPromotion({
         input,
@@ -225,6 +246,11 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       });
     } else if (governed) {
       stage = 'succeeded';
+      if (wandbAside) {
+        await wandb.synced('its run goes in the result', SYNC_GRACE_MS);
+        progress.details = `fine-tuned model \`${job.fineTunedModel}\``;
+        setCurrentDetails(progress.details);
+      }
     }
     // An Update caller waits for its answer: never end the run under it.
     if (governed) await condition(allHandlersFinished);
@@ -246,8 +272,10 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       await CancellationScope.nonCancellable(async () => {
         if (progress.jobId) {
           await jobActivities.cancelFineTuneJob(progress.jobId);
-          // The run records the cancellation too (finished with status cancelled).
-          await wandb.sync(progress.jobId, progress.files, progress.datasets);
+          // The run records the cancellation too (finished with status cancelled); since
+          // wandbAside in a workflow of its own, which nothing here waits for.
+          if (wandbAside) await wandb.startSync(progress.jobId, progress.files, progress.datasets);
+          else await wandb.sync(progress.jobId, progress.files, progress.datasets);
         } else if (progress.stage === 'creating_job') {
           await jobActivities.cancelJobForRun(info.workflowId, info.firstExecutionRunId);
         }

@@ -1,5 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { executeChild, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
+import {
+  executeChild,
+  isCancellation,
+  patched,
+  setCurrentDetails,
+  sleep,
+} from '@temporalio/workflow';
 import type {
   AliasMovePlan,
   AliasMoveRequest,
@@ -84,7 +90,7 @@ export async function moveUnderLock(
         staticSummary: `${request.kind} "${request.alias}" in ${request.collection}`,
       });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (isCancellation(err) || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       onWait?.(attempt);
       await sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)), {
         summary: 'another promotion of this collection is running',

@@ -7,6 +7,7 @@ import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
 import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
 import { candidateActivities, servingActivities } from './activityOptions.js';
 import type { ApprovalDesk } from './approval.js';
+import { rethrowCancellation } from './failures.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import type { PipelineWandb } from './pipelineWandb.js';
@@ -38,6 +39,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     const gatesText = describeGates(desk.record.gates);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
     if (verdict.blocked) desk.blockedBy = blocking.join('; ');
+    await ctx.wandb.synced('the model version is marked in W&B as the candidate');
     await markCandidate(ctx, workflowId);
 
     if (verdict.blocked) {
@@ -163,6 +165,7 @@ async function markCandidate(ctx: PromotionContext, workflowId: string): Promise
       record: { id: `${workflowId}/candidate`, at: now(), by: 'pipeline', workflowId },
     });
   } catch (err) {
+    rethrowCancellation(err);
     ctx.wandb.report('marking the model version as candidate', err);
   }
 }
@@ -174,6 +177,7 @@ async function clearCandidate(ctx: PromotionContext): Promise<void> {
   try {
     await candidateActivities.clearCandidate({ target, ...model });
   } catch (err) {
+    rethrowCancellation(err);
     ctx.wandb.report('removing the candidate alias', err);
   }
 }

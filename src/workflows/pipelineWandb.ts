@@ -154,6 +154,7 @@ export class PipelineWandb {
         digest: d.digest,
         model: this.input.model,
         method,
+        ...(this.deferrable ? { quick: true } : {}),
       };
       try {
         const v = this.deferrable
@@ -195,7 +196,12 @@ export class PipelineWandb {
       this.owedFiles.add(role);
       return;
     }
-    const args = { target: this.target, ref, fileId: file.fileId };
+    const args = {
+      target: this.target,
+      ref,
+      fileId: file.fileId,
+      ...(this.deferrable ? { quick: true } : {}),
+    };
     const summary = this.label(`record ${file.fileId} on the ${role} version ${ref}`);
     try {
       if (this.deferrable) {
@@ -224,7 +230,7 @@ export class PipelineWandb {
     try {
       const run = this.deferrable
         ? await briefWandbActivities.openWandbRun.executeWithOptions(within(OPEN_RUN_BUDGET_MS), [
-            { target: this.target, jobId },
+            { target: this.target, jobId, quick: true },
           ])
         : await pipelineWandbActivities.openWandbRun({ target: this.target, jobId });
       this.result.runPath = run.runPath;

@@ -16,7 +16,7 @@ export const OPEN_RUN_BUDGET_MS = 30_000;
  * W&B sync, so a healthy W&B's run is in the result; past it, the pipeline ends and the sync goes
  * on in its own workflow.
  */
-export const SYNC_GRACE_MS = 60_000;
+export const SYNC_GRACE_MS = 2 * 60_000;
 
 const VERSIONING_BASE_MS = 2 * 60_000;
 /** A modest upload rate: a large dataset gets time to reach a healthy W&B. */

@@ -74,7 +74,7 @@ export function azureProvider(o: AzureProviderOptions): FineTuneProvider {
     async checkRunway(model, nowMs, signal) {
       return azureRunway(model, arm ? await arm.listModels(signal) : null, nowMs);
     },
-    serve: (req, heartbeat, signal) =>
+    serve: async (req, heartbeat, signal) =>
       deploy(needArm('Deploying a model'), client, settings, req, heartbeat, signal),
     async unserve(record, signal) {
       if (record.deployment)

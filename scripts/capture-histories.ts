@@ -18,12 +18,16 @@ import {
 } from '../src/workflows/definitions.js';
 import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
+import { captureFailures } from './captureFailures.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const KEY = 'sk-capture';
 const WANDB_KEY = 'local-capture0000000000000000000000000000000';
 const SECRET = `whsec_${Buffer.from('capture-secret-0123456789').toString('base64')}`;
 const overwrite = process.argv.includes('--overwrite');
+/** `--only core|failures`: one group of scenarios (the rest take minutes). */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 
 let cliPath = '';
 let address = '';
@@ -97,7 +101,10 @@ async function main() {
     worker: { taskQueue: 'capture' },
   });
   try {
-    await capture(stack);
+    cliPath = stack.server!.cli.path;
+    address = stack.server!.address;
+    if (!only || only === 'core') await capture(stack);
+    if (!only || only === 'failures') await captureFailures(stack, save);
   } finally {
     await stack.stop();
   }

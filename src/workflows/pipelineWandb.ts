@@ -40,6 +40,8 @@ import {
 
 type Role = DatasetSummary['role'];
 
+const NO_KEY = 'the worker has no WANDB_API_KEY';
+
 const within = (ms: number): ActivityOptions => ({ scheduleToCloseTimeout: ms });
 
 /**
@@ -86,6 +88,16 @@ export class PipelineWandb {
     return this.target;
   }
 
+  /** Why there is no W&B target: off, no key, a refused key, or W&B not reached yet. */
+  get whyNoTarget(): string {
+    if (this.input.wandb === false) return 'W&B is turned off for this pipeline (wandb: false)';
+    if (this.unreachable) {
+      return `W&B has not answered since before the job, and its sync (${this.syncRun?.workflowId ?? 'not started'}) did not reach it`;
+    }
+    if (this.result.skipped && this.result.skipped !== NO_KEY) return this.result.skipped;
+    return 'no W&B registry is configured on this worker (no WANDB_API_KEY)';
+  }
+
   /** The pipeline's dataset versions (`entity/project/name:vN`). */
   datasetRefs(): { role: DatasetSummary['role']; ref: string }[] {
     return [...this.refs].map(([role, ref]) => ({ role, ref }));
@@ -120,7 +132,7 @@ export class PipelineWandb {
             [request],
           )
         : await pipelineWandbActivities.resolveWandbTarget(request);
-      if (!this.target) this.result.skipped = 'the worker has no WANDB_API_KEY';
+      if (!this.target) this.result.skipped = NO_KEY;
     } catch (err) {
       rethrowCancellation(err);
       if (this.deferrable && !isPermanent(err)) {

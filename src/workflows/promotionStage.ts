@@ -121,7 +121,7 @@ async function promote(
       datasetVersions: [],
       note: target
         ? 'the model artifact was not synced to W&B, so no alias was moved (see the W&B errors)'
-        : 'no W&B registry is configured on this worker (no WANDB_API_KEY), so no alias was moved; the decision is recorded in this workflow',
+        : `${ctx.wandb.whyNoTarget}, so no alias was moved; the decision is recorded in this workflow`,
     };
   }
   const moved = await moveUnderLock(

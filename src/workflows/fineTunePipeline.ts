@@ -63,9 +63,10 @@ import { SYNC_GRACE_MS } from './wandbBudgets.js';
  *                   decision by signal or Update (approval.ts, approvalRules.ts), then the alias
  *                   moves under a per-collection lock (moveModelAlias.ts); rollback is its own
  *                   workflow (rollbackPromotion.ts)
- * W&B (src/workflows/pipelineWandb.ts, best effort): datasets versioned before upload (an unchanged
- * version's recorded file is reused), the run opened at job creation with metrics streamed live,
- * and the child workflow syncFineTune after the wait, for any terminal status.
+ * W&B (src/workflows/pipelineWandb.ts, best effort, short budgets in wandbBudgets.ts): datasets
+ * versioned before upload (an unchanged version's recorded file is reused), the run opened at job
+ * creation with metrics streamed live beside the wait, and the child workflow syncFineTune started
+ * at the job's end (any terminal status) beside the rest, catching up on what an outage left undone.
  */
 export async function fineTunePipeline(input: PipelineInput): Promise<PipelineResult> {
   const info = workflowInfo();
@@ -206,16 +207,18 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     const job = waited.snapshot;
     progress.job = job;
     if (wandbAside) {
+      // The job's end is the pipeline's stage at once, whatever W&B does; then the sync starts.
+      const failure = jobFailure(job, setStage, progress);
+      if (!failure) {
+        setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+        upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+      }
       await wandb.startSync(job.jobId, files, datasets);
+      if (failure) throw failure;
     } else {
       setCurrentDetails(`job ${job.status}; syncing to W&B`);
       await wandb.sync(job.jobId, files, datasets);
-    }
-    failUnlessSucceeded(job, setStage, progress);
-    if (wandbAside) {
-      // Finished and paid for: say so at once, whatever W&B does.
-      setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
-      upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+      failUnlessSucceeded(job, setStage, progress);
     }
 
     // The job succeeded: a results file that cannot be read is reported, never a failed pipeline.
@@ -320,11 +323,21 @@ function failUnlessSucceeded(
   setStage: (s: PipelineStage, d?: string) => void,
   progress: PipelineProgress,
 ): void {
-  if (job.status === 'succeeded' && job.fineTunedModel) return;
+  const failure = jobFailure(job, setStage, progress);
+  if (failure) throw failure;
+}
+
+/** The job's end as the pipeline's stage: `failed` (with the failure to end on) unless it succeeded. */
+function jobFailure(
+  job: JobSnapshot,
+  setStage: (s: PipelineStage, d?: string) => void,
+  progress: PipelineProgress,
+): ApplicationFailure | undefined {
+  if (job.status === 'succeeded' && job.fineTunedModel) return undefined;
   if (job.status === 'cancelled') {
     progress.error = `Fine-tuning job ${job.jobId} was cancelled outside this workflow.`;
     setStage('failed', progress.error);
-    throw ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobCancelled);
+    return ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobCancelled);
   }
   const e = job.error;
   const param = e?.param ? ` (${e.param})` : '';
@@ -332,5 +345,5 @@ function failUnlessSucceeded(
     ? `Fine-tuning job ${job.jobId} failed: ${e.code}: ${e.message}${param}`
     : `Fine-tuning job ${job.jobId} ended with status ${job.status} and no error details.`;
   setStage('failed', progress.error);
-  throw ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobFailed, job.error);
+  return ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobFailed, job.error);
 }

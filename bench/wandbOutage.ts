@@ -31,12 +31,14 @@ const args = new Command('bench:wandb-outage')
     30,
   )
   .option('--restart-worker', 'stop the worker 10 s into the outage, start it again 10 s later')
+  .option('--healthy', 'the same without the outage: the baseline for the figures')
   .parse()
   .opts<{
     pipelines: number;
     outageSeconds: number;
     trainSeconds: number;
     restartWorker?: boolean;
+    healthy?: boolean;
   }>();
 
 const STEPS = 10;
@@ -90,9 +92,10 @@ async function main(): Promise<void> {
       }
     }
     const downAt = Date.now();
-    wandb.setFaults({ rate5xx: 1 });
+    if (!args.healthy) wandb.setFaults({ rate5xx: 1 });
+    const how = args.healthy ? 'up (the baseline)' : 'down';
     console.log(
-      `W&B down at +0 s for ${args.outageSeconds} s; ${tracked.length} pipelines training`,
+      `W&B ${how} at +0 s for ${args.outageSeconds} s; ${tracked.length} pipelines training`,
     );
     const restart = args.restartWorker
       ? (async () => {
@@ -144,10 +147,11 @@ async function main(): Promise<void> {
       if (ok) runsComplete++;
     }
 
-    console.log(`W&B refused ${refused} requests during the outage`);
+    const window = args.healthy ? 'the window' : 'the outage';
+    console.log(`W&B refused ${refused} requests during ${window}`);
     console.log(
-      `jobs that ended during the outage: ${endedInOutage.length}/${tracked.length}; ` +
-        `showed succeeded (model id set) before W&B came back: ${left.length}/${endedInOutage.length}`,
+      `jobs that ended during ${window}: ${endedInOutage.length}/${tracked.length}; ` +
+        `showed succeeded (model id set) before its end: ${left.length}/${endedInOutage.length}`,
     );
     if (lags.length) {
       console.log(

@@ -1,5 +1,6 @@
 import {
   ChildWorkflowCancellationType,
+  ChildWorkflowFailure,
   condition,
   executeChild,
   isCancellation,
@@ -302,7 +303,9 @@ export class PipelineWandb {
           run.settled = true;
         },
         (err: unknown) => {
-          if (isCancellation(err)) return;
+          // The pipeline's own cancellation: it ends through its own awaits; the child goes on.
+          // (The child's end, cancelled or failed, comes as a ChildWorkflowFailure.)
+          if (!(err instanceof ChildWorkflowFailure) && isCancellation(err)) return;
           this.fail('syncing the job to W&B', err);
           this.result.sync = { workflowId, state: 'failed' };
           run.settled = true;

@@ -39,6 +39,11 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
     project: input.project,
     entity: input.entity,
   })) as WandbTarget; // not optional: a worker without W&B fails this with WandbNotConfigured
+  // What the pipeline could not do in W&B before its job comes first: the dataset versions and
+  // their file ids are owed whatever becomes of the run.
+  const caughtUp = input.catchUp
+    ? await catchUpDatasets(target, input.catchUp.datasets, (what) => say('checking', what))
+    : undefined;
   let job: JobForSync = await syncJobActivities.describeJobForSync(input.jobId);
   const skip = (reason: string, runPath?: string): SyncOutcome => {
     say('skipped', reason);
@@ -98,9 +103,6 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
 
   const artifacts: string[] = [];
   const extraConfig: Record<string, number | null> = {};
-  const caughtUp = input.catchUp
-    ? await catchUpDatasets(target, input.catchUp.datasets, (what) => say('logging', what))
-    : undefined;
   const datasets = input.catchUp ? caughtUp : input.datasets;
   if (datasets?.length) {
     for (const d of datasets) {

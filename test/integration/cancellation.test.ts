@@ -146,6 +146,28 @@ describe('cancellation goes through best-effort work', () => {
     expect((await openai.fineTuning.jobs.retrieve(jobId)).status).toBe('cancelled');
   });
 
+  it('syncFineTune, while it catches up on W&B work an outage left: cancelled there; the pipeline records the sync as ended and goes on', async () => {
+    const w = wandbOf(h);
+    w.setFaults({ rate5xx: 1 });
+    // The entity given: neither the pipeline nor its sync has to ask W&B for it.
+    const started = await start('cancel-catch-up', {
+      wandb: { project: 'cancel-catch-up', entity: ENTITY },
+      promotion: false,
+    });
+    const sync = h.client.workflow.getHandle(`${started.workflowId}/wandb`);
+    // W&B is still down: the catch-up's versioning (the sync's first W&B call) is retried.
+    await inFlight(sync, 'versionDataset', 120_000);
+    expect(await cancelled(sync)).toBe('CANCELLED');
+    // It stopped where it was, not going on to copies of the files instead.
+    const meta = await sync.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toMatch(/versioning the training dataset/);
+    w.setFaults(undefined);
+    const result = await started.handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.wandb.sync?.state).toBe('failed');
+    expect(result.wandb.errors).toEqual([expect.stringMatching(/^syncing the job to W&B: /)]);
+  });
+
   it('syncFineTunes, while its children write history to W&B: the batch ends CANCELLED, its children too — not COMPLETED with every job "skipped"', async () => {
     const project = `cancel-batch-${randomUUID().slice(0, 6)}`;
     const files = await uploadSample(openai);

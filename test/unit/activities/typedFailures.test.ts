@@ -127,7 +127,7 @@ describe('a permanent configuration problem fails at once and says what to set',
       trainingType: 'GlobalStandard',
     });
     const f = await failure(
-      provider.serve!({ model: 'gpt-4.1-mini.ft-x', purpose: 'production', name: 'job' }, () => {}),
+      provider.serve({ model: 'gpt-4.1-mini.ft-x', purpose: 'production', name: 'job' }, () => {}),
     );
     expect(f.type).toBe(ErrorType.ProviderNotConfigured);
     expect(f.nonRetryable).toBe(true);
@@ -140,7 +140,7 @@ describe('a permanent configuration problem fails at once and says what to set',
       expect(f.message).toContain(setting);
     }
     const removal = await failure(
-      provider.unserve!({
+      provider.unserve({
         provider: 'azure',
         model: 'm',
         servedAs: 'd',

@@ -25,9 +25,8 @@ const KEY = 'sk-capture';
 const WANDB_KEY = 'local-capture0000000000000000000000000000000';
 const SECRET = `whsec_${Buffer.from('capture-secret-0123456789').toString('base64')}`;
 const overwrite = process.argv.includes('--overwrite');
-/** `--only core|failures`: one group of scenarios (the rest take minutes). */
-const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+/** `--only=failures`: just the scenarios added with the W&B-outage and cancellation fixes. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 let cliPath = '';
 let address = '';
@@ -103,7 +102,7 @@ async function main() {
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (!only || only === 'core') await capture(stack);
+    if (only !== 'failures') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
   } finally {
     await stack.stop();

@@ -2,7 +2,7 @@
 // `wandb-never-holds-the-fine-tune`, `wait-live-metrics-aside`, `best-effort-lets-cancellation-through`):
 // the pipeline with its W&B sync beside it, W&B down across job creation and across a job's end,
 // cancellation through best-effort work, and a migration refused with a typed failure.
-// Run by scripts/capture-histories.ts (`npm run capture:histories -- --only failures`).
+// Run by scripts/capture-histories.ts (`npm run capture:histories -- --only=failures`).
 import type { WorkflowHandle } from '@temporalio/client';
 import { startMigration } from '../src/client/migration.js';
 import { startFineTunePipeline } from '../src/client/pipeline.js';

@@ -9,14 +9,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import {
-  SYNC_DEFAULTS,
-  type DatasetArtifactRef,
-  type OwedDataset,
-  type SyncJobInput,
-  type SyncOutcome,
-  type WandbTarget,
-} from '../shared/syncTypes.js';
+import { SYNC_DEFAULTS, type SyncOutcome, type WandbTarget } from '../shared/syncTypes.js';
 import type {
   DatasetSummary,
   FineTuneMethodType,
@@ -30,6 +23,7 @@ import {
   pipelineWandbActivities,
 } from './activityOptions.js';
 import { isPermanent, rethrowCancellation } from './failures.js';
+import { pipelineSyncInput } from './pipelineSyncInput.js';
 import { syncFineTune } from './syncFineTune.js';
 import { rootMessage } from '../shared/rootCause.js';
 import {
@@ -339,53 +333,13 @@ export class PipelineWandb {
   }
 
   private syncInput(jobId: string, files: UploadedFile[], datasets: DatasetSummary[]) {
-    const asked = this.input.wandb || {};
-    const where = this.target ?? {
-      project: asked.project ?? SYNC_DEFAULTS.project,
-      entity: asked.entity,
-    };
-    const input: SyncJobInput = {
+    const { input, target, refs, owedVersions, owedFiles } = this;
+    return pipelineSyncInput(
+      { input, target, refs, owedVersions, owedFiles },
       jobId,
-      project: where.project,
-      entity: where.entity,
-      overwrite: false,
-      waitForJobSuccess: true,
-      logDatasets: true,
-      modelArtifactName: SYNC_DEFAULTS.modelArtifactName,
-      modelArtifactType: SYNC_DEFAULTS.modelArtifactType,
-    };
-    if (this.owedVersions.size || this.owedFiles.size) {
-      input.catchUp = { datasets: this.owedDatasets(files, datasets) };
-      return input;
-    }
-    const refs: DatasetArtifactRef[] = [];
-    datasets.forEach((d, i) => {
-      const ref = this.refs.get(d.role);
-      const file = files[i];
-      if (ref && file) refs.push({ role: d.role, ref, fileId: file.fileId });
-    });
-    input.datasets = refs.length === datasets.length ? refs : undefined;
-    return input;
-  }
-
-  /** Every pipeline dataset, with what is already done in W&B: the sync does the rest first. */
-  private owedDatasets(files: UploadedFile[], datasets: DatasetSummary[]): OwedDataset[] {
-    const owed: OwedDataset[] = [];
-    datasets.forEach((d, i) => {
-      const file = files[i];
-      if (!file) return;
-      const ref = this.refs.get(d.role);
-      owed.push({
-        role: d.role,
-        path: d.path,
-        digest: d.digest,
-        model: this.input.model,
-        method: this.input.method?.type ?? 'supervised',
-        fileId: file.fileId,
-        ...(ref ? { ref, fileRecorded: !this.owedFiles.has(d.role) } : { fileRecorded: false }),
-      });
-    });
-    return owed;
+      files,
+      datasets,
+    );
   }
 
   private applySync(outcome: SyncOutcome): void {

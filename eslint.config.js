@@ -34,6 +34,21 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // A plain Error fails the workflow *task*, which Temporal retries forever.
+          selector: 'ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
+          message:
+            'Only typed failures leave workflow code: throw ApplicationFailure.nonRetryable(message naming what to fix, ErrorType.X).',
+        },
+        {
+          selector:
+            'CatchClause:not(:has(CallExpression[callee.name=/^(rethrowCancellation|isCancellation)$/]))',
+          message:
+            'Cancellation is never swallowed: start the catch with rethrowCancellation(err) (src/workflows/failures.ts).',
+        },
+      ],
     },
   },
   {

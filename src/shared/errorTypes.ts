@@ -34,6 +34,8 @@ export const ErrorType = {
   ProviderStreamInterrupted: 'ProviderStreamInterrupted',
   InvalidWaitPolicy: 'InvalidWaitPolicy',
   WrongProvider: 'WrongProvider',
+  ProviderNotConfigured: 'ProviderNotConfigured',
+  MigrationSourceIncomplete: 'MigrationSourceIncomplete',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -63,4 +65,6 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.FileTooLarge,
   ErrorType.InvalidWaitPolicy,
   ErrorType.WrongProvider,
+  ErrorType.ProviderNotConfigured,
+  ErrorType.MigrationSourceIncomplete,
 ];

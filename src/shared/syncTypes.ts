@@ -52,6 +52,23 @@ export interface DatasetArtifactRef {
   fileId: string;
 }
 
+/**
+ * A pipeline dataset whose W&B record the pipeline could not finish before the job (W&B did not
+ * answer in its short budget): the sync versions it (when `ref` is missing) and records the file
+ * id on it (unless `fileRecorded`), then uses it as the run's input.
+ */
+export interface OwedDataset {
+  role: 'training' | 'validation';
+  /** Where the worker reads it, its sha256, and what it was validated for. */
+  path: string;
+  digest: string;
+  model: string;
+  method: 'supervised' | 'dpo' | 'reinforcement';
+  fileId: string;
+  ref?: string;
+  fileRecorded: boolean;
+}
+
 export interface SyncJobInput {
   jobId: string;
   project: string;
@@ -65,6 +82,8 @@ export interface SyncJobInput {
   wait?: Partial<WaitPolicy>;
   /** Set by the pipeline: its versioned datasets become the run's inputs. */
   datasets?: DatasetArtifactRef[];
+  /** Set by the pipeline instead of `datasets` when W&B work before the job is owed. */
+  catchUp?: { datasets: OwedDataset[] };
 }
 
 export type SyncOutcome =
@@ -76,6 +95,8 @@ export type SyncOutcome =
       historyRows: number;
       artifacts: string[];
       error?: JobError | null;
+      /** The pipeline datasets used as inputs, when the sync versioned some of them itself. */
+      datasets?: (DatasetArtifactRef & { created?: boolean })[];
     }
   | { jobId: string; outcome: 'skipped'; reason: string; runPath?: string };
 

@@ -106,6 +106,13 @@ export interface PipelineWandbResult {
   datasetVersions: { role: 'training' | 'validation'; ref: string; created: boolean }[];
   artifacts: string[];
   errors: string[];
+  /**
+   * W&B work put off because W&B did not answer in time (an outage), and why: the sync child
+   * does it once W&B answers again.
+   */
+  deferred?: string[];
+  /** The child workflow that syncs the job to W&B (and catches up on `deferred` work). */
+  sync?: { workflowId: string; state: 'running' | 'done' | 'failed' };
 }
 
 export interface DatasetSummary {

@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   executeChild,
+  isCancellation,
   patched,
   setCurrentDetails,
   setHandler,
@@ -189,7 +190,8 @@ export async function moveUnderLock(
           staticSummary: `${request.kind} "${request.alias}" in ${request.collection}`,
         });
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (isCancellation(err) || !(err instanceof WorkflowExecutionAlreadyStartedError))
+          throw err;
         inherited = enqueue(inherited, { waiters: queue, front: true });
       }
       onWait?.(attempt);
@@ -225,7 +227,7 @@ async function retryOnTimer(
         staticSummary: `${request.kind} "${request.alias}" in ${request.collection}`,
       });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (isCancellation(err) || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       onWait?.(attempt);
       await sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)), {
         summary: 'another promotion of this collection is running',

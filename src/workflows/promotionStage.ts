@@ -8,6 +8,7 @@ import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '
 import { candidateActivities, servingActivities } from './activityOptions.js';
 import type { ApprovalDesk } from './approval.js';
 import { awaitingApprovalText } from './details.js';
+import { rethrowCancellation } from './failures.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import type { PipelineWandb } from './pipelineWandb.js';
@@ -39,6 +40,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     const gatesText = describeGates(desk.record.gates);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
     if (verdict.blocked) desk.blockedBy = blocking.join('; ');
+    await ctx.wandb.synced('the model version is marked in W&B as the candidate');
     await markCandidate(ctx, workflowId);
 
     if (verdict.blocked) {
@@ -120,7 +122,7 @@ async function promote(
       datasetVersions: [],
       note: target
         ? 'the model artifact was not synced to W&B, so no alias was moved (see the W&B errors)'
-        : 'no W&B registry is configured on this worker (no WANDB_API_KEY), so no alias was moved; the decision is recorded in this workflow',
+        : `${ctx.wandb.whyNoTarget}, so no alias was moved; the decision is recorded in this workflow`,
     };
   }
   const moved = await moveUnderLock(
@@ -165,6 +167,7 @@ async function markCandidate(ctx: PromotionContext, workflowId: string): Promise
       record: { id: `${workflowId}/candidate`, at: now(), by: 'pipeline', workflowId },
     });
   } catch (err) {
+    rethrowCancellation(err);
     ctx.wandb.report('marking the model version as candidate', err);
   }
 }
@@ -176,6 +179,7 @@ async function clearCandidate(ctx: PromotionContext): Promise<void> {
   try {
     await candidateActivities.clearCandidate({ target, ...model });
   } catch (err) {
+    rethrowCancellation(err);
     ctx.wandb.report('removing the candidate alias', err);
   }
 }

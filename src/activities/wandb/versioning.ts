@@ -25,6 +25,8 @@ export interface VersionDatasetInput {
   method: 'supervised' | 'dpo' | 'reinforcement';
   /** Collection name; default from the file name, e.g. `train` for train.jsonl. */
   name?: string;
+  /** Best effort (the pipeline before its job): quick W&B tries, the workflow's budget decides. */
+  quick?: boolean;
 }
 
 export interface DatasetVersion {
@@ -129,9 +131,17 @@ export async function versionDataset(
 }
 
 /** Records which OpenAI file holds a version's bytes (as an alias), so it is never uploaded again. */
+export interface RecordFileInput {
+  target: WandbTarget;
+  ref: string;
+  fileId: string;
+  /** As VersionDatasetInput.quick. */
+  quick?: boolean;
+}
+
 export async function recordDatasetFile(
   deps: WandbActivityDeps,
-  input: { target: WandbTarget; ref: string; fileId: string },
+  input: RecordFileInput,
 ): Promise<void> {
   const wandb = requireWandb(deps);
   const version = await wandbCalling(`Looking up ${input.ref}`, () =>

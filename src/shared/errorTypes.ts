@@ -36,6 +36,7 @@ export const ErrorType = {
   WrongProvider: 'WrongProvider',
   ProviderNotConfigured: 'ProviderNotConfigured',
   MigrationSourceIncomplete: 'MigrationSourceIncomplete',
+  GateCannotMeasure: 'GateCannotMeasure',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -67,4 +68,5 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.WrongProvider,
   ErrorType.ProviderNotConfigured,
   ErrorType.MigrationSourceIncomplete,
+  ErrorType.GateCannotMeasure,
 ];

@@ -12,6 +12,7 @@ import { rethrowCancellation } from './failures.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import type { PipelineWandb } from './pipelineWandb.js';
+import { PATCH } from './patches.js';
 
 export interface PromotionContext {
   input: PipelineInput;
@@ -104,7 +105,7 @@ async function promote(
 ): Promise<PromotionOutcome> {
   // Serving first: on Azure a model answers only once deployed (and probed); the deployment is
   // recorded on the version, so rollback can point back at the one it replaced.
-  const serving = patched('serving-at-promotion')
+  const serving = patched(PATCH.servingAtPromotion)
     ? await servingActivities.prepareServing({
         model: ctx.job.fineTunedModel,
         purpose: 'production',

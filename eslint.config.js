@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { noImportCycle } from './scripts/eslint/noImportCycle.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'bin/**', 'coverage/**'] },
@@ -34,7 +35,28 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // A plain Error fails the workflow *task*, which Temporal retries forever.
+          selector: 'ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
+          message:
+            'Only typed failures leave workflow code: throw ApplicationFailure.nonRetryable(message naming what to fix, ErrorType.X).',
+        },
+        {
+          selector:
+            'CatchClause:not(:has(CallExpression[callee.name=/^(rethrowCancellation|isCancellation)$/]))',
+          message:
+            'Cancellation is never swallowed: start the catch with rethrowCancellation(err) (src/workflows/failures.ts).',
+        },
+      ],
     },
+  },
+  {
+    // One home per type, and layers that stay layers: no import cycle, type-only imports included.
+    files: ['src/shared/**/*.ts', 'src/workflows/**/*.ts'],
+    plugins: { local: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'local/no-import-cycle': 'error' },
   },
   {
     files: ['**/*.js'],

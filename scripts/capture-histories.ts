@@ -19,6 +19,8 @@ import {
 } from '../src/workflows/definitions.js';
 import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
+import { captureFailures } from './captureFailures.js';
+import { capturePatchPaths } from './capturePatchPaths.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -26,7 +28,11 @@ const KEY = 'sk-capture';
 const WANDB_KEY = 'local-capture0000000000000000000000000000000';
 const SECRET = `whsec_${Buffer.from('capture-secret-0123456789').toString('base64')}`;
 const overwrite = process.argv.includes('--overwrite');
-/** `--only=governance`: just the scenarios added with the lock hand-off and dataset removals. */
+/**
+ * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
+ * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
+ * `--only=patches`: just the branches of patches no other scenario reaches.
+ */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 let cliPath = '';
@@ -111,7 +117,11 @@ async function main() {
     worker: { taskQueue: 'capture' },
   });
   try {
-    await capture(stack);
+    cliPath = stack.server!.cli.path;
+    address = stack.server!.address;
+    if (only !== 'failures' && only !== 'patches') await capture(stack);
+    if (!only || only === 'failures') await captureFailures(stack, save);
+    if (!only || only === 'patches') await capturePatchPaths(stack, save);
   } finally {
     await stack.stop();
   }

@@ -1,5 +1,5 @@
 // Types of the W&B sync (the `WandbLogger.sync()` equivalent). Workflow-safe: no Node imports.
-import type { JobError, WaitPolicy } from './types.js';
+import type { FineTuneMethodType, JobError, WaitPolicy } from './types.js';
 
 /** What `wandb.init(**kwargs)` extras we pass through; id/name/project/entity/job_type are ours. */
 export interface WandbRunOptions {
@@ -52,6 +52,23 @@ export interface DatasetArtifactRef {
   fileId: string;
 }
 
+/**
+ * A pipeline dataset whose W&B record the pipeline could not finish before the job (W&B did not
+ * answer in its short budget): the sync versions it (when `ref` is missing) and records the file
+ * id on it (unless `fileRecorded`), then uses it as the run's input.
+ */
+export interface OwedDataset {
+  role: 'training' | 'validation';
+  /** Where the worker reads it, its sha256, and what it was validated for. */
+  path: string;
+  digest: string;
+  model: string;
+  method: FineTuneMethodType;
+  fileId: string;
+  ref?: string;
+  fileRecorded: boolean;
+}
+
 export interface SyncJobInput {
   jobId: string;
   project: string;
@@ -65,6 +82,8 @@ export interface SyncJobInput {
   wait?: Partial<WaitPolicy>;
   /** Set by the pipeline: its versioned datasets become the run's inputs. */
   datasets?: DatasetArtifactRef[];
+  /** Set by the pipeline instead of `datasets` when W&B work before the job is owed. */
+  catchUp?: { datasets: OwedDataset[] };
 }
 
 export type SyncOutcome =
@@ -76,6 +95,8 @@ export type SyncOutcome =
       historyRows: number;
       artifacts: string[];
       error?: JobError | null;
+      /** The pipeline datasets used as inputs, when the sync versioned some of them itself. */
+      datasets?: (DatasetArtifactRef & { created?: boolean })[];
     }
   | { jobId: string; outcome: 'skipped'; reason: string; runPath?: string };
 
@@ -99,7 +120,7 @@ export interface JobForSync {
   status: string;
   /** The base model trained, and the method (supervised unless the job says otherwise). */
   model?: string;
-  method?: 'supervised' | 'dpo' | 'reinforcement';
+  method?: FineTuneMethodType;
   trainingFile: string;
   validationFile: string | null;
   resultFiles: string[];

@@ -57,13 +57,25 @@ type MaybeEntity<T extends { entity: string }> = Omit<T, 'entity'> & { entity?: 
  */
 export class WandbClient {
   readonly transport: WandbTransport;
+  readonly #options: WandbClientOptions;
   readonly #entity?: string;
   #defaultEntity?: Promise<string>;
   #features?: Promise<ReadonlySet<string>>;
 
   constructor(options: WandbClientOptions) {
     this.transport = new WandbTransport(options);
+    this.#options = options;
     this.#entity = options.entity;
+  }
+
+  /** The same server, key and entity with other retries or time-outs (e.g. for quick calls). */
+  with(options: Pick<WandbClientOptions, 'retry' | 'timeouts'>): WandbClient {
+    const o = this.#options;
+    return new WandbClient({
+      ...o,
+      retry: { ...o.retry, ...options.retry },
+      timeouts: { ...o.timeouts, ...options.timeouts },
+    });
   }
 
   get baseUrl(): string {

@@ -129,11 +129,45 @@ export const pipelineWandbActivities = proxyActivities<
   retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
 
-/** Live metrics are a convenience: a few quick tries, then the wait goes on without them. */
+/**
+ * Live metrics are a convenience: seconds per call (the activity's W&B client tries twice at most,
+ * quickly), then the wait goes on without them and tries again later. They used to retry inside
+ * the client for a minute per attempt, three attempts: a W&B outage held each poll three minutes.
+ */
 export const liveMetricsActivities = proxyActivities<Pick<Activities, 'appendLiveMetrics'>>({
+  startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1s', maximumAttempts: 2, nonRetryableErrorTypes },
+});
+
+/**
+ * The pipeline's W&B calls up to the wait (finding the entity, versioning, recording the file id,
+ * opening the run): W&B must never hold the fine-tune. Each call gets a short budget of its own
+ * (src/workflows/wandbBudgets.ts); what W&B does not answer in it is owed to the sync child, which
+ * catches up with a day's budget (catchUpActivities). Replaces pipelineWandbActivities' ten
+ * minutes and datasetVersionActivities' hour for runs since `wandb-never-holds-the-fine-tune`.
+ */
+export const briefWandbActivities = proxyActivities<
+  Pick<Activities, 'resolveWandbTarget' | 'versionDataset' | 'recordDatasetFile' | 'openWandbRun'>
+>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: HEARTBEAT,
-  retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
+ * The sync child's catch-up of what the pipeline could not do in W&B before the job (versioning,
+ * recording the file id): as patient as the sync itself, a day, since nothing waits on it but W&B.
+ */
+export const catchUpActivities = proxyActivities<
+  Pick<Activities, 'versionDataset' | 'recordDatasetFile'>
+>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
 
 /**

@@ -25,6 +25,8 @@ import {
   type AwaitJobProgress,
 } from './definitions.js';
 import { describeJob } from './describe.js';
+import { rethrowCancellation } from './failures.js';
+import { LiveMetrics } from './liveMetrics.js';
 import {
   isSparse,
   MAX_WATCH_LEASE_MS,
@@ -32,6 +34,7 @@ import {
   nextUnguidedStreak,
   type PollAudience,
 } from './waitPolicy.js';
+import { PATCH } from './patches.js';
 
 type PollActivity = Pick<typeof jobActivities, 'pollFineTuneJob'>;
 
@@ -59,10 +62,12 @@ const wakePoll = proxyLocalActivities<PollActivity>({
  */
 export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobResult> {
   // Runs started before these changes replay, and go on, as they began.
-  const fastWake = patched('wait-wake-local-poll');
-  const watchAware = patched('wait-watch-progress');
-  const quickEnd = patched('wait-end-without-report');
-  const holdAfterEstimate = patched('wait-poll-at-estimate');
+  const fastWake = patched(PATCH.waitWakeLocalPoll);
+  const watchAware = patched(PATCH.waitWatchProgress);
+  const quickEnd = patched(PATCH.waitEndWithoutReport);
+  const holdAfterEstimate = patched(PATCH.waitPollAtEstimate);
+  // The job's end first; live metrics beside the wait, never in its way (W&B may be down).
+  const liveAside = patched(PATCH.waitLiveMetricsAside);
   const state: AwaitJobProgress = {
     jobId: input.jobId,
     last: input.carried?.last,
@@ -70,6 +75,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     wakeups: input.carried?.wakeups ?? 0,
     liveStep: input.carried?.liveStep ?? 0,
   };
+  const live = new LiveMetrics(input, state);
   let woken = false;
   let watchWake = false;
   let watchedUntil = 0;
@@ -105,7 +111,7 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
   upsertSearchAttributes([{ key: FineTuneJobId, value: input.jobId }]);
   const audience = (): PollAudience => ({
     watched: watchedUntil > Date.now(),
-    live: input.live !== undefined && state.liveError === undefined,
+    live: liveAside ? live.on : input.live !== undefined && state.liveError === undefined,
   });
 
   let streak = 0;
@@ -131,7 +137,11 @@ export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobRe
     ) {
       await reportSnapshot(input.reportTo, snap);
     }
-    await streamLiveMetrics(input, state, snap);
+    if (liveAside) {
+      if (!isTerminal(snap.status)) live.start(snap);
+    } else {
+      await streamLiveMetrics(input, state, snap);
+    }
     if (isTerminal(snap.status)) {
       state.result = {
         snapshot: snap,
@@ -209,6 +219,7 @@ async function streamLiveMetrics(
     });
     state.liveStep = lastStep;
   } catch (err) {
+    rethrowCancellation(err);
     state.liveError = err instanceof Error ? err.message : String(err);
   }
 }
@@ -217,7 +228,8 @@ async function streamLiveMetrics(
 async function reportSnapshot(workflowId: string, snap: JobSnapshot): Promise<void> {
   try {
     await getExternalWorkflowHandle(workflowId).signal(jobSnapshotSignal, snap);
-  } catch {
+  } catch (err) {
+    rethrowCancellation(err);
     // The pipeline may have been closed or reset; the wait goes on regardless.
   }
 }

@@ -47,9 +47,12 @@ import { awaitFineTuneJob, awaitWorkflowIdFor } from './awaitFineTuneJob.js';
 import { HANDLER_DESCRIPTIONS, jobSnapshotSignal, progressQuery } from './definitions.js';
 import { describeJob } from './describe.js';
 import { stageDetails } from './details.js';
+import { rethrowCancellation } from './failures.js';
 import { PipelineWandb } from './pipelineWandb.js';
 import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
+import { SYNC_GRACE_MS } from './wandbBudgets.js';
+import { PATCH } from './patches.js';
 
 /**
  * The fine-tune pipeline. Each stage is one hop from here:
@@ -62,18 +65,22 @@ import { resolveWaitPolicy } from './waitPolicy.js';
  *                   decision by signal or Update (approval.ts, approvalRules.ts), then the alias
  *                   moves under a per-collection lock (moveModelAlias.ts, handed on by
  *                   aliasLock.ts); rollback is its own workflow (rollbackPromotion.ts)
- * W&B (src/workflows/pipelineWandb.ts, best effort): datasets versioned before upload (an unchanged
- * version's recorded file is reused), the run opened at job creation with metrics streamed live,
- * and the child workflow syncFineTune after the wait, for any terminal status.
+ * W&B (src/workflows/pipelineWandb.ts, best effort, short budgets in wandbBudgets.ts): datasets
+ * versioned before upload (an unchanged version's recorded file is reused), the run opened at job
+ * creation with metrics streamed live beside the wait, and the child workflow syncFineTune started
+ * at the job's end (any terminal status) beside the rest, catching up on what an outage left undone.
  */
 export async function fineTunePipeline(input: PipelineInput): Promise<PipelineResult> {
   const info = workflowInfo();
   // Runs started before governed promotion existed replay, and finish, as they began.
-  const governed = patched('governed-promotion');
+  const governed = patched(PATCH.governedPromotion);
+  // W&B work gets short budgets and is owed to the sync child past them; the sync runs beside
+  // the rest of the pipeline, awaited only where promotion needs W&B.
+  const wandbAside = patched(PATCH.wandbNeverHoldsTheFineTune);
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
-  const wandb = new PipelineWandb(input, governed);
+  const wandb = new PipelineWandb(input, { labelActivities: governed, deferOnOutage: wandbAside });
   progress.wandb = wandb.result;
   const promotion = governed && input.promotion !== false ? (input.promotion ?? {}) : false;
   const desk = new ApprovalDesk(promotion, () => progress.stage);
@@ -86,6 +93,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     progress.details = details;
     setCurrentDetails(details);
   };
+  wandb.onWait = (details) => showDetails(stageDetails(progress.stage, details));
   setHandler(
     jobSnapshotSignal,
     (snap) => {
@@ -140,7 +148,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     );
     progress.datasets = datasets;
     upsertSearchAttributes([{ key: FineTuneDatasetDigest, value: datasets[0]!.digest }]);
-    if (patched('provider-runway')) {
+    if (patched(PATCH.providerRunway)) {
       // Before anything is versioned or uploaded: refused here, nothing is spent or left behind.
       progress.runway = await providerActivities.checkTrainingRunway({
         model: input.model,
@@ -198,7 +206,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     setStage('training', `job ${created.jobId} submitted`);
     // Named after the job (runs since this change), so a verified webhook can signal it by id
     // instead of searching visibility, which lags behind.
-    progress.waitWorkflowId = patched('wait-by-job-id')
+    progress.waitWorkflowId = patched(PATCH.waitByJobId)
       ? awaitWorkflowIdFor(created.jobId)
       : `${info.workflowId}/job`;
     const waited = await executeChild(awaitFineTuneJob, {
@@ -215,9 +223,20 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     });
     const job = waited.snapshot;
     progress.job = job;
-    showDetails(stageDetails('training', `job ${job.status}; syncing to W&B`));
-    await wandb.sync(job.jobId, files, datasets);
-    failUnlessSucceeded(job, setStage, progress);
+    if (wandbAside) {
+      // The job's end is the pipeline's stage at once, whatever W&B does; then the sync starts.
+      const failure = jobFailure(job, setStage, progress);
+      if (!failure) {
+        setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+        upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+      }
+      await wandb.startSync(job.jobId, files, datasets);
+      if (failure) throw failure;
+    } else {
+      showDetails(stageDetails('training', `job ${job.status}; syncing to W&B`));
+      await wandb.sync(job.jobId, files, datasets);
+      failUnlessSucceeded(job, setStage, progress);
+    }
 
     // The job succeeded: a results file that cannot be read is reported, never a failed pipeline.
     let results: PipelineResult['results'];
@@ -225,13 +244,16 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       try {
         results = await resultActivities.summarizeResults(job.resultFiles[0]);
       } catch (err) {
+        rethrowCancellation(err);
         if (!governed) throw err;
         progress.resultsError = rootMessage(err);
       }
     }
-    setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+    if (!wandbAside) {
+      setStage('succeeded', `fine-tuned model \`${job.fineTunedModel}\``);
+      if (governed) upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
+    }
     let stage: PipelineResult['stage'];
-    if (governed) upsertSearchAttributes([{ key: FineTunedModel, value: job.fineTunedModel! }]);
     if (promotion) {
       stage = await governPromotion({
         input,
@@ -244,6 +266,10 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       });
     } else if (governed) {
       stage = 'succeeded';
+      if (wandbAside) {
+        await wandb.synced('its run goes in the result', SYNC_GRACE_MS);
+        showDetails(stageDetails('succeeded', `fine-tuned model \`${job.fineTunedModel}\``));
+      }
     }
     // An Update caller waits for its answer: never end the run under it.
     if (governed) await condition(allHandlersFinished);
@@ -265,8 +291,10 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       await CancellationScope.nonCancellable(async () => {
         if (progress.jobId) {
           await jobActivities.cancelFineTuneJob(progress.jobId);
-          // The run records the cancellation too (finished with status cancelled).
-          await wandb.sync(progress.jobId, progress.files, progress.datasets);
+          // The run records the cancellation too (finished with status cancelled); since
+          // wandbAside in a workflow of its own, which nothing here waits for.
+          if (wandbAside) await wandb.startSync(progress.jobId, progress.files, progress.datasets);
+          else await wandb.sync(progress.jobId, progress.files, progress.datasets);
         } else if (progress.stage === 'creating_job') {
           await jobActivities.cancelJobForRun(info.workflowId, info.firstExecutionRunId);
         }
@@ -312,11 +340,21 @@ function failUnlessSucceeded(
   setStage: (s: PipelineStage, d?: string) => void,
   progress: PipelineProgress,
 ): void {
-  if (job.status === 'succeeded' && job.fineTunedModel) return;
+  const failure = jobFailure(job, setStage, progress);
+  if (failure) throw failure;
+}
+
+/** The job's end as the pipeline's stage: `failed` (with the failure to end on) unless it succeeded. */
+function jobFailure(
+  job: JobSnapshot,
+  setStage: (s: PipelineStage, d?: string) => void,
+  progress: PipelineProgress,
+): ApplicationFailure | undefined {
+  if (job.status === 'succeeded' && job.fineTunedModel) return undefined;
   if (job.status === 'cancelled') {
     progress.error = `Fine-tuning job ${job.jobId} was cancelled outside this workflow.`;
     setStage('failed', progress.error);
-    throw ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobCancelled);
+    return ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobCancelled);
   }
   const e = job.error;
   const param = e?.param ? ` (${e.param})` : '';
@@ -324,5 +362,5 @@ function failUnlessSucceeded(
     ? `Fine-tuning job ${job.jobId} failed: ${e.code}: ${e.message}${param}`
     : `Fine-tuning job ${job.jobId} ended with status ${job.status} and no error details.`;
   setStage('failed', progress.error);
-  throw ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobFailed, job.error);
+  return ApplicationFailure.nonRetryable(progress.error, ErrorType.FineTuneJobFailed, job.error);
 }

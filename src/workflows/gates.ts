@@ -9,7 +9,8 @@ import type { GateName, GatePolicy, GateResult } from '../shared/promotionTypes.
 import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { SYNC_DEFAULTS } from '../shared/syncTypes.js';
 import { gateActivities, governanceReadActivities } from './activityOptions.js';
-import type { PromotionContext } from './promotionStage.js';
+import { rethrowCancellation } from './failures.js';
+import type { PromotionContext } from './promotionContext.js';
 import { rootMessage } from '../shared/rootCause.js';
 
 /**
@@ -25,6 +26,7 @@ async function measured(
   try {
     return await measure();
   } catch (err) {
+    rethrowCancellation(err);
     return {
       gate,
       policy,
@@ -39,7 +41,6 @@ export async function runGates(ctx: PromotionContext): Promise<GateResult[]> {
   const g = ctx.config.gates ?? {};
   const training = ctx.datasets.find((d) => d.role === 'training')!;
   const validation = ctx.datasets.find((d) => d.role === 'validation');
-  const target = ctx.wandb.wandbTarget;
   const alias = ctx.config.alias ?? DEFAULT_PROMOTION_ALIAS;
   const results: GateResult[] = [
     piiVerdict(g.pii ?? 'warn', training.pii),
@@ -49,7 +50,11 @@ export async function runGates(ctx: PromotionContext): Promise<GateResult[]> {
       contextLimit: training.contextLimit ?? 0,
     }),
   ];
-
+  // The gates that need no W&B show at once; drift and eval read W&B, so they wait for the sync
+  // (which also makes what W&B could not take before the job: the entity, the dataset versions).
+  ctx.desk.record.gates = results;
+  await ctx.wandb.synced('the drift and eval gates read W&B');
+  const target = ctx.wandb.wandbTarget;
   const trainingRef = ctx.wandb.datasetRefs().find((d) => d.role === 'training')?.ref;
   results.push(
     await measured('drift', g.drift ?? 'warn', async () => {
@@ -117,7 +122,8 @@ async function productionModel(
       model: now.fineTunedModel,
       ...(now.servedAs && now.servedAs !== now.fineTunedModel ? { callAs: now.servedAs } : {}),
     };
-  } catch {
+  } catch (err) {
+    rethrowCancellation(err);
     return null;
   }
 }

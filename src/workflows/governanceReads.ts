@@ -7,6 +7,8 @@ import type {
 import type { WandbTarget } from '../shared/syncTypes.js';
 import { patched } from '@temporalio/workflow';
 import { governanceReadActivities } from './activityOptions.js';
+import { rethrowCancellation, wandbNotConfigured } from './failures.js';
+import { PATCH } from './patches.js';
 
 // Read-only workflows for `finetune resolve` and `finetune lineage`: they run on the worker, so the
 // CLI needs no W&B key of its own — the worker's is the only one. The CLI now reads through
@@ -15,7 +17,7 @@ import { governanceReadActivities } from './activityOptions.js';
 
 async function target(input: { project: string; entity?: string }): Promise<WandbTarget> {
   const t = await governanceReadActivities.resolveWandbTarget(input);
-  if (!t) throw new Error('unreachable: resolveWandbTarget without optional returns a target');
+  if (!t) throw wandbNotConfigured('Reading W&B aliases and lineage');
   return t;
 }
 
@@ -25,7 +27,7 @@ export async function resolveModelAlias(input: ResolveInput): Promise<ResolvedAl
     collection: input.collection,
     alias: input.alias,
   });
-  if (resolved?.baseModel && patched('serving-runway')) {
+  if (resolved?.baseModel && patched(PATCH.servingRunway)) {
     // Deploy scripts should hear, from the one place they read, that the model is about to stop.
     try {
       const runway = await governanceReadActivities.checkTrainingRunway({
@@ -34,7 +36,8 @@ export async function resolveModelAlias(input: ResolveInput): Promise<ResolvedAl
       });
       resolved.servingUntil = runway.servingUntil;
       if (runway.warning) resolved.warning = runway.warning;
-    } catch {
+    } catch (err) {
+      rethrowCancellation(err);
       // The answer stands without the dates.
     }
   }

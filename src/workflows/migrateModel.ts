@@ -1,15 +1,19 @@
 import {
+  ApplicationFailure,
   executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
+import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
 import type { MigrateInput, MigrationResult } from '../shared/migrationTypes.js';
 import type { DatasetRef, PipelineInput } from '../shared/types.js';
 import { governanceReadActivities } from './activityOptions.js';
+import { wandbNotConfigured } from './failures.js';
 import { fineTunePipeline } from './fineTunePipeline.js';
+import { PATCH } from './patches.js';
 
 const retry = {
   initialInterval: '2s',
@@ -43,7 +47,7 @@ export async function migrateModel(input: MigrateInput): Promise<MigrationResult
     project: input.project,
     entity: input.entity,
   });
-  if (!target) throw new Error('unreachable: resolveWandbTarget without optional returns a target');
+  if (!target) throw wandbNotConfigured('Migrating a model');
   const start = /^ftjob-|:/.test(input.from) ? input.from : `${input.collection}:${input.from}`;
   setCurrentDetails(`tracing ${start}`);
   const lineage = await governanceReadActivities.traceLineage({
@@ -52,11 +56,26 @@ export async function migrateModel(input: MigrateInput): Promise<MigrationResult
     start,
   });
   const model = lineage.model;
-  if (!model.fineTunedModel) throw new Error(`${model.ref} records no fine-tuned model id`);
+  // Retrying cannot add what the version never recorded: fail at once, saying what to migrate.
+  if (!model.fineTunedModel) {
+    throw ApplicationFailure.nonRetryable(
+      `${model.ref} records no fine-tuned model id, so there is no model to migrate; give --from a model version a pipeline promoted (e.g. production or vN)`,
+      ErrorType.MigrationSourceIncomplete,
+    );
+  }
   const training = lineage.datasets.find((d) => d.role === 'training');
   if (!training) {
-    throw new Error(
-      `${model.ref} has no recorded training dataset version (it was not trained by a pipeline of this version); migrate needs the exact data`,
+    throw ApplicationFailure.nonRetryable(
+      `${model.ref} has no recorded training dataset version (it was not trained by a pipeline of this version, e.g. it came from \`finetune sync\`); migrate needs the exact data: give --from a version a pipeline trained, or retrain it with \`finetune start\``,
+      ErrorType.MigrationSourceIncomplete,
+    );
+  }
+  const base = input.base ?? model.baseModel ?? '';
+  // Runs from before this check started the pipeline on an empty model name (it failed there).
+  if (!base && patched(PATCH.migrateRequiresABase)) {
+    throw ApplicationFailure.nonRetryable(
+      `${model.ref} records no base model: name the base to train at the target with --base`,
+      ErrorType.MigrationSourceIncomplete,
     );
   }
   const validation = lineage.datasets.find((d) => d.role === 'validation');
@@ -91,7 +110,7 @@ export async function migrateModel(input: MigrateInput): Promise<MigrationResult
   const pipelineInput: PipelineInput = {
     training: { path: trainingFile.path } satisfies DatasetRef,
     ...(validationFile ? { validation: { path: validationFile.path } } : {}),
-    model: input.base ?? model.baseModel ?? '',
+    model: base,
     ...(input.method ? { method: input.method } : {}),
     ...(input.suffix ? { suffix: input.suffix } : {}),
     ...(input.wait ? { wait: input.wait } : {}),

@@ -3,7 +3,9 @@ import {
   allHandlersFinished,
   CancellationScope,
   condition,
+  deprecatePatch,
   executeChild,
+  isCancellation,
   patched,
   setCurrentDetails,
   setHandler,
@@ -28,9 +30,7 @@ import {
 } from './aliasLock.js';
 import { HANDLER_DESCRIPTIONS } from './definitions.js';
 import { pruneUnaliasedServing } from './pruneServing.js';
-
-/** Guards the lock hand-off (aliasLock.ts) in movers and in the move itself. */
-const HAND_OFF_PATCH = 'alias-lock-hand-off';
+import { PATCH } from './patches.js';
 
 /**
  * Moves an alias (promotion or rollback) for one model collection: first reads what holds it now
@@ -112,7 +112,7 @@ function holderQueue(inherited: string[]): { passToParent(): Promise<void> } {
   return {
     passToParent: () =>
       CancellationScope.nonCancellable(async () => {
-        if (!patched(HAND_OFF_PATCH)) return;
+        if (!patched(PATCH.aliasLockHandOff)) return;
         closing = true;
         await pass();
         await condition(allHandlersFinished);
@@ -123,7 +123,7 @@ function holderQueue(inherited: string[]): { passToParent(): Promise<void> } {
 async function restoreServing(plan: AliasMovePlan): Promise<AliasMoveResult['serving']> {
   const target = plan.serving;
   if (plan.kind !== 'rollback' || !target?.deployment || plan.alreadyThere) return undefined;
-  if (!patched('rollback-restores-serving')) return undefined;
+  deprecatePatch(PATCH.rollbackRestoresServing);
   setCurrentDetails(`checking that deployment ${target.deployment.name} still answers`);
   return servingActivities.prepareServing({
     model: target.model,
@@ -151,7 +151,7 @@ export async function moveUnderLock(
   record: MoveRecord,
   onWait?: (attempt: number) => void,
 ): Promise<AliasMoveResult> {
-  if (!patched(HAND_OFF_PATCH)) return retryOnTimer(request, record, onWait);
+  if (!patched(PATCH.aliasLockHandOff)) return retryOnTimer(request, record, onWait);
   const lock = aliasLockId(request);
   const me = workflowInfo().workflowId;
   let inherited: string[] = []; // handed to me: they wait after me
@@ -189,7 +189,8 @@ export async function moveUnderLock(
           staticSummary: `${request.kind} "${request.alias}" in ${request.collection}`,
         });
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (isCancellation(err) || !(err instanceof WorkflowExecutionAlreadyStartedError))
+          throw err;
         inherited = enqueue(inherited, { waiters: queue, front: true });
       }
       onWait?.(attempt);
@@ -225,7 +226,7 @@ async function retryOnTimer(
         staticSummary: `${request.kind} "${request.alias}" in ${request.collection}`,
       });
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (isCancellation(err) || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       onWait?.(attempt);
       await sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt - 1, 5)), {
         summary: 'another promotion of this collection is running',

@@ -1,26 +1,16 @@
 import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { combineGates, describeGates } from '../gates/index.js';
 import type { MoveRecord } from '../shared/governanceTypes.js';
-import type { PromotionConfig, PromotionOutcome } from '../shared/promotionTypes.js';
+import type { PromotionOutcome } from '../shared/promotionTypes.js';
 import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
-import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
 import { candidateActivities, servingActivities } from './activityOptions.js';
-import type { ApprovalDesk } from './approval.js';
 import { awaitingApprovalText } from './details.js';
+import { rethrowCancellation } from './failures.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
-import type { PipelineWandb } from './pipelineWandb.js';
-
-export interface PromotionContext {
-  input: PipelineInput;
-  config: PromotionConfig;
-  job: JobSnapshot & { fineTunedModel: string };
-  datasets: DatasetSummary[];
-  wandb: PipelineWandb;
-  desk: ApprovalDesk;
-  setStage: (stage: PipelineStage, details?: string) => void;
-}
+import { PATCH } from './patches.js';
+import type { PromotionContext } from './promotionContext.js';
 
 const now = (): string => new Date(Date.now()).toISOString();
 
@@ -39,6 +29,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     const gatesText = describeGates(desk.record.gates);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
     if (verdict.blocked) desk.blockedBy = blocking.join('; ');
+    await ctx.wandb.synced('the model version is marked in W&B as the candidate');
     await markCandidate(ctx, workflowId);
 
     if (verdict.blocked) {
@@ -102,7 +93,7 @@ async function promote(
 ): Promise<PromotionOutcome> {
   // Serving first: on Azure a model answers only once deployed (and probed); the deployment is
   // recorded on the version, so rollback can point back at the one it replaced.
-  const serving = patched('serving-at-promotion')
+  const serving = patched(PATCH.servingAtPromotion)
     ? await servingActivities.prepareServing({
         model: ctx.job.fineTunedModel,
         purpose: 'production',
@@ -120,7 +111,7 @@ async function promote(
       datasetVersions: [],
       note: target
         ? 'the model artifact was not synced to W&B, so no alias was moved (see the W&B errors)'
-        : 'no W&B registry is configured on this worker (no WANDB_API_KEY), so no alias was moved; the decision is recorded in this workflow',
+        : `${ctx.wandb.whyNoTarget}, so no alias was moved; the decision is recorded in this workflow`,
     };
   }
   const moved = await moveUnderLock(
@@ -165,6 +156,7 @@ async function markCandidate(ctx: PromotionContext, workflowId: string): Promise
       record: { id: `${workflowId}/candidate`, at: now(), by: 'pipeline', workflowId },
     });
   } catch (err) {
+    rethrowCancellation(err);
     ctx.wandb.report('marking the model version as candidate', err);
   }
 }
@@ -176,6 +168,7 @@ async function clearCandidate(ctx: PromotionContext): Promise<void> {
   try {
     await candidateActivities.clearCandidate({ target, ...model });
   } catch (err) {
+    rethrowCancellation(err);
     ctx.wandb.report('removing the candidate alias', err);
   }
 }

@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { MoveRecord, PrunedServing } from '../shared/governanceTypes.js';
+import type { PrunedServing } from '../shared/aliasMoveResults.js';
+import type { MoveRecord } from '../shared/governanceTypes.js';
 import type { WandbTarget } from '../shared/syncTypes.js';
 import { servingCleanupActivities } from './activityOptions.js';
+import { rethrowCancellation } from './failures.js';
 
 /**
  * The optional clean-up after a promotion: removes the deployments of earlier versions that no
@@ -18,6 +20,7 @@ export async function pruneUnaliasedServing(
   try {
     stale = await servingCleanupActivities.listUnaliasedServing({ target, keep: replaced, inUse });
   } catch (err) {
+    rethrowCancellation(err);
     return [{ ref: replaced, deployment: '(listing)', removed: false, error: reason(err) }];
   }
   const pruned: PrunedServing[] = [];
@@ -27,6 +30,7 @@ export async function pruneUnaliasedServing(
       await servingCleanupActivities.removeServing(s.serving);
       pruned.push({ ref: s.ref, deployment, removed: true });
     } catch (err) {
+      rethrowCancellation(err);
       pruned.push({ ref: s.ref, deployment, removed: false, error: reason(err) });
     }
   }

@@ -2,6 +2,7 @@ import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@tempor
 import type { AliasMoveResult, RollbackInput } from '../shared/governanceTypes.js';
 import { FineTuneStage } from '../shared/searchAttributes.js';
 import { promotionActivities } from './activityOptions.js';
+import { wandbNotConfigured } from './failures.js';
 import { moveUnderLock } from './moveModelAlias.js';
 
 /**
@@ -14,7 +15,7 @@ export async function rollbackPromotion(input: RollbackInput): Promise<AliasMove
     project: input.project,
     entity: input.entity,
   });
-  if (!target) throw new Error('unreachable: resolveWandbTarget without optional returns a target');
+  if (!target) throw wandbNotConfigured('Rolling back');
   setCurrentDetails(`rolling back "${input.alias}" in ${input.collection}: ${input.reason}`);
   const info = workflowInfo();
   const result = await moveUnderLock(

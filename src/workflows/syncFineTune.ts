@@ -1,9 +1,22 @@
 import { executeChild, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { JobForSync, SyncJobInput, SyncOutcome, WandbTarget } from '../shared/syncTypes.js';
+import type {
+  DatasetArtifactRef,
+  JobForSync,
+  OwedDataset,
+  SyncJobInput,
+  SyncOutcome,
+  WandbTarget,
+} from '../shared/syncTypes.js';
 import { DEFAULT_WAIT_POLICY, isTerminal } from '../shared/types.js';
-import { syncJobActivities, wandbActivities, wandbHistoryActivities } from './activityOptions.js';
+import {
+  catchUpActivities,
+  syncJobActivities,
+  wandbActivities,
+  wandbHistoryActivities,
+} from './activityOptions.js';
 import { awaitFineTuneJob } from './awaitFineTuneJob.js';
 import { HANDLER_DESCRIPTIONS, syncProgressQuery, type SyncProgress } from './definitions.js';
+import { rethrowCancellation } from './failures.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
 
 /**
@@ -28,6 +41,11 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
     project: input.project,
     entity: input.entity,
   })) as WandbTarget; // not optional: a worker without W&B fails this with WandbNotConfigured
+  // What the pipeline could not do in W&B before its job comes first: the dataset versions and
+  // their file ids are owed whatever becomes of the run.
+  const caughtUp = input.catchUp
+    ? await catchUpDatasets(target, input.catchUp.datasets, (what) => say('checking', what))
+    : undefined;
   let job: JobForSync = await syncJobActivities.describeJobForSync(input.jobId);
   const skip = (reason: string, runPath?: string): SyncOutcome => {
     say('skipped', reason);
@@ -87,8 +105,9 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
 
   const artifacts: string[] = [];
   const extraConfig: Record<string, number | null> = {};
-  if (input.datasets?.length) {
-    for (const d of input.datasets) {
+  const datasets = input.catchUp ? caughtUp : input.datasets;
+  if (datasets?.length) {
+    for (const d of datasets) {
       const used = await wandbActivities.useDatasetArtifact({
         target,
         runId: input.jobId,
@@ -147,8 +166,56 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
     historyRows,
     artifacts,
     error: job.error,
+    ...(caughtUp ? { datasets: caughtUp } : {}),
   };
   return progress.outcome;
+}
+
+/**
+ * The pipeline's W&B record of its datasets, finished here when W&B did not answer before the
+ * job: each version made (the same version if it exists), its file id recorded. All of them, or
+ * none: a run with only some pipeline versions would hide the rest, so it then gets copies.
+ */
+async function catchUpDatasets(
+  target: WandbTarget,
+  owed: OwedDataset[],
+  say: (what: string) => void,
+): Promise<(DatasetArtifactRef & { created?: boolean })[] | undefined> {
+  const refs: (DatasetArtifactRef & { created?: boolean })[] = [];
+  for (const d of owed) {
+    let ref = d.ref;
+    let created: boolean | undefined;
+    try {
+      if (!ref) {
+        say(`versioning the ${d.role} dataset the pipeline could not version (W&B was down)`);
+        const { role, path, digest, model, method } = d;
+        const v = await catchUpActivities.versionDataset({
+          target,
+          role,
+          path,
+          digest,
+          model,
+          method,
+        });
+        ref = v.ref;
+        created = v.created;
+      }
+      if (!d.fileRecorded) {
+        await catchUpActivities.recordDatasetFile({ target, ref, fileId: d.fileId });
+      }
+    } catch (err) {
+      rethrowCancellation(err);
+      // Refused for good (or a day of outage): the run gets per-file copies instead, below.
+    }
+    if (ref)
+      refs.push({
+        role: d.role,
+        ref,
+        fileId: d.fileId,
+        ...(created === undefined ? {} : { created }),
+      });
+  }
+  return refs.length === owed.length ? refs : undefined;
 }
 
 /** One sync per job and target at a time: the id makes a concurrent duplicate impossible. */

@@ -15,6 +15,7 @@ import {
 import { ErrorType } from '../shared/errorTypes.js';
 import { syncJobActivities } from './activityOptions.js';
 import { HANDLER_DESCRIPTIONS, syncBatchQuery } from './definitions.js';
+import { rethrowCancellation } from './failures.js';
 import { syncFineTune, syncWorkflowId } from './syncFineTune.js';
 
 /**
@@ -65,6 +66,8 @@ export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFine
         staticSummary: `sync ${jobId} to W&B`,
       });
     } catch (err) {
+      // A cancelled batch ends cancelled (its children are cancelled with it), never "skipped".
+      rethrowCancellation(err);
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         outcomes[index] = {
           jobId,
@@ -85,7 +88,11 @@ export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFine
   const lane = async (): Promise<void> => {
     while (next < jobIds.length) await syncOne(next++);
   };
-  await Promise.all(Array.from({ length: Math.min(limit, jobIds.length) }, lane));
+  // Every lane settles first, so a cancelled batch ends only once its children have.
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, jobIds.length) }, lane),
+  );
+  for (const l of lanes) if (l.status === 'rejected') throw l.reason;
 
   const jobs = outcomes as SyncOutcome[];
   return {

@@ -1,6 +1,6 @@
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import { logDatasetArtifact, useDatasetArtifact, type LogDatasetInput } from './datasets.js';
-import type { WandbActivityDeps } from './deps.js';
+import { quickWandbDeps, type WandbActivityDeps } from './deps.js';
 import { pulsed } from '../pulse.js';
 import { logResultsHistory, type LogHistoryInput } from './history.js';
 import { logModelArtifact, type LogModelInput } from './model.js';
@@ -12,7 +12,12 @@ import {
   type FinishRunInput,
   type OpenRunInput,
 } from './runs.js';
-import { recordDatasetFile, versionDataset, type VersionDatasetInput } from './versioning.js';
+import {
+  recordDatasetFile,
+  versionDataset,
+  type RecordFileInput,
+  type VersionDatasetInput,
+} from './versioning.js';
 import { appendLiveMetrics, type LiveMetricsInput } from './liveMetrics.js';
 import {
   applyAliasMove,
@@ -29,19 +34,21 @@ export { createWandbClient, type WandbActivityDeps, type WandbSettings } from '.
 
 /** The W&B activities, bound to the worker's clients. */
 export function createWandbActivities(deps: WandbActivityDeps) {
+  const quick = quickWandbDeps(deps);
+  // Best-effort calls ask for quick W&B tries; the workflow's short budget decides the rest.
+  const pick = (input: { quick?: boolean }) => (input.quick ? quick : deps);
   return {
+    // `optional` is the pipeline's best-effort look for W&B: quick tries, the workflow's budget.
     resolveWandbTarget: pulsed((input: { project: string; entity?: string; optional?: boolean }) =>
-      resolveWandbTarget(deps, input),
+      resolveWandbTarget(input.optional ? quick : deps, input),
     ),
-    versionDataset: (input: VersionDatasetInput) => versionDataset(deps, input),
-    recordDatasetFile: pulsed((input: { target: WandbTarget; ref: string; fileId: string }) =>
-      recordDatasetFile(deps, input),
-    ),
-    appendLiveMetrics: pulsed((input: LiveMetricsInput) => appendLiveMetrics(deps, input)),
+    versionDataset: (input: VersionDatasetInput) => versionDataset(pick(input), input),
+    recordDatasetFile: pulsed((input: RecordFileInput) => recordDatasetFile(pick(input), input)),
+    appendLiveMetrics: pulsed((input: LiveMetricsInput) => appendLiveMetrics(quick, input)),
     findWandbRun: pulsed((input: { target: WandbTarget; runId: string }) =>
       findWandbRun(deps, input),
     ),
-    openWandbRun: pulsed((input: OpenRunInput) => openWandbRun(deps, input)),
+    openWandbRun: pulsed((input: OpenRunInput) => openWandbRun(pick(input), input)),
     logResultsHistory: (input: LogHistoryInput) => logResultsHistory(deps, input),
     logDatasetArtifact: (input: LogDatasetInput) => logDatasetArtifact(deps, input),
     useDatasetArtifact: pulsed(

@@ -58,6 +58,8 @@ export interface OpenRunInput {
   runOptions?: WandbRunOptions;
   /** Extra config keys known later (n_train, n_valid). */
   extraConfig?: Record<string, unknown>;
+  /** Best effort (the pipeline, before its wait): quick W&B tries, the workflow's budget decides. */
+  quick?: boolean;
 }
 
 type Job = Awaited<ReturnType<WandbActivityDeps['openai']['fineTuning']['jobs']['retrieve']>>;

@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
+import { ErrorType } from '../../shared/errorTypes.js';
 import { DEFAULT_PROVIDER_MAX_RPS, RateLimiter, rateLimitedFetch } from '../rateLimit.js';
 import type { FineTuneProvider } from '../types.js';
 import { ArmClient, type ArmSettings } from './arm.js';
@@ -48,10 +50,12 @@ export function azureProvider(o: AzureProviderOptions): FineTuneProvider {
   const client = azureClient(o);
   const arm = o.arm ? new ArmClient(o.arm) : undefined;
   const settings = { ...DEFAULT_DEPLOYMENT_SETTINGS, ...o.deployment };
+  // A worker set up without the management plane stays so until restarted: retrying cannot help.
   const needArm = (what: string): ArmClient => {
     if (arm) return arm;
-    throw new Error(
-      `${what} needs the Azure management plane: set AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT on the worker (and an Entra identity that may write deployments).`,
+    throw ApplicationFailure.nonRetryable(
+      `${what} needs the Azure management plane: set AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT on the worker (and an Entra identity that may write deployments), then restart it.`,
+      ErrorType.ProviderNotConfigured,
     );
   };
   return {
@@ -70,7 +74,7 @@ export function azureProvider(o: AzureProviderOptions): FineTuneProvider {
     async checkRunway(model, nowMs, signal) {
       return azureRunway(model, arm ? await arm.listModels(signal) : null, nowMs);
     },
-    serve: (req, heartbeat, signal) =>
+    serve: async (req, heartbeat, signal) =>
       deploy(needArm('Deploying a model'), client, settings, req, heartbeat, signal),
     async unserve(record, signal) {
       if (record.deployment)

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { validateDataset } from '../../../src/activities/dataset.js';
 import { artifactGone, emptyBody, streaming } from '../../../src/activities/failures.js';
 import { summarizeResults } from '../../../src/activities/openai/results.js';
+import { azureProvider } from '../../../src/providers/azure/index.js';
 import { recordDatasetFile } from '../../../src/activities/wandb/versioning.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../../../src/shared/errorTypes.js';
 import { resolveWaitPolicy } from '../../../src/workflows/waitPolicy.js';
@@ -115,5 +116,44 @@ describe('failures that used to escape as plain Errors', () => {
       expect((thrown as ApplicationFailure).nonRetryable).toBe(true);
     }
     expect(resolveWaitPolicy(DEFAULT_WAIT_POLICY, { minPollMs: 500 }).minPollMs).toBe(500);
+  });
+});
+
+describe('a permanent configuration problem fails at once and says what to set', () => {
+  it('an Azure worker without the management plane refuses to deploy, non-retryable, naming the settings', async () => {
+    const provider = azureProvider({
+      endpoint: 'http://127.0.0.1:9', // never called: the settings are missing before any request
+      auth: { apiKey: 'test-key' },
+      trainingType: 'GlobalStandard',
+    });
+    const f = await failure(
+      provider.serve({ model: 'gpt-4.1-mini.ft-x', purpose: 'production', name: 'job' }, () => {}),
+    );
+    expect(f.type).toBe(ErrorType.ProviderNotConfigured);
+    expect(f.nonRetryable).toBe(true);
+    expect(retryable(f)).toBe(false);
+    for (const setting of [
+      'AZURE_SUBSCRIPTION_ID',
+      'AZURE_RESOURCE_GROUP',
+      'AZURE_OPENAI_ACCOUNT',
+    ]) {
+      expect(f.message).toContain(setting);
+    }
+    const removal = await failure(
+      provider.unserve({
+        provider: 'azure',
+        model: 'm',
+        servedAs: 'd',
+        deployment: {
+          name: 'd',
+          sku: 'GlobalStandard',
+          capacity: 1,
+          createdAt: '2026-01-01T00:00:00Z',
+          expiresAt: null,
+          readyAfterMs: 0,
+        },
+      }),
+    );
+    expect(removal.type).toBe(ErrorType.ProviderNotConfigured);
   });
 });

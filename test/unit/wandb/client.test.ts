@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { QUICK_WANDB_CALLS } from '../../../src/activities/wandb/deps.js';
 import { WandbClient, WandbTransientError } from '../../../src/wandb/index.js';
 import {
   FAST_RETRY,
@@ -80,5 +81,29 @@ describe('WandbClient per-instance caches', () => {
     await expect(c.serverFeatures()).rejects.toBeInstanceOf(WandbTransientError);
     mode = 'unsupported';
     expect([...(await c.serverFeatures())]).toEqual([]);
+  });
+});
+
+describe('WandbClient.with: quick calls for best-effort work', () => {
+  it('gives up after the quick policy’s two tries where the client itself would keep re-sending; key and entity stay', async () => {
+    peer = await startHttpPeer((_req, res) => json(res, 503, {}));
+    const patient = new WandbClient({
+      apiKey: TEST_KEY,
+      baseUrl: peer.url,
+      entity: 'team',
+      retry: { ...FAST_RETRY, maxAttempts: 5 },
+      logger: quietLogger,
+    });
+    const quick = patient.with(QUICK_WANDB_CALLS);
+    await expect(quick.getRun({ project: 'p', runId: 'r' })).rejects.toBeInstanceOf(
+      WandbTransientError,
+    );
+    expect(peer.requests).toHaveLength(2);
+    expect(peer.requests.every((r) => r.headers.authorization?.startsWith('Basic '))).toBe(true);
+    expect(await quick.defaultEntity()).toBe('team');
+    await expect(patient.getRun({ project: 'p', runId: 'r' })).rejects.toBeInstanceOf(
+      WandbTransientError,
+    );
+    expect(peer.requests).toHaveLength(2 + 5);
   });
 });

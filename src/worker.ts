@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
+import type { KbSettings } from './activities/knowledgeBase/index.js';
 import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
 import { providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
@@ -44,6 +45,8 @@ export interface FineTuneWorkerOptions {
   tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
+  /** The knowledge base's folder (run corpora, embedding cache) and default store. */
+  knowledgeBase?: KbSettings;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
@@ -60,7 +63,11 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ ...deps, wandb: createWandbClient(opts.wandb ?? {}) }),
+    activities: createActivities({
+      ...deps,
+      wandb: createWandbClient(opts.wandb ?? {}),
+      knowledgeBase: opts.knowledgeBase,
+    }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
     ...(opts.tuning ?? DEFAULT_WORKER_TUNING),
@@ -87,6 +94,11 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
     tuning,
+    knowledgeBase: {
+      dir: env.FINETUNE_KB_DIR,
+      store: env.FINETUNE_KB_STORE,
+      embedConcurrency: env.FINETUNE_KB_EMBED_CONCURRENCY,
+    },
   });
   logger.info(
     {

@@ -34,6 +34,8 @@ import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { openAIChat } from './openai/chat.js';
 import type { WandbClient } from '../wandb/index.js';
+import { embeddingsFromProvider } from '../providers/embeddings/index.js';
+import { createKnowledgeBaseActivities, kbDeps, type KbSettings } from './knowledgeBase/index.js';
 
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
@@ -42,11 +44,15 @@ export type { ValidateDatasetInput } from './dataset.js';
  * The activities the workflows call, bound to their clients. The names are provider-neutral: a
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
-export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClient }) {
+export function createActivities(
+  deps: OpenAIActivityDeps & { wandb?: WandbClient; knowledgeBase?: KbSettings },
+) {
   const provider = deps.provider ?? openAIProvider({ client: deps.client });
   const client: OpenAI = provider.client;
   const wandbDeps = { wandb: deps.wandb, openai: client };
+  const kb = kbDeps(deps.knowledgeBase ?? {}, embeddingsFromProvider(provider), wandbDeps);
   return {
+    ...createKnowledgeBaseActivities(kb),
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),

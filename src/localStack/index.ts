@@ -18,6 +18,7 @@ import {
   type WandbEmulatorOptions,
 } from '../emulators/wandb/index.js';
 import type { FineTuneProvider } from '../providers/types.js';
+import type { KbSettings } from '../activities/knowledgeBase/index.js';
 import { emulatedAzureProvider, LOCAL_ARM_TOKEN } from './azureEmulated.js';
 import { startDevServer, type DevServer, type DevServerOptions } from '../temporal/devServer.js';
 import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
@@ -62,6 +63,8 @@ export interface LocalWorkerOptions {
   maxProviderRps?: number;
   /** Any provider instead (it wins over `openai`): e.g. Azure, for the emulator's azure flavour. */
   provider?: FineTuneProvider;
+  /** The knowledge base's folder and default store (default ~/.finetune/kb). */
+  knowledgeBase?: KbSettings;
 }
 
 export interface LocalStackOptions {
@@ -312,6 +315,7 @@ function localWorker(
             : undefined,
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
+          knowledgeBase: opts.knowledgeBase,
         });
         running = { worker, run: worker.run(), connection };
         return worker;

@@ -4,6 +4,7 @@
 // chunk texts or vectors (activities write those to the worker's run folder, the embedding cache,
 // the store and W&B, and return what they wrote).
 import type { CorpusChange, KbPiiFindings } from './kbGateTypes.js';
+import type { AliasMovePlan, AliasMoveResult } from './governanceTypes.js';
 import type { ApprovalRecord, GatePolicy, PromotionConfig } from './promotionTypes.js';
 import type { WandbTarget } from './syncTypes.js';
 
@@ -63,6 +64,8 @@ export interface EmbeddingSpec {
   /** What requests carry as `model` when it differs from the model (an Azure deployment). */
   deployment?: string;
   dims: number;
+  /** What requests send as `dimensions` (absent: the model's own size is used). */
+  dimensions?: number;
   /** USD per 1M tokens, when the price table knows the model. */
   usdPerMillionTokens?: number;
 }
@@ -281,6 +284,34 @@ export interface KbMoveRequest {
     /** promote: the documents and chunks versions, to move the alias on too. */
     datasets?: { role: 'documents' | 'chunks'; ref: string }[];
   };
+}
+
+/** What a move will do, read before anything changes (recorded in the move's history). */
+export interface KbMovePlan {
+  kind: KbMoveRequest['kind'];
+  kb: string;
+  store: string;
+  /** What production holds now (null: nothing). */
+  from: string | null;
+  to: string;
+  /**
+   * How the store moves: `rollback` back to what production replaced (the store's own rollback
+   * record), or `promote` to a named version (recording what it replaced).
+   */
+  mode: 'promote' | 'rollback';
+  /** The W&B side: aliases on the index, documents and chunks versions. */
+  wandb?: AliasMovePlan;
+}
+
+export interface KbMoveResult {
+  kind: KbMoveRequest['kind'];
+  kb: string;
+  store: string;
+  from: string | null;
+  to: string;
+  /** False when production already held `to` (a retried move). */
+  moved: boolean;
+  wandb?: AliasMoveResult;
 }
 
 export interface RollbackKnowledgeBaseInput {

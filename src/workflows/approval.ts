@@ -8,8 +8,7 @@ import type {
   DecisionRequest,
   PromotionConfig,
 } from '../shared/promotionTypes.js';
-import type { PipelineStage } from '../shared/types.js';
-import { refusal } from './approvalRules.js';
+import { refusal, type ApprovalState } from './approvalRules.js';
 import {
   approvePromotionSignal,
   decidePromotionUpdate,
@@ -33,7 +32,7 @@ export class ApprovalDesk {
 
   constructor(
     private readonly config: PromotionConfig | false,
-    private readonly stage: () => PipelineStage,
+    private readonly stage: () => ApprovalState['stage'],
   ) {}
 
   get decision(): Decision | undefined {

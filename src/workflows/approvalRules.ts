@@ -1,8 +1,10 @@
 import type { Decision, DecisionKind, PromotionConfig } from '../shared/promotionTypes.js';
+import type { KbStage } from '../shared/knowledgeBaseTypes.js';
 import type { PipelineStage } from '../shared/types.js';
 
 export interface ApprovalState {
-  stage: PipelineStage;
+  /** A fine-tune pipeline's stage or a knowledge base's: decisions are taken at awaiting_approval. */
+  stage: PipelineStage | KbStage;
   decision?: Decision;
   config: PromotionConfig;
   /** A blocking gate result, when one blocks promotion. */

@@ -10,7 +10,7 @@ import { pulsed, withPulse } from '../pulse.js';
 import { resolveWandbTarget } from '../wandb/runs.js';
 import { checkAndSeal, type CheckSealInput } from './checkSeal.js';
 import { cleanUpKbRun } from './cleanup.js';
-import type { KbActivityDeps } from './deps.js';
+import { storeRef, type KbActivityDeps } from './deps.js';
 import { embedAndWrite, type EmbedCheckpoint, type EmbedWriteInput } from './embedWrite.js';
 import { moveKbPointer, planKbMove } from './pointers.js';
 import { prepareKnowledgeBase, type PrepareKbInput } from './prepare.js';
@@ -45,6 +45,10 @@ async function targetOf(
 /** The knowledge base's activities, bound to the worker's embeddings host, W&B client and folder. */
 export function createKnowledgeBaseActivities(deps: KbActivityDeps) {
   return {
+    /** The store a run or rollback names (or the worker's default), as history may hold it. */
+    resolveKbStore: pulsed((input: { store?: string }) =>
+      Promise.resolve(storeRef(input.store ?? deps.defaultStore)),
+    ),
     prepareKnowledgeBase: pulsed((input: PrepareKbInput) => prepareKnowledgeBase(deps, input)),
     readCorpus: (input: ReadCorpusInput) =>
       withPulse<Awaited<ReturnType<typeof readCorpus>>, { documents: number }>((pulse) =>

@@ -13,6 +13,7 @@ import type {
 } from '../../../src/emulators/wandb/index.js';
 import { buildLocalStack } from '../../../src/localStack/index.js';
 import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import type { KbSettings } from '../../../src/activities/knowledgeBase/index.js';
 import { installTestSdkLogs } from '../../support/sdkLogs.js';
 
 export const TEST_OPENAI_KEY = 'sk-test-emulator';
@@ -43,6 +44,7 @@ export interface Harness {
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
+  workerOptions: { knowledgeBase?: KbSettings } = {},
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
@@ -72,6 +74,7 @@ export async function startHarness(
       autoStart: false,
       workflowBundle: { codePath: bundlePath },
       shutdownGraceTime: '1s',
+      ...(workerOptions.knowledgeBase ? { knowledgeBase: workerOptions.knowledgeBase } : {}),
     },
   });
   const worker = stack.worker!;

@@ -124,6 +124,8 @@ export interface ApprovalRequestView {
   candidate: CandidateIdentity | null;
   candidateDigest: string | null;
   policy: PolicySummary | null;
+  /** Who may sign (public: names, roles, key fingerprints), so a signer finds their own entry. */
+  signers: { principal: string; roles: string[]; fingerprint: string }[];
   quorum: QuorumStatus | null;
   /** The principal recorded as the starter (self-approval is judged against it). */
   startedBy: string | null;

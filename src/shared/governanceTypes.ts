@@ -2,6 +2,7 @@
 import type { WandbTarget } from './syncTypes.js';
 import type { Decision, GateResult } from './promotionTypes.js';
 import type { ServingRecord } from './providerTypes.js';
+import type { ApprovalPolicy, SignedRecord } from './approvalTypes.js';
 
 /** One entry of a version's audit log (metadata key `governanceLog`). */
 export interface GovernanceEvent {
@@ -23,6 +24,11 @@ export interface GovernanceEvent {
    */
   movedTo?: string;
   workflowId: string;
+  /**
+   * promoted / rollback_to on a model version, under an approval policy: the signed decisions
+   * and the policy's digest (the policy itself is in the version's `approvalPolicies`).
+   */
+  signed?: SignedRecord;
 }
 
 /** The version refs a move touches, resolved once (recorded in history) before anything changes. */
@@ -114,6 +120,8 @@ export interface MoveRecord {
   gates?: GateResult[];
   /** How the model is served (Azure deployment), recorded on the version. */
   serving?: ServingRecord;
+  /** Under an approval policy: the signed decisions, the policy's digest and the policy. */
+  signed?: SignedRecord & { policy: ApprovalPolicy };
 }
 
 /** One dataset role's move: the alias is now on `ref`. */

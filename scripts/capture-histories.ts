@@ -21,6 +21,7 @@ import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
 import { captureSigned } from './captureSigned.js';
+import { capturePatchPaths } from './capturePatchPaths.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -32,6 +33,7 @@ const overwrite = process.argv.includes('--overwrite');
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
  * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy).
+ * `--only=patches`: just the branches of patches no other scenario reaches.
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -130,8 +132,9 @@ async function main() {
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (only !== 'failures') await capture(stack);
+    if (only !== 'failures' && only !== 'patches') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
+    if (!only || only === 'patches') await capturePatchPaths(stack, save);
   } finally {
     await stack.stop();
   }

@@ -38,6 +38,7 @@ export const ErrorType = {
   MigrationSourceIncomplete: 'MigrationSourceIncomplete',
   InvalidApprovalPolicy: 'InvalidApprovalPolicy',
   ApprovalDrift: 'ApprovalDrift',
+  GateCannotMeasure: 'GateCannotMeasure',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -71,4 +72,5 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.MigrationSourceIncomplete,
   ErrorType.InvalidApprovalPolicy,
   ErrorType.ApprovalDrift,
+  ErrorType.GateCannotMeasure,
 ];

@@ -1,5 +1,5 @@
 import type { ServingRecord } from './providerTypes.js';
-import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './governanceTypes.js';
+import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
 import type {
   CandidateIdentity,
   PolicySummary,

@@ -32,3 +32,9 @@ export {
   type SshSignature,
 } from './sshsig.js';
 export { checkSignedDecision, CLOCK_SKEW_MS, type Checked, type DeskFacts } from './verify.js';
+export {
+  verifyLineage,
+  type LineageVerification,
+  type VerifiedDecision,
+  type VerifiedEntry,
+} from './verifyLineage.js';

@@ -1,3 +1,4 @@
+import type { LineageVerification } from '../approvals/index.js';
 import type { LineageAnswer } from '../client/lineage.js';
 import type {
   DatasetMoveResult,
@@ -149,6 +150,36 @@ export function renderResolved(r: ResolvedAlias): string {
     ...(r.servingUntil ? [`  serves    until ${r.servingUntil}`] : []),
     ...(r.warning ? [`  WARNING   ${r.warning}`] : []),
   ].join('\n');
+}
+
+function removedSince(v: LineageVerification): string {
+  const n = v.entries.flatMap((e) => e.decisions).filter((d) => d.keyRemovedSince).length;
+  return n
+    ? ` (but ${n} signer key${n === 1 ? ' has' : 's have'} been removed from the policy since)`
+    : '';
+}
+
+/** `finetune lineage --verify`: the verdict first, then each signed entry and decision. */
+export function renderLineageVerification(v: LineageVerification): string {
+  const lines = [
+    v.ok
+      ? `verified  ${v.modelRef}: every signature, the policy and the chain model → datasets → decision hold${removedSince(v)}`
+      : `FAILED    ${v.modelRef}: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}`,
+  ];
+  for (const e of v.entries) {
+    lines.push(
+      `${e.kind.padEnd(9)} ${e.at} by pipeline ${e.workflowId} under policy ${e.policyDigest}`,
+    );
+    for (const d of e.decisions) {
+      const mark = d.problems.length ? 'BAD' : 'ok';
+      lines.push(
+        `  ${mark.padEnd(4)}${d.decision ?? '?'} by ${d.approver} (${d.role}, ${d.keyFingerprint ?? 'no key'}) issued ${d.issuedAt ?? '?'}${d.keyRemovedSince ? ' — key removed from the policy since' : ''}`,
+      );
+    }
+  }
+  for (const p of v.problems) lines.push(`problem   ${p}`);
+  for (const w of v.warnings) lines.push(`warning   ${w}`);
+  return lines.join('\n');
 }
 
 export function renderLineage(a: LineageAnswer): string {

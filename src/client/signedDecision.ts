@@ -8,6 +8,7 @@ import {
   APPROVAL_NAMESPACE,
   buildPayload,
   EncryptedKeyError,
+  parsePayload,
   parsePrivateKey,
   parsePublicKeyLine,
   parseSshSignature,
@@ -19,8 +20,9 @@ import type {
   DecisionPayload,
   SignedDecision,
 } from '../shared/approvalTypes.js';
-import type { DecisionKind } from '../shared/promotionTypes.js';
+import type { DecisionKind, DecisionReply } from '../shared/promotionTypes.js';
 import { approvalRequestQuery } from '../workflows/definitions.js';
+import { decidePromotion } from './promotion.js';
 
 // Signed decisions from the approver's side: what to sign (from the pipeline's own query), the
 // signature (in-process for an unencrypted ed25519 key, else `ssh-keygen -Y sign`), or a
@@ -160,10 +162,80 @@ function sshKeygenSign(message: string, keyFile: string): string {
   }
 }
 
+/**
+ * `finetune approve|reject --print-payload`: the decision to sign for `workflowId`'s candidate as
+ * it stands now. Sign its exact text elsewhere (`ssh-keygen -Y sign -n finetune-approval`).
+ */
+export async function decisionPayload(
+  client: Client,
+  workflowId: string,
+  options: PayloadOptions,
+): Promise<DecisionPayload> {
+  return payloadFor(await approvalRequest(client, workflowId), options);
+}
+
+/**
+ * `finetune approve|reject --sign <key>`: builds the decision for the candidate as it stands and
+ * signs it with the SSH key in `keyFile` (the principal and role found by the key in the policy,
+ * unless `approver` / `role` say otherwise).
+ */
+export async function signDecision(
+  client: Client,
+  workflowId: string,
+  keyFile: string,
+  options: Omit<PayloadOptions, 'keyFingerprint'>,
+): Promise<SignedDecision> {
+  const keyFp = keyFingerprint(keyFile);
+  const payload = await decisionPayload(client, workflowId, { ...options, keyFingerprint: keyFp });
+  return signWithKeyFile(payload, keyFile);
+}
+
+/**
+ * Sends a signed decision through the `decidePromotion` Update, under the name it was signed
+ * for. The pipeline verifies it again itself (and refuses it with its reason).
+ */
+export async function decideSigned(
+  client: Client,
+  workflowId: string,
+  decision: DecisionKind,
+  signed: SignedDecision,
+  options: { taskQueue?: string } = {},
+): Promise<DecisionReply> {
+  const payload = parsePayload(signed.payload);
+  if (typeof payload === 'string') throw new SigningError(payload);
+  if (payload.workflowId !== workflowId) {
+    throw new SigningError(
+      `the signed decision is for pipeline ${payload.workflowId}, not ${workflowId}`,
+    );
+  }
+  if (payload.decision !== decision) {
+    throw new SigningError(`the signed decision says ${payload.decision}, not ${decision}`);
+  }
+  return decidePromotion(
+    client,
+    workflowId,
+    decision,
+    {
+      by: payload.approver,
+      // The comment is the one signed, so what the log shows is what was signed.
+      ...(payload.comment ? { comment: payload.comment } : {}),
+      signed,
+    },
+    options.taskQueue ? { taskQueue: options.taskQueue } : {},
+  );
+}
+
 /** A payload printed with --print-payload and signed elsewhere, taken back with --signature. */
 export function signedFromFiles(payloadFile: string, signatureFile: string): SignedDecision {
-  const payload = readFileSync(payloadFile, 'utf8');
-  const signature = readFileSync(signatureFile, 'utf8');
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new SigningError(`${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  const payload = read(payloadFile, 'the signed payload');
+  const signature = read(signatureFile, 'the signature');
   try {
     parseSshSignature(signature);
   } catch (err) {

@@ -194,6 +194,8 @@ export interface LineageReport {
     /** What a caller passes as `model` (an Azure deployment), when promotion recorded it. */
     servedAs: string | null;
     baseModel: string | null;
+    /** The W&B version's digest (of its files): a signed approval is bound to it. */
+    digest?: string;
   };
   /** Set on a migrated model: the model it replaced and the golden set it was gated on. */
   migratedFrom: Record<string, string> | null;
@@ -209,4 +211,6 @@ export interface LineageReport {
   } | null;
   gates: GateResult[];
   log: GovernanceEvent[];
+  /** The approval policies the log's signed decisions were verified under, by digest. */
+  approvalPolicies?: Record<string, ApprovalPolicy>;
 }

@@ -33,6 +33,7 @@ import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { openAIChat } from './openai/chat.js';
+import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
 
 export type { CreateJobInput, UploadDatasetInput };
@@ -42,7 +43,9 @@ export type { ValidateDatasetInput } from './dataset.js';
  * The activities the workflows call, bound to their clients. The names are provider-neutral: a
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
-export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClient }) {
+export function createActivities(
+  deps: OpenAIActivityDeps & { wandb?: WandbClient } & ApprovalPolicyDeps,
+) {
   const provider = deps.provider ?? openAIProvider({ client: deps.client });
   const client: OpenAI = provider.client;
   const wandbDeps = { wandb: deps.wandb, openai: client };
@@ -50,6 +53,7 @@ export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClien
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
+    ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),
     removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),

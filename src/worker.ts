@@ -8,7 +8,8 @@ import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai
 import { providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
-import { readWorkerEnv } from './config.js';
+import { ConfigError, readWorkerEnv } from './config.js';
+import { readPolicyFile } from './activities/approvalPolicy.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
@@ -47,6 +48,8 @@ export interface FineTuneWorkerOptions {
   shutdownGraceTime?: string;
   /** The knowledge base's folder (run corpora, embedding cache) and default store. */
   knowledgeBase?: KbSettings;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
@@ -67,6 +70,7 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
       ...deps,
       wandb: createWandbClient(opts.wandb ?? {}),
       knowledgeBase: opts.knowledgeBase,
+      approvalPolicyPath: opts.approvalPolicy,
     }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
@@ -80,6 +84,12 @@ export async function runWorkerFromEnv(
 ): Promise<void> {
   const env = readWorkerEnv();
   const tuning = workerTuning(env);
+  // A broken policy stops the worker at start, not a pipeline days later.
+  const policy = env.FINETUNE_APPROVAL_POLICY
+    ? await readPolicyFile(env.FINETUNE_APPROVAL_POLICY).catch((err: Error) => {
+        throw new ConfigError(err.message);
+      })
+    : undefined;
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
   const worker = await createFineTuneWorker({
@@ -99,12 +109,14 @@ export async function runWorkerFromEnv(
       store: env.FINETUNE_KB_STORE,
       embedConcurrency: env.FINETUNE_KB_EMBED_CONCURRENCY,
     },
+    approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
   });
   logger.info(
     {
       taskQueue: env.FINETUNE_TASK_QUEUE,
       namespace,
       provider: env.FINETUNE_PROVIDER,
+      approvalPolicy: policy ? `${policy.source} (${policy.digest})` : 'none (names as typed)',
       ...tuning,
       // What bounds memory besides the cache (docs/operations.md "Sizing a worker").
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),

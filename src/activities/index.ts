@@ -33,6 +33,7 @@ import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { openAIChat } from './openai/chat.js';
+import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
 import { embeddingsFromProvider } from '../providers/embeddings/index.js';
 import { createKnowledgeBaseActivities, kbDeps, type KbSettings } from './knowledgeBase/index.js';
@@ -45,7 +46,10 @@ export type { ValidateDatasetInput } from './dataset.js';
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
 export function createActivities(
-  deps: OpenAIActivityDeps & { wandb?: WandbClient; knowledgeBase?: KbSettings },
+  deps: OpenAIActivityDeps & {
+    wandb?: WandbClient;
+    knowledgeBase?: KbSettings;
+  } & ApprovalPolicyDeps,
 ) {
   const provider = deps.provider ?? openAIProvider({ client: deps.client });
   const client: OpenAI = provider.client;
@@ -56,6 +60,7 @@ export function createActivities(
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
+    ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),
     removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),

@@ -65,6 +65,8 @@ export interface LocalWorkerOptions {
   provider?: FineTuneProvider;
   /** The knowledge base's folder and default store (default ~/.finetune/kb). */
   knowledgeBase?: KbSettings;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
 }
 
 export interface LocalStackOptions {
@@ -316,6 +318,7 @@ function localWorker(
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
           knowledgeBase: opts.knowledgeBase,
+          approvalPolicy: opts.approvalPolicy,
         });
         running = { worker, run: worker.run(), connection };
         return worker;

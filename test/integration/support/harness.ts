@@ -44,7 +44,7 @@ export interface Harness {
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
-  workerOptions: { knowledgeBase?: KbSettings } = {},
+  workerOptions: { approvalPolicy?: string; knowledgeBase?: KbSettings } = {},
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
@@ -74,7 +74,7 @@ export async function startHarness(
       autoStart: false,
       workflowBundle: { codePath: bundlePath },
       shutdownGraceTime: '1s',
-      ...(workerOptions.knowledgeBase ? { knowledgeBase: workerOptions.knowledgeBase } : {}),
+      ...workerOptions,
     },
   });
   const worker = stack.worker!;

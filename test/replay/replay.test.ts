@@ -27,6 +27,9 @@ describe('replay of committed workflow histories', () => {
         'resolveModelAlias',
         'traceModelLineage',
         'migrateModel',
+        'knowledgeBasePipeline',
+        'moveKbProduction',
+        'rollbackKnowledgeBase',
       ]),
     );
   });

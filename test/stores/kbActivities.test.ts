@@ -107,6 +107,7 @@ describe.each(STORE_KINDS)('knowledge-base activities on %s', (kind) => {
   let spec: EmbeddingSpec;
   let first: CorpusSummary;
   let production: string;
+  let secondVersion: string;
 
   const ingest = async (candidateId: string, base: string | null, client = embeddings) => {
     const a = activities(client);
@@ -221,6 +222,7 @@ describe.each(STORE_KINDS)('knowledge-base activities on %s', (kind) => {
       }),
     );
     expect(sealed.check.ok).toBe(true);
+    secondVersion = sealed.versionId!;
     expect(await f.serviceRead(kb)).toEqual(productionBefore);
     expect(first.chunkSetDigest).not.toBe(summary.chunkSetDigest);
 
@@ -295,5 +297,29 @@ describe.each(STORE_KINDS)('knowledge-base activities on %s', (kind) => {
       duplicates: { count: 0 },
       stale: { count: 0 },
     });
+  });
+
+  it('production moves as planned: promote (a retry moves nothing), roll back, and nowhere further back', async () => {
+    const a = activities(embeddings);
+    const plan = await run(() =>
+      a.planKbMove({ kind: 'promote', kb, store: f.location, to: secondVersion }),
+    );
+    expect(plan).toMatchObject({ from: production, to: secondVersion, mode: 'promote' });
+    expect(await run(() => a.moveKbPointer(plan))).toMatchObject({
+      from: production,
+      to: secondVersion,
+      moved: true,
+    });
+    expect((await f.store.resolve(kb))?.versionId).toBe(secondVersion);
+    // A crash-resumed move runs the same plan again: production already holds it.
+    expect(await run(() => a.moveKbPointer(plan))).toMatchObject({ moved: false });
+
+    const back = await run(() => a.planKbMove({ kind: 'rollback', kb, store: f.location }));
+    expect(back).toMatchObject({ from: secondVersion, to: production, mode: 'rollback' });
+    expect(await run(() => a.moveKbPointer(back))).toMatchObject({ to: production, moved: true });
+    expect((await f.store.resolve(kb))?.versionId).toBe(production);
+    await expect(
+      run(() => a.planKbMove({ kind: 'rollback', kb, store: f.location })),
+    ).rejects.toThrow(/replaced nothing/);
   });
 });

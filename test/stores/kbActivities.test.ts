@@ -2,7 +2,7 @@
 // ingest embeds every distinct text once; a second with two documents edited embeds only the new
 // texts, copies the rest forward, deletes what the edits dropped, and leaves production alone; an
 // attempt that failed half-way is resumed without embedding again what the cache has and without
-// a duplicate row; the retrieval gate's A/B on a golden set.
+// a duplicate row; the retrieval gate's A/B on a golden set; production moved as planned, and back.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

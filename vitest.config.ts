@@ -14,6 +14,8 @@ const maxWorkers = Number(process.env.FINETUNE_TEST_WORKERS ?? 4);
 export default defineConfig({
   test: {
     maxWorkers,
+    // The default output, then each tier's time (test/support/tierTimes.ts).
+    reporters: ['default', './test/support/tierTimes.ts'],
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     projects: [
       {

@@ -218,7 +218,10 @@ function checkEntry(
   const rejecting = entry.kind === 'rejected';
   const decisive = payloads.filter((p) => p.decision === (rejecting ? 'reject' : 'approve'));
   if (rejecting) {
-    if (!decisive.length) problems.push('no verified signed rejection');
+    // Rejected by a person: their signed rejection is there. By the timeout or a gate: the
+    // entry only keeps the approvals that fell short.
+    const byPerson = entry.how === 'update' || entry.how === 'signal';
+    if (byPerson && !decisive.length) problems.push('no verified signed rejection');
   } else if (policy) {
     const q = quorumOf(ruleFor(policy, action), decisive);
     if (!q.met)

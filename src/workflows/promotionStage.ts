@@ -68,7 +68,8 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
 
     const decision = desk.decision!;
     if (decision.decision === 'reject') {
-      const signedReject = desk.signedRecord();
+      // Under a policy, every signed decision (approvals short of the quorum too) is logged.
+      const signedReject = desk.signedRecord(true);
       await clearCandidate(
         ctx,
         signedReject && {

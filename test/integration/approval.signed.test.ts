@@ -234,4 +234,25 @@ describe('signed approvals under the worker’s approval policy', () => {
     expect(p.stage).toBe('failed');
     expect(p.error).toMatch(/autoApprove is not allowed: the worker's approval policy/);
   });
+
+  it('approvals short of the quorum when the timeout rejects stay on the version’s log', async () => {
+    const timed = await start({ approvalTimeoutMs: 8_000 }, 'signed-timeout');
+    const view = await awaiting(timed.workflowId);
+    const aliceSigned = sign(alice, view);
+    const first = await approve(timed.workflowId, alice, aliceSigned);
+    expect(first.pending?.missing).toEqual(['1 more approval']);
+    const ended = await timed.handle.result();
+    expect(ended.stage).toBe('rejected');
+    const version = h
+      .wandb!.state.artifactVersions(TEST_WANDB_ENTITY, PROJECT, 'model-metadata')
+      .find((v) => v.aliases.includes(ended.jobId))!;
+    const entry = (version.metadata!.governanceLog as GovernanceEvent[]).find(
+      (e) => e.kind === 'rejected',
+    );
+    expect(entry).toMatchObject({
+      by: 'timeout',
+      how: 'timeout',
+      signed: { policyDigest: view.policy!.digest, decisions: [aliceSigned] },
+    });
+  });
 });

@@ -194,6 +194,14 @@ describe('verifyLineage of a signed rejection', () => {
     );
   });
 
+  it('a rejection by the timeout keeps the approvals that fell short, verified', () => {
+    const r = rejection([sign(alice)], 'timeout');
+    r.log[0]!.how = 'timeout';
+    const v = verifyLineage(r, loaded.policy);
+    expect(v.problems).toEqual([]);
+    expect(v.entries[0]!.decisions).toMatchObject([{ approver: 'alice', decision: 'approve' }]);
+  });
+
   it('an approval logged as a rejection is not one', () => {
     expect(problemsOf(rejection([sign(bob)], 'bob'))).toMatch(/no verified signed rejection/);
   });

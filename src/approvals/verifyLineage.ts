@@ -289,7 +289,9 @@ export function verifyLineage(
     problems.push(
       policies.length
         ? `the version keeps approval policies (${policies.join(', ')}) but its log has no signed decision: they were removed`
-        : 'no signed decision on this version: it was promoted without an approval policy (names as typed, not verified)',
+        : lastPromoted
+          ? `no signed decision on this version: it was promoted (${lastPromoted.at}, by "${lastPromoted.by}") without an approval policy — names as typed, not verified`
+          : 'no signed decision on this version: it was never promoted or rejected under an approval policy',
     );
   } else if (lastPromoted && !lastPromoted.signed && policies.length) {
     problems.push(

@@ -162,7 +162,11 @@ describe('verifyLineage', () => {
     r.approvalPolicies = {};
     const v = verifyLineage(r, loaded.policy);
     expect(v.ok).toBe(false);
-    expect(v.problems[0]).toMatch(/promoted without an approval policy/);
+    expect(v.problems[0]).toMatch(
+      /promoted \(2026-12-07T12:00:00.000Z, by "alice, bob"\) without an approval policy/,
+    );
+    r.log = [];
+    expect(verifyLineage(r).problems[0]).toMatch(/never promoted or rejected under an approval/);
   });
 });
 

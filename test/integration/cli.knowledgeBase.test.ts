@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnowledgeBaseStatus } from '../../src/client/knowledgeBase.js';
 import { EXIT } from '../../src/cli/exitCodes.js';
 import type { KbQueryAnswer, ResolvedKnowledgeBase } from '../../src/shared/knowledgeBaseTypes.js';
-import { runCli } from '../unit/cli/support/runCli.js';
+import { runCli } from '../cli/support/runCli.js';
 import {
   editDocuments,
   generateCorpus,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decideKnowledgeBase,
   getKnowledgeBaseStatus,
+  knowledgeBaseLineage,
   queryKnowledgeBase,
   resolveKnowledgeBase,
   rollBackKnowledgeBase,
@@ -188,5 +189,13 @@ describe('knowledge-base pipeline', () => {
     expect(resolved?.versionId).toBe(firstVersion);
     expect(resolved?.wandb?.ref).toBe(`${TEST_WANDB_ENTITY}/${project}/${kb}-index:v0`);
     expect(aliasesOf(`${kb}-index`).find((v) => v.v === 'v1')?.aliases).not.toContain('production');
+    // Lineage of production after the rollback: the first index, from its chunks and documents.
+    const lineage = await knowledgeBaseLineage(h.client, read, opts());
+    expect(lineage.index).toMatchObject({
+      ref: `${TEST_WANDB_ENTITY}/${project}/${kb}-index:v0`,
+      versionId: firstVersion,
+    });
+    expect(lineage.chunks?.ref).toBe(`${TEST_WANDB_ENTITY}/${project}/${kb}-chunks:v0`);
+    expect(lineage.documents?.ref).toBe(`${TEST_WANDB_ENTITY}/${project}/${kb}-documents:v0`);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/openai/deps.js';
+import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/training/files.js';
 import { DEFAULT_PROVIDER_MAX_RPS } from './providers/rateLimit.js';
-import { AZURE_TASK_QUEUE, TASK_QUEUE } from './shared/types.js';
+import { defaultTaskQueue, PROVIDER_NAMES } from './providers/registry.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, DEFAULT_MAX_CONCURRENT_ACTIVITIES } from './workerTuning.js';
 
 // Worker-side settings from the environment. Secrets stay here: they never enter workflow
@@ -16,7 +16,7 @@ const blankIsDefault = <T extends z.ZodType>(schema: T) =>
 
 const WorkerEnv = z.object({
   /** Which provider this worker trains on; one provider per worker (and per task queue). */
-  FINETUNE_PROVIDER: z.enum(['openai', 'azure']).default('openai'),
+  FINETUNE_PROVIDER: z.enum(PROVIDER_NAMES).default('openai'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(z.url()),
   /** The Azure OpenAI resource, e.g. https://my-resource.openai.azure.com */
@@ -122,8 +122,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const data = parsed.data;
   return {
     ...data,
-    FINETUNE_TASK_QUEUE:
-      data.FINETUNE_TASK_QUEUE ??
-      (data.FINETUNE_PROVIDER === 'azure' ? AZURE_TASK_QUEUE : TASK_QUEUE),
+    FINETUNE_TASK_QUEUE: data.FINETUNE_TASK_QUEUE ?? defaultTaskQueue(data.FINETUNE_PROVIDER),
   };
 }

@@ -3,8 +3,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
-import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
-import { providerFromEnv } from './providers/fromEnv.js';
+import {
+  DEFAULT_MULTIPART_THRESHOLD,
+  DEFAULT_PART_SIZE,
+  type TrainingDeps,
+} from './activities/training/files.js';
+import { openAIProviderFor, providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { readWorkerEnv } from './config.js';
@@ -32,7 +36,7 @@ export interface FineTuneWorkerOptions {
   taskQueue: string;
   /** OpenAI settings (the default provider)… */
   openai?: { apiKey: string; baseURL?: string; maxRps?: number };
-  /** …or any provider (Azure); it wins over `openai`. */
+  /** …or any provider (Azure, Together, …); it wins over `openai`. */
   provider?: FineTuneProvider;
   /** W&B sync; without an API key the W&B activities fail with a message saying so. */
   wandb?: WandbSettings;
@@ -48,13 +52,13 @@ export interface FineTuneWorkerOptions {
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
   if (!opts.provider && !opts.openai)
-    throw new Error('a worker needs a provider (openai settings or a provider)');
-  const client = opts.provider?.client ?? createOpenAIClient(opts.openai!);
-  const deps: OpenAIActivityDeps = {
-    client,
-    provider: opts.provider,
-    multipartThresholdBytes: opts.multipartThresholdBytes ?? 64 * 1024 * 1024,
-    partSizeBytes: opts.partSizeBytes ?? 32 * 1024 * 1024,
+    throw new Error(
+      'a worker needs a provider (see providerFromEnv), or settings for the default one',
+    );
+  const deps: TrainingDeps = {
+    provider: opts.provider ?? openAIProviderFor(opts.openai!),
+    multipartThresholdBytes: opts.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD,
+    partSizeBytes: opts.partSizeBytes ?? DEFAULT_PART_SIZE,
   };
   return Worker.create({
     connection: opts.connection,

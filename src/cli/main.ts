@@ -1,3 +1,4 @@
+import { PROVIDERS } from '../providers/registry.js';
 import { Command } from 'commander';
 import { COMMANDS } from './commandTable.js';
 import { EXIT, PipelineEndedError } from './exitCodes.js';
@@ -16,7 +17,9 @@ function invokedCommand(args: readonly string[]): string | undefined {
 /** The `finetune` program with the commands `args` needs (all of them when it names none). */
 async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command('finetune')
-    .description('OpenAI fine-tuning as durable Temporal workflows')
+    .description(
+      `LLM fine-tuning as durable Temporal workflows, on ${PROVIDERS.map((p) => p.label).join(', ')}`,
+    )
     .showHelpAfterError();
   const wanted = invokedCommand(args);
   if (wanted !== undefined) {

@@ -1,5 +1,5 @@
 import type { WorkerEnv } from '../config.js';
-import { createOpenAIClient } from '../activities/openai/deps.js';
+import { createOpenAIClient } from './openaiApi/client.js';
 import { azureProvider } from './azure/index.js';
 import { DEFAULT_ARM_API_VERSION } from './azure/arm.js';
 import { entraToken } from './azure/entra.js';
@@ -23,6 +23,15 @@ export function parsePairs(raw: string | undefined): Record<string, string> {
   );
 }
 
+/** OpenAI itself, from a key and an optional base URL (a worker given no other provider). */
+export function openAIProviderFor(settings: {
+  apiKey: string;
+  baseURL?: string;
+  maxRps?: number;
+}): FineTuneProvider {
+  return openAIProvider({ client: createOpenAIClient(settings) });
+}
+
 /** The worker's one provider, from its environment (secrets stay in the worker). */
 export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
   // One bucket for the worker: every activity's provider calls draw from it.
@@ -35,6 +44,9 @@ export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
         limiter,
       }),
     });
+  }
+  if (env.FINETUNE_PROVIDER !== 'azure') {
+    throw new Error(`FINETUNE_PROVIDER=${env.FINETUNE_PROVIDER} has no provider in this build`);
   }
   const arm =
     env.AZURE_SUBSCRIPTION_ID && env.AZURE_RESOURCE_GROUP && env.AZURE_OPENAI_ACCOUNT

@@ -56,8 +56,9 @@ import { SYNC_GRACE_MS } from './wandbBudgets.js';
 /**
  * The fine-tune pipeline. Each stage is one hop from here:
  *   1. validate   — datasetActivities.validateDataset (src/activities/dataset.ts)
- *   2. upload     — uploadActivities.uploadDataset + fileReadyActivities (src/activities/openai/files.ts)
- *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/openai/jobs.ts)
+ *   2. upload     — uploadActivities.uploadDataset + fileReadyActivities (src/activities/training/files.ts)
+ *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/training/jobs.ts;
+ *                   the provider's own way: src/providers/<name>/)
  *   4. wait       — child workflow awaitFineTuneJob (webhook signal + adaptive poll)
  *   5. results    — resultActivities.summarizeResults
  *   6. promotion  — governPromotion (src/workflows/promotionStage.ts): gates (gates.ts), a person's
@@ -152,6 +153,12 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       progress.runway = await providerActivities.checkTrainingRunway({
         model: input.model,
         suffix: input.suffix,
+        // The request too, for the provider's limits (LoRA or full, batch size, context length).
+        method: method.type,
+        ...(method.hyperparameters ? { hyperparameters: { ...method.hyperparameters } } : {}),
+        ...(input.tuning ? { tuning: input.tuning } : {}),
+        longestExampleTokens: datasets[0]!.longestExampleTokens,
+        hasValidation: datasets.length > 1,
       });
     }
     // Pre-flight passed: the data is valid and the provider will train this model. `finetune
@@ -309,7 +316,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
 }
 
 /**
- * The provider refused to train (OpenAI's 403 training_not_available): the files this run uploaded
+ * The provider refused to train (e.g. a 403 training_not_available): the files this run uploaded
  * are deleted (never ones reused from earlier runs) and the failure says what to do instead.
  */
 async function cleanUpRefusedTraining(
@@ -329,7 +336,7 @@ async function cleanUpRefusedTraining(
   const deleted = ours.length ? await providerActivities.deleteUploadedFiles(ours) : [];
   throw ApplicationFailure.nonRetryable(
     `${cause.message} ${deleted.length ? `The ${deleted.length} file(s) this run uploaded were deleted (${deleted.join(', ')}).` : 'No file of this run was left behind.'} ` +
-      'Start the pipeline on an Azure OpenAI worker instead (FINETUNE_PROVIDER=azure, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to azure`.',
+      "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
     ErrorType.TrainingNotAvailable,
   );
 }

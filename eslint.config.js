@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { noImportCycle } from './scripts/eslint/noImportCycle.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'bin/**', 'coverage/**'] },
@@ -50,6 +51,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // One home per type, and layers that stay layers: no import cycle, type-only imports included.
+    files: ['src/shared/**/*.ts', 'src/workflows/**/*.ts'],
+    plugins: { local: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'local/no-import-cycle': 'error' },
   },
   {
     files: ['**/*.js'],

@@ -20,6 +20,7 @@ import {
 import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
+import { capturePatchPaths } from './capturePatchPaths.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -29,7 +30,8 @@ const SECRET = `whsec_${Buffer.from('capture-secret-0123456789').toString('base6
 const overwrite = process.argv.includes('--overwrite');
 /**
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
- * `--only=failures`: just those added with the W&B-outage and cancellation fixes.
+ * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
+ * `--only=patches`: just the branches of patches no other scenario reaches.
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -117,8 +119,9 @@ async function main() {
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (only !== 'failures') await capture(stack);
+    if (only !== 'failures' && only !== 'patches') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
+    if (!only || only === 'patches') await capturePatchPaths(stack, save);
   } finally {
     await stack.stop();
   }

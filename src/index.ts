@@ -32,7 +32,6 @@ export {
   type DatasetReport,
   type DatasetStats,
   type Distribution,
-  type FineTuneMethodName,
   type PiiReport,
   type TokenReport,
   type ValidateDatasetOptions,

@@ -1,11 +1,10 @@
 import type { LineageAnswer } from '../client/lineage.js';
 import type {
-  AliasMoveResult,
   DatasetMoveResult,
   DatasetRemovalResult,
   PrunedServing,
-  ResolvedAlias,
-} from '../shared/governanceTypes.js';
+} from '../shared/aliasMoveResults.js';
+import type { AliasMoveResult, ResolvedAlias } from '../shared/governanceTypes.js';
 import type { ApprovalRecord, DecisionReply, GateResult } from '../shared/promotionTypes.js';
 import { decisionCommands, type DecisionCommands } from '../shared/commandHints.js';
 

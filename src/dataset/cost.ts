@@ -1,5 +1,6 @@
 import { modelFacts } from './models.js';
-import type { CostEstimate, FineTuneMethodName } from './types.js';
+import type { FineTuneMethodType } from '../shared/types.js';
+import type { CostEstimate } from './types.js';
 
 // The service's default epoch heuristic as OpenAI's data-prep cookbook states it: aim for 3 epochs,
 // but give tiny sets more passes (at least ~100 example visits) and huge sets fewer (~25,000).
@@ -22,7 +23,7 @@ export interface CostInput {
   examples: number;
   billableTokens: number;
   model: string;
-  method: FineTuneMethodName;
+  method: FineTuneMethodType;
   nEpochs?: number;
 }
 

@@ -9,7 +9,6 @@ export type {
   DatasetReport,
   DatasetStats,
   Distribution,
-  FineTuneMethodName,
   PiiReport,
   TokenReport,
   ValidateDatasetOptions,

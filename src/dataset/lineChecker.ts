@@ -10,7 +10,8 @@ import {
   type ExampleView,
 } from './formats/index.js';
 import { describeType, isRecord, type JsonObject } from './json.js';
-import type { DatasetFormat, FineTuneMethodName } from './types.js';
+import type { FineTuneMethodType } from '../shared/types.js';
+import type { DatasetFormat } from './types.js';
 
 export interface LineResult {
   /** The parsed object, when the line is a JSON object. */
@@ -32,7 +33,7 @@ export class LineChecker {
   private readonly state: CheckerState = {};
 
   constructor(
-    private readonly method: FineTuneMethodName,
+    private readonly method: FineTuneMethodType,
     private readonly model: string,
     presetFormat?: DatasetFormat,
   ) {

@@ -12,7 +12,8 @@ import {
   type TableCell,
 } from './tableCells.js';
 import { countExampleTokens, loadTokenCounter, type TokenCounter } from './tokens.js';
-import type { DatasetFormat, FineTuneMethodName } from './types.js';
+import type { FineTuneMethodType } from '../shared/types.js';
+import type { DatasetFormat } from './types.js';
 
 export type { TableCell } from './tableCells.js';
 export { legacyTableRows, LEGACY_TABLE_COLUMNS, LegacyTableError } from './legacyTable.js';
@@ -75,7 +76,7 @@ export interface TableRowsSummary {
   truncated: boolean;
 }
 
-const METHOD_OF: Record<DatasetFormat, FineTuneMethodName> = {
+const METHOD_OF: Record<DatasetFormat, FineTuneMethodType> = {
   chat: 'supervised',
   completion: 'supervised',
   dpo: 'dpo',

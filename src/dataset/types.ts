@@ -1,7 +1,7 @@
 // Public shapes of the dataset module. The report travels through Temporal history, so every
 // per-line list in it is capped (see limits.ts) and it holds counts and summaries only.
 
-export type FineTuneMethodName = 'supervised' | 'dpo' | 'reinforcement';
+import type { FineTuneMethodType } from '../shared/types.js';
 
 /** `chat`: supervised messages; `completion`: legacy prompt/completion (babbage-002, davinci-002). */
 export type DatasetFormat = 'chat' | 'completion' | 'dpo' | 'reinforcement' | 'unknown';
@@ -9,7 +9,7 @@ export type DatasetFormat = 'chat' | 'completion' | 'dpo' | 'reinforcement' | 'u
 export interface ValidateDatasetOptions {
   /** Base model snapshot or `ft:` model; chooses the tokenizer, context limit and price. */
   model: string;
-  method: FineTuneMethodName;
+  method: FineTuneMethodType;
   /** The service rejects training files with fewer than 10 examples. */
   minExamples: number;
   piiScan: boolean;
@@ -93,7 +93,7 @@ export interface DatasetReport {
   ok: boolean;
   /** Detected from the first recognisable line; `unknown` when no line was recognisable. */
   format: DatasetFormat;
-  method: FineTuneMethodName;
+  method: FineTuneMethodType;
   model: string;
   /** sha256 hex of the raw bytes. */
   digest: string;

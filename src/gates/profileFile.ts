@@ -2,7 +2,7 @@ import { LineChecker } from '../dataset/lineChecker.js';
 import { JsonlLineReader } from '../dataset/lineReader.js';
 import { modelFacts } from '../dataset/models.js';
 import { countExampleTokens, loadTokenCounter } from '../dataset/tokens.js';
-import type { FineTuneMethodName } from '../dataset/types.js';
+import type { FineTuneMethodType } from '../shared/types.js';
 import type { DatasetProfile } from '../shared/promotionTypes.js';
 import { ProfileBuilder } from './profile.js';
 
@@ -11,7 +11,7 @@ import { ProfileBuilder } from './profile.js';
 export interface ProfileDatasetOptions {
   /** Chooses the tokenizer, as in validation. */
   model: string;
-  method: FineTuneMethodName;
+  method: FineTuneMethodType;
   signal?: AbortSignal;
   /** Called at most about once per `progressIntervalMs` (default 1000) while the file is read. */
   onProgress?: (p: { bytesRead: number; lines: number }) => void;

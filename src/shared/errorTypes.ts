@@ -52,6 +52,7 @@ export const ErrorType = {
   WrongProvider: 'WrongProvider',
   ProviderNotConfigured: 'ProviderNotConfigured',
   MigrationSourceIncomplete: 'MigrationSourceIncomplete',
+  GateCannotMeasure: 'GateCannotMeasure',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -90,4 +91,5 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.WrongProvider,
   ErrorType.ProviderNotConfigured,
   ErrorType.MigrationSourceIncomplete,
+  ErrorType.GateCannotMeasure,
 ];

@@ -1,6 +1,7 @@
 // What promotion, rollback, resolve and lineage pass through history. Workflow-safe.
 import type { WandbTarget } from './syncTypes.js';
 import type { Decision, GateResult } from './promotionTypes.js';
+import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
 import type { ServingRecord } from './providerTypes.js';
 
 /** One entry of a version's audit log (metadata key `governanceLog`). */
@@ -92,14 +93,6 @@ export interface UnaliasedServing {
   serving: ServingRecord;
 }
 
-/** What the optional clean-up after a promotion removed (or could not). */
-export interface PrunedServing {
-  ref: string;
-  deployment: string;
-  removed: boolean;
-  error?: string;
-}
-
 /** What the move records on the versions: who, when, how and why. */
 export interface MoveRecord {
   id: string;
@@ -114,27 +107,6 @@ export interface MoveRecord {
   gates?: GateResult[];
   /** How the model is served (Azure deployment), recorded on the version. */
   serving?: ServingRecord;
-}
-
-/** One dataset role's move: the alias is now on `ref`. */
-export interface DatasetMoveResult {
-  role: string;
-  ref: string;
-  /** What held the alias in `ref`'s collection (null: nothing did). */
-  replaced: string | null;
-  /**
-   * The version of this role the alias left, in any collection: the outgoing production model's
-   * dataset (`walk-train:v0` when `train:v0` takes over). Equal to `ref` when it stays put.
-   * Absent in results recorded before it existed; read `replaced` then.
-   */
-  from?: string | null;
-}
-
-/** A dataset version the alias was removed from, and what took its place. */
-export interface DatasetRemovalResult {
-  role: string;
-  ref: string;
-  movedTo: string;
 }
 
 export interface AliasMoveResult {

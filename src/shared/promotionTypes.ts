@@ -1,5 +1,5 @@
 import type { ServingRecord } from './providerTypes.js';
-import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './governanceTypes.js';
+import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
 
 // Types of governed promotion: gates, the approval decision, promotion and rollback.
 // Workflow-safe (no Node imports); everything here travels through workflow history, so it holds

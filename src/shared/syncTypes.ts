@@ -1,5 +1,5 @@
 // Types of the W&B sync (the `WandbLogger.sync()` equivalent). Workflow-safe: no Node imports.
-import type { JobError, WaitPolicy } from './types.js';
+import type { FineTuneMethodType, JobError, WaitPolicy } from './types.js';
 
 /** What `wandb.init(**kwargs)` extras we pass through; id/name/project/entity/job_type are ours. */
 export interface WandbRunOptions {
@@ -63,7 +63,7 @@ export interface OwedDataset {
   path: string;
   digest: string;
   model: string;
-  method: 'supervised' | 'dpo' | 'reinforcement';
+  method: FineTuneMethodType;
   fileId: string;
   ref?: string;
   fileRecorded: boolean;
@@ -120,7 +120,7 @@ export interface JobForSync {
   status: string;
   /** The base model trained, and the method (supervised unless the job says otherwise). */
   model?: string;
-  method?: 'supervised' | 'dpo' | 'reinforcement';
+  method?: FineTuneMethodType;
   trainingFile: string;
   validationFile: string | null;
   resultFiles: string[];

@@ -26,7 +26,17 @@ export type FineTuneMethod =
       grader: Record<string, unknown>;
       hyperparameters?: ReinforcementHyperparameters;
     };
+/** The fine-tuning method: the one union every layer uses (dataset checks, W&B, the CLI). */
 export type FineTuneMethodType = FineTuneMethod['type'];
+/** Every method, for option parsers and checks; the compiler keeps it complete. */
+export const FINE_TUNE_METHOD_TYPES = [
+  'supervised',
+  'dpo',
+  'reinforcement',
+] as const satisfies readonly FineTuneMethodType[];
+type MissingMethod = Exclude<FineTuneMethodType, (typeof FINE_TUNE_METHOD_TYPES)[number]>;
+const methodListIsComplete: [MissingMethod] extends [never] ? true : never = true;
+void methodListIsComplete;
 
 /**
  * Training settings beyond the method's hyperparameters, for providers that train open-weight

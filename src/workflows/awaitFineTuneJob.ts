@@ -34,6 +34,7 @@ import {
   nextUnguidedStreak,
   type PollAudience,
 } from './waitPolicy.js';
+import { PATCH } from './patches.js';
 
 type PollActivity = Pick<typeof jobActivities, 'pollFineTuneJob'>;
 
@@ -61,12 +62,12 @@ const wakePoll = proxyLocalActivities<PollActivity>({
  */
 export async function awaitFineTuneJob(input: AwaitJobInput): Promise<AwaitJobResult> {
   // Runs started before these changes replay, and go on, as they began.
-  const fastWake = patched('wait-wake-local-poll');
-  const watchAware = patched('wait-watch-progress');
-  const quickEnd = patched('wait-end-without-report');
-  const holdAfterEstimate = patched('wait-poll-at-estimate');
+  const fastWake = patched(PATCH.waitWakeLocalPoll);
+  const watchAware = patched(PATCH.waitWatchProgress);
+  const quickEnd = patched(PATCH.waitEndWithoutReport);
+  const holdAfterEstimate = patched(PATCH.waitPollAtEstimate);
   // The job's end first; live metrics beside the wait, never in its way (W&B may be down).
-  const liveAside = patched('wait-live-metrics-aside');
+  const liveAside = patched(PATCH.waitLiveMetricsAside);
   const state: AwaitJobProgress = {
     jobId: input.jobId,
     last: input.carried?.last,

@@ -1,5 +1,6 @@
 import { ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
+import { PATCH } from './patches.js';
 
 // What may leave workflow code: typed failures (a plain Error fails the workflow *task*, which
 // Temporal retries forever) and cancellation, which no best-effort catch may keep.
@@ -9,7 +10,7 @@ import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
  * this rule replay as they ran (some swallowed a cancellation in best-effort work).
  */
 export function rethrowCancellation(err: unknown): void {
-  if (isCancellation(err) && patched('best-effort-lets-cancellation-through')) throw err;
+  if (isCancellation(err) && patched(PATCH.bestEffortLetsCancellationThrough)) throw err;
 }
 
 /** Whether a failed call failed for good: its innermost failure has a non-retryable type. */

@@ -52,6 +52,7 @@ import { PipelineWandb } from './pipelineWandb.js';
 import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
 import { SYNC_GRACE_MS } from './wandbBudgets.js';
+import { PATCH } from './patches.js';
 
 /**
  * The fine-tune pipeline. Each stage is one hop from here:
@@ -73,14 +74,14 @@ import { SYNC_GRACE_MS } from './wandbBudgets.js';
 export async function fineTunePipeline(input: PipelineInput): Promise<PipelineResult> {
   const info = workflowInfo();
   // Runs started before governed promotion existed replay, and finish, as they began.
-  const governed = patched('governed-promotion');
+  const governed = patched(PATCH.governedPromotion);
   // W&B work gets short budgets and is owed to the sync child past them; the sync runs beside
   // the rest of the pipeline, awaited only where promotion needs W&B.
-  const wandbAside = patched('wandb-never-holds-the-fine-tune');
+  const wandbAside = patched(PATCH.wandbNeverHoldsTheFineTune);
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
-  const wandb = new PipelineWandb(input, governed, wandbAside);
+  const wandb = new PipelineWandb(input, { labelActivities: governed, deferOnOutage: wandbAside });
   progress.wandb = wandb.result;
   const promotion = governed && input.promotion !== false ? (input.promotion ?? {}) : false;
   const desk = new ApprovalDesk(promotion, () => progress.stage);
@@ -148,7 +149,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     );
     progress.datasets = datasets;
     upsertSearchAttributes([{ key: FineTuneDatasetDigest, value: datasets[0]!.digest }]);
-    if (patched('provider-runway')) {
+    if (patched(PATCH.providerRunway)) {
       // Before anything is versioned or uploaded: refused here, nothing is spent or left behind.
       progress.runway = await providerActivities.checkTrainingRunway({
         model: input.model,
@@ -212,7 +213,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     setStage('training', `job ${created.jobId} submitted`);
     // Named after the job (runs since this change), so a verified webhook can signal it by id
     // instead of searching visibility, which lags behind.
-    progress.waitWorkflowId = patched('wait-by-job-id')
+    progress.waitWorkflowId = patched(PATCH.waitByJobId)
       ? awaitWorkflowIdFor(created.jobId)
       : `${info.workflowId}/job`;
     const waited = await executeChild(awaitFineTuneJob, {

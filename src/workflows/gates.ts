@@ -10,7 +10,7 @@ import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { SYNC_DEFAULTS } from '../shared/syncTypes.js';
 import { gateActivities, governanceReadActivities } from './activityOptions.js';
 import { rethrowCancellation } from './failures.js';
-import type { PromotionContext } from './promotionStage.js';
+import type { PromotionContext } from './promotionContext.js';
 import { rootMessage } from '../shared/rootCause.js';
 
 /**

@@ -8,6 +8,7 @@ import type { WandbTarget } from '../shared/syncTypes.js';
 import { patched } from '@temporalio/workflow';
 import { governanceReadActivities } from './activityOptions.js';
 import { rethrowCancellation, wandbNotConfigured } from './failures.js';
+import { PATCH } from './patches.js';
 
 // Read-only workflows for `finetune resolve` and `finetune lineage`: they run on the worker, so the
 // CLI needs no W&B key of its own — the worker's is the only one. The CLI now reads through
@@ -26,7 +27,7 @@ export async function resolveModelAlias(input: ResolveInput): Promise<ResolvedAl
     collection: input.collection,
     alias: input.alias,
   });
-  if (resolved?.baseModel && patched('serving-runway')) {
+  if (resolved?.baseModel && patched(PATCH.servingRunway)) {
     // Deploy scripts should hear, from the one place they read, that the model is about to stop.
     try {
       const runway = await governanceReadActivities.checkTrainingRunway({

@@ -13,6 +13,7 @@ import type { DatasetRef, PipelineInput } from '../shared/types.js';
 import { governanceReadActivities } from './activityOptions.js';
 import { wandbNotConfigured } from './failures.js';
 import { fineTunePipeline } from './fineTunePipeline.js';
+import { PATCH } from './patches.js';
 
 const retry = {
   initialInterval: '2s',
@@ -71,7 +72,7 @@ export async function migrateModel(input: MigrateInput): Promise<MigrationResult
   }
   const base = input.base ?? model.baseModel ?? '';
   // Runs from before this check started the pipeline on an empty model name (it failed there).
-  if (!base && patched('migrate-requires-a-base')) {
+  if (!base && patched(PATCH.migrateRequiresABase)) {
     throw ApplicationFailure.nonRetryable(
       `${model.ref} records no base model: name the base to train at the target with --base`,
       ErrorType.MigrationSourceIncomplete,

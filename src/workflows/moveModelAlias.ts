@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   CancellationScope,
   condition,
+  deprecatePatch,
   executeChild,
   isCancellation,
   patched,
@@ -29,9 +30,7 @@ import {
 } from './aliasLock.js';
 import { HANDLER_DESCRIPTIONS } from './definitions.js';
 import { pruneUnaliasedServing } from './pruneServing.js';
-
-/** Guards the lock hand-off (aliasLock.ts) in movers and in the move itself. */
-const HAND_OFF_PATCH = 'alias-lock-hand-off';
+import { PATCH } from './patches.js';
 
 /**
  * Moves an alias (promotion or rollback) for one model collection: first reads what holds it now
@@ -113,7 +112,7 @@ function holderQueue(inherited: string[]): { passToParent(): Promise<void> } {
   return {
     passToParent: () =>
       CancellationScope.nonCancellable(async () => {
-        if (!patched(HAND_OFF_PATCH)) return;
+        if (!patched(PATCH.aliasLockHandOff)) return;
         closing = true;
         await pass();
         await condition(allHandlersFinished);
@@ -124,7 +123,7 @@ function holderQueue(inherited: string[]): { passToParent(): Promise<void> } {
 async function restoreServing(plan: AliasMovePlan): Promise<AliasMoveResult['serving']> {
   const target = plan.serving;
   if (plan.kind !== 'rollback' || !target?.deployment || plan.alreadyThere) return undefined;
-  if (!patched('rollback-restores-serving')) return undefined;
+  deprecatePatch(PATCH.rollbackRestoresServing);
   setCurrentDetails(`checking that deployment ${target.deployment.name} still answers`);
   return servingActivities.prepareServing({
     model: target.model,
@@ -152,7 +151,7 @@ export async function moveUnderLock(
   record: MoveRecord,
   onWait?: (attempt: number) => void,
 ): Promise<AliasMoveResult> {
-  if (!patched(HAND_OFF_PATCH)) return retryOnTimer(request, record, onWait);
+  if (!patched(PATCH.aliasLockHandOff)) return retryOnTimer(request, record, onWait);
   const lock = aliasLockId(request);
   const me = workflowInfo().workflowId;
   let inherited: string[] = []; // handed to me: they wait after me

@@ -39,11 +39,19 @@ const NO_KEY = 'the worker has no WANDB_API_KEY';
 
 const within = (ms: number): ActivityOptions => ({ scheduleToCloseTimeout: ms });
 
+/** How this run's W&B side behaves, resolved by the pipeline from its patches. */
+export interface PipelineWandbBehaviour {
+  /** Activity summaries name the dataset they work on. */
+  labelActivities: boolean;
+  /** Short budgets before the wait; what W&B does not answer in them is owed to the sync child. */
+  deferOnOutage: boolean;
+}
+
 /**
  * The pipeline's W&B side. Every step is best effort: a W&B problem is recorded in the result
  * and the Temporal UI, never allowed to stop or fail the fine-tune itself.
  *
- * Runs since `wandb-never-holds-the-fine-tune` (`deferrable`): every call before the wait has a
+ * With `deferOnOutage` (runs since `wandb-never-holds-the-fine-tune`): every call before the wait has a
  * short budget; what W&B does not answer in it is owed (`result.deferred`) to the sync child,
  * which the pipeline starts at the job's end and awaits only where promotion needs W&B. The child
  * catches up (entity, dataset versions, file ids, the run) once W&B answers again. An outage never
@@ -62,12 +70,16 @@ export class PipelineWandb {
   /** Told when the pipeline has to wait for W&B, for the UI's details. */
   onWait?: (details: string) => void;
 
-  /** `labelled`: activity summaries name the dataset (runs since governed promotion). */
+  private readonly labelled: boolean;
+  private readonly deferrable: boolean;
+
   constructor(
     private readonly input: PipelineInput,
-    private readonly labelled = false,
-    private readonly deferrable = false,
-  ) {}
+    behaviour: PipelineWandbBehaviour,
+  ) {
+    this.labelled = behaviour.labelActivities;
+    this.deferrable = behaviour.deferOnOutage;
+  }
 
   private label(summary: string): { summary?: string } {
     return this.labelled ? { summary } : {};

@@ -1,27 +1,16 @@
 import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { combineGates, describeGates } from '../gates/index.js';
 import type { MoveRecord } from '../shared/governanceTypes.js';
-import type { PromotionConfig, PromotionOutcome } from '../shared/promotionTypes.js';
+import type { PromotionOutcome } from '../shared/promotionTypes.js';
 import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
-import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
 import { candidateActivities, servingActivities } from './activityOptions.js';
-import type { ApprovalDesk } from './approval.js';
 import { awaitingApprovalText } from './details.js';
 import { rethrowCancellation } from './failures.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
-import type { PipelineWandb } from './pipelineWandb.js';
-
-export interface PromotionContext {
-  input: PipelineInput;
-  config: PromotionConfig;
-  job: JobSnapshot & { fineTunedModel: string };
-  datasets: DatasetSummary[];
-  wandb: PipelineWandb;
-  desk: ApprovalDesk;
-  setStage: (stage: PipelineStage, details?: string) => void;
-}
+import { PATCH } from './patches.js';
+import type { PromotionContext } from './promotionContext.js';
 
 const now = (): string => new Date(Date.now()).toISOString();
 
@@ -104,7 +93,7 @@ async function promote(
 ): Promise<PromotionOutcome> {
   // Serving first: on Azure a model answers only once deployed (and probed); the deployment is
   // recorded on the version, so rollback can point back at the one it replaced.
-  const serving = patched('serving-at-promotion')
+  const serving = patched(PATCH.servingAtPromotion)
     ? await servingActivities.prepareServing({
         model: ctx.job.fineTunedModel,
         purpose: 'production',

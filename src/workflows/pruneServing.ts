@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { MoveRecord, PrunedServing } from '../shared/governanceTypes.js';
+import type { PrunedServing } from '../shared/aliasMoveResults.js';
+import type { MoveRecord } from '../shared/governanceTypes.js';
 import type { WandbTarget } from '../shared/syncTypes.js';
 import { servingCleanupActivities } from './activityOptions.js';
 import { rethrowCancellation } from './failures.js';

@@ -1,26 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleToFile } from '../support/bundle.js';
 import { expectSdkLogs, installTestSdkLogs } from '../support/sdkLogs.js';
+import { loadFixtures } from './support/histories.js';
 
-interface Fixture {
-  name: string;
-  workflowId: string;
-  history: { events: { eventType?: string; [k: string]: unknown }[] };
-}
-
-const DIR = join(import.meta.dirname, 'histories');
-const fixtures: Fixture[] = readdirSync(DIR).flatMap((type) =>
-  readdirSync(join(DIR, type))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => {
-      const data = JSON.parse(readFileSync(join(DIR, type, f), 'utf8')) as Omit<Fixture, 'name'>;
-      return { name: `${type}/${f}`, ...data };
-    }),
-);
+const fixtures = loadFixtures();
 
 describe('replay of committed workflow histories', () => {
   let options: ReplayWorkerOptions;

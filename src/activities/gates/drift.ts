@@ -92,6 +92,21 @@ async function productionTrainingSet(
 }
 
 /**
+ * Profiles binned with other edges (an older profile) or a bad threshold cannot be fixed by a
+ * retry: the gate fails closed at once and says why, instead of retrying for an hour.
+ */
+export function comparable<T>(compare: () => T): T {
+  try {
+    return compare();
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(
+      `drift cannot be measured: ${err instanceof Error ? err.message : String(err)}`,
+      ErrorType.GateCannotMeasure,
+    );
+  }
+}
+
+/**
  * The drift gate's measurement: the candidate training set against the training set of the model
  * in production (none yet ⇒ no baseline, the gate passes).
  */
@@ -119,7 +134,7 @@ export async function measureDrift(
     return {
       baseline: versionRef(production.training),
       productionModel: versionRef(production.model),
-      features: compareProfiles(candidate, base, input.thresholds),
+      features: comparable(() => compareProfiles(candidate, base, input.thresholds)),
     };
   });
 }

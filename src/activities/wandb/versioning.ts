@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { datasetArtifactMetadata, validateDatasetFile } from '../../dataset/index.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
+import type { FineTuneMethodType } from '../../shared/types.js';
 import { sanitizeArtifactName } from '../../wandb/index.js';
 import { withPulse } from '../pulse.js';
 import { artifactGone } from '../failures.js';
@@ -22,7 +23,7 @@ export interface VersionDatasetInput {
   /** sha256 of the bytes (from validation): part of the version's identity. */
   digest: string;
   model: string;
-  method: 'supervised' | 'dpo' | 'reinforcement';
+  method: FineTuneMethodType;
   /** Collection name; default from the file name, e.g. `train` for train.jsonl. */
   name?: string;
   /** Best effort (the pipeline before its job): quick W&B tries, the workflow's budget decides. */

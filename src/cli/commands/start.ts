@@ -13,7 +13,7 @@ import type {
   PipelineResult,
   SupervisedHyperparameters,
 } from '../../shared/types.js';
-import { TASK_QUEUE } from '../../shared/types.js';
+import { FINE_TUNE_METHOD_TYPES, TASK_QUEUE } from '../../shared/types.js';
 import { onShutdownSignal } from '../../shutdown.js';
 import { EXIT, EXIT_CODES_HELP, PipelineEndedError, pipelineExitCode } from '../exitCodes.js';
 import { positiveIntegerOrAuto, positiveNumberOrAuto, seed } from '../numberOption.js';
@@ -116,7 +116,7 @@ export function startCommand(): Command {
         .requiredOption('--model <name>', 'base model snapshot, e.g. gpt-4.1-mini-2025-04-14')
         .addOption(
           new Option('--method <type>', 'fine-tuning method')
-            .choices(['supervised', 'dpo', 'reinforcement'])
+            .choices(FINE_TUNE_METHOD_TYPES)
             .default('supervised'),
         )
         .option('--grader <file.json>', 'grader definition (reinforcement)')

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { datasetKind, issueText } from '../../dataset/describe.js';
-import type { DatasetReport, FineTuneMethodName } from '../../dataset/types.js';
+import type { DatasetReport } from '../../dataset/types.js';
+import { FINE_TUNE_METHOD_TYPES, type FineTuneMethodType } from '../../shared/types.js';
 import { integerFrom, positiveIntegerOrAuto } from '../numberOption.js';
 
 /** The model `finetune validate` checks against when none is given (the README's example). */
@@ -14,7 +15,7 @@ export interface LocalCheck {
 
 export interface LocalCheckOptions {
   model: string;
-  method: FineTuneMethodName;
+  method: FineTuneMethodType;
   nEpochs?: number;
   piiScan?: boolean;
   /** The minimum for training files (the service's is 10). */
@@ -127,7 +128,7 @@ export function checkedFilesJson(files: CheckedFile[]): string {
 interface ValidateFlags {
   validation: string[];
   model: string;
-  method: FineTuneMethodName;
+  method: FineTuneMethodType;
   epochs?: number | 'auto';
   minExamples: number;
   piiScan: boolean;
@@ -149,7 +150,7 @@ export function validateCommand(): Command {
     .option('--model <name>', 'base model the data is for', DEFAULT_VALIDATE_MODEL)
     .addOption(
       new Option('--method <type>', 'fine-tuning method')
-        .choices(['supervised', 'dpo', 'reinforcement'])
+        .choices(FINE_TUNE_METHOD_TYPES)
         .default('supervised'),
     )
     .option('--epochs <n|auto>', 'n_epochs, for the cost estimate', positiveIntegerOrAuto(50))

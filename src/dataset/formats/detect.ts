@@ -1,5 +1,6 @@
 import { isRecord, type JsonObject } from '../json.js';
-import type { DatasetFormat, FineTuneMethodName } from '../types.js';
+import type { FineTuneMethodType } from '../../shared/types.js';
+import type { DatasetFormat } from '../types.js';
 import { CHAT_KEYS } from './chat.js';
 import { referenceKeys } from './reinforcement.js';
 
@@ -16,7 +17,7 @@ const DPO_MARKERS = [
  * conversation ending with the assistant's reply is chat; one ending with the prompt is
  * reinforcement when it has reference fields or the job is a reinforcement job.
  */
-export function detectFormat(line: JsonObject, method: FineTuneMethodName): DatasetFormat {
+export function detectFormat(line: JsonObject, method: FineTuneMethodType): DatasetFormat {
   if (DPO_MARKERS.some((k) => k in line)) return 'dpo';
   if ('messages' in line) {
     const messages = line.messages;
@@ -35,7 +36,7 @@ export function sameFamily(a: DatasetFormat, b: DatasetFormat): boolean {
   return family(a) === family(b);
 }
 
-export function expectedFormats(method: FineTuneMethodName, model: string): DatasetFormat[] {
+export function expectedFormats(method: FineTuneMethodType, model: string): DatasetFormat[] {
   if (method === 'dpo') return ['dpo'];
   if (method === 'reinforcement') return ['reinforcement'];
   return isLegacyCompletionModel(model) ? ['completion', 'chat'] : ['chat'];
@@ -70,7 +71,7 @@ const EXAMPLE_NAMES: Record<DatasetFormat, string> = {
   unknown: 'unrecognised example',
 };
 
-const METHOD_FOR: Partial<Record<DatasetFormat, FineTuneMethodName>> = {
+const METHOD_FOR: Partial<Record<DatasetFormat, FineTuneMethodType>> = {
   chat: 'supervised',
   dpo: 'dpo',
   reinforcement: 'reinforcement',
@@ -83,7 +84,7 @@ const METHOD_FOR: Partial<Record<DatasetFormat, FineTuneMethodName>> = {
 export function methodMismatchMessage(
   format: DatasetFormat,
   line: JsonObject,
-  method: FineTuneMethodName,
+  method: FineTuneMethodType,
   model: string,
 ): string {
   const wanted = expectedFormats(method, model)[0] ?? 'chat';
@@ -119,7 +120,7 @@ export function lineMismatchMessage(
   return `is a ${FORMAT_NAMES[lineFormat]} example, but this file is ${FORMAT_NAMES[fileFormat]} (from line ${firstLine}); one file holds one format`;
 }
 
-export function unknownShapeMessage(method: FineTuneMethodName, model: string): string {
+export function unknownShapeMessage(method: FineTuneMethodType, model: string): string {
   const wanted = expectedFormats(method, model)[0] ?? 'chat';
   return `is not a recognised example (no "messages", "input"/"preferred_output" or "prompt"/"completion"); for a ${method} job write it like ${SHAPES[wanted]}`;
 }

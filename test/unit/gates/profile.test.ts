@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateDatasetFile, type FineTuneMethodName } from '../../../src/dataset/index.js';
+import { validateDatasetFile } from '../../../src/dataset/index.js';
+import type { FineTuneMethodType } from '../../../src/shared/types.js';
 import { modelFacts } from '../../../src/dataset/models.js';
 import { countExampleTokens, loadTokenCounter } from '../../../src/dataset/tokens.js';
 import type { ChatMessage } from '../../../src/dataset/messages.js';
@@ -120,7 +121,7 @@ type Json = Record<string, unknown>;
 
 async function countIndependently(
   path: string,
-  method: FineTuneMethodName,
+  method: FineTuneMethodType,
   keepLines?: number[],
 ): Promise<DatasetProfile> {
   const counter = await loadTokenCounter(modelFacts(MODEL).encoding);
@@ -167,7 +168,7 @@ const sorted = (r: Record<string, number>) =>
   Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 
 describe('profileDatasetFile', () => {
-  const cases: [string, FineTuneMethodName, number][] = [
+  const cases: [string, FineTuneMethodType, number][] = [
     ['test/fixtures/datasets/chat-tools.jsonl', 'supervised', 10],
     ['test/fixtures/datasets/dpo.jsonl', 'dpo', 10],
     ['test/fixtures/datasets/pii.jsonl', 'supervised', 12],

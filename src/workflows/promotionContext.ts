@@ -1,0 +1,15 @@
+import type { PromotionConfig } from '../shared/promotionTypes.js';
+import type { DatasetSummary, JobSnapshot, PipelineInput, PipelineStage } from '../shared/types.js';
+import type { ApprovalDesk } from './approval.js';
+import type { PipelineWandb } from './pipelineWandb.js';
+
+/** What the promotion stage and its gates work with: the pipeline's state at the job's end. */
+export interface PromotionContext {
+  input: PipelineInput;
+  config: PromotionConfig;
+  job: JobSnapshot & { fineTunedModel: string };
+  datasets: DatasetSummary[];
+  wandb: PipelineWandb;
+  desk: ApprovalDesk;
+  setStage: (stage: PipelineStage, details?: string) => void;
+}

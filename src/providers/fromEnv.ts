@@ -5,6 +5,7 @@ import { DEFAULT_ARM_API_VERSION } from './azure/arm.js';
 import { entraToken } from './azure/entra.js';
 import { openAIProvider } from './openai/index.js';
 import { RateLimiter } from './rateLimit.js';
+import { togetherProvider } from './together/index.js';
 import type { FineTuneProvider } from './types.js';
 
 /** `a=b,c=d` → { a: 'b', c: 'd' } */
@@ -43,6 +44,27 @@ export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
         baseURL: env.OPENAI_BASE_URL,
         limiter,
       }),
+    });
+  }
+  if (env.FINETUNE_PROVIDER === 'together') {
+    return togetherProvider({
+      apiKey: env.TOGETHER_API_KEY!,
+      ...(env.TOGETHER_BASE_URL ? { baseURL: env.TOGETHER_BASE_URL } : {}),
+      ...(env.TOGETHER_PROJECT_ID ? { projectId: env.TOGETHER_PROJECT_ID } : {}),
+      ...(env.TOGETHER_INFERENCE_BASE_URL
+        ? { inferenceBaseURL: env.TOGETHER_INFERENCE_BASE_URL }
+        : {}),
+      endpoints: {
+        ...(env.TOGETHER_ENDPOINT_HARDWARE ? { hardware: env.TOGETHER_ENDPOINT_HARDWARE } : {}),
+        ...(env.TOGETHER_EVAL_ENDPOINT_HARDWARE
+          ? { evalHardware: env.TOGETHER_EVAL_ENDPOINT_HARDWARE }
+          : {}),
+        minReplicas: env.TOGETHER_ENDPOINT_MIN_REPLICAS,
+        maxReplicas: env.TOGETHER_ENDPOINT_MAX_REPLICAS,
+        pollMs: env.TOGETHER_ENDPOINT_POLL_MS,
+      },
+      chatModels: parsePairs(env.TOGETHER_CHAT_MODELS),
+      limiter,
     });
   }
   if (env.FINETUNE_PROVIDER !== 'azure') {

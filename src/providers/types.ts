@@ -231,6 +231,9 @@ export interface ServeRequest {
   name: string;
   /** The provider that trained the model, when known: a worker for another one refuses. */
   provider?: string;
+  /** Dedicated serving: the hardware and replicas to run it on (else the worker's defaults). */
+  hardware?: string;
+  replicas?: { min: number; max: number };
 }
 
 /**

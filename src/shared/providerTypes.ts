@@ -63,6 +63,8 @@ export interface ServingRecord {
     readyAfterMs: number;
     /** Dedicated endpoints: what runs it (hardware, replicas) and its price while it runs. */
     kind?: 'deployment' | 'dedicated-endpoint';
+    /** Made for an evaluation (short-lived: stopped after it, or by the next worker's sweep). */
+    purpose?: 'eval' | 'production';
     costPerHourUsd?: number;
     /** The provider's ids of what was made (an endpoint and its deployment). */
     endpointId?: string;

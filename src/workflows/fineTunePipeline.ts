@@ -203,6 +203,8 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         suffix: input.suffix,
         seed: input.seed,
         metadata: input.metadata,
+        // Open-weight settings (LoRA, full, learning rate…): an optional field, so older runs replay.
+        ...(input.tuning ? { tuning: input.tuning } : {}),
       })
       .catch((err: unknown) => cleanUpRefusedTraining(err, files, progress.runway !== undefined));
     progress.jobId = created.jobId;

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFineTunePipeline } from '../../src/client/pipeline.js';
+import { resolve } from '../../src/client/promotion.js';
+import { progressQuery } from '../../src/workflows/definitions.js';
+import { eventually, TEST_WANDB_ENTITY } from './support/harness.js';
+import { startTogetherHarness, togetherInput, type TogetherHarness } from './support/together.js';
+
+describe('the pipeline on Together AI (emulated, official together-ai client), end to end', () => {
+  let h: TogetherHarness;
+  beforeAll(async () => {
+    h = await startTogetherHarness({
+      failTraining: (job) => job.suffix?.startsWith('fail-me') ?? false,
+    });
+    await h.startWorker();
+  });
+  afterAll(() => h?.close());
+
+  it('trains one job, syncs W&B from the metrics endpoint, serves on a dedicated endpoint at promotion, and stops the eval endpoint', async () => {
+    const project = `together-${randomUUID().slice(0, 8)}`;
+    const started = await startFineTunePipeline(
+      h.client,
+      togetherInput({
+        suffix: 'support',
+        tuning: { lora: { r: 8 } },
+        wandb: { project },
+        promotion: { autoApprove: { by: 'ops' } },
+      }),
+      { taskQueue: h.taskQueue },
+    );
+    const result = await started.handle.result();
+    expect(result.stage).toBe('promoted');
+
+    // One job at Together, carrying the run's key in its suffix, trained with our LoRA rank.
+    const { data: jobs } = await h.api.fineTuning.list();
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    expect(job.id).toBe(result.jobId);
+    expect(job.suffix).toMatch(/^support-tf[a-z2-7]{10}$/);
+    expect(job.training_type).toMatchObject({ type: 'Lora', lora_r: 8, lora_alpha: 16 });
+    expect(result.fineTunedModel).toBe(job.model_output_name);
+
+    // W&B: run id = job id, one history line per step from the metrics endpoint.
+    const run = h.wandb.state.run(TEST_WANDB_ENTITY, project, result.jobId);
+    expect(run).toBeDefined();
+    const steps = run!.history.map((line) => line._step);
+    expect(steps.length).toBeGreaterThan(0);
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(result.wandb.errors).toEqual([]);
+
+    // Serving: a dedicated endpoint, its hardware and price per hour on the promotion record.
+    const serving = result.approval!.promotion!.serving!;
+    expect(serving.provider).toBe('together');
+    expect(serving.deployment).toMatchObject({ kind: 'dedicated-endpoint', purpose: 'production' });
+    expect(serving.deployment!.costPerHourUsd).toBeGreaterThan(0);
+    expect(serving.servedAs).toMatch(/^emulated-org\/tf-/);
+    // What production resolves to answers a real chat completion.
+    const where = { project, collection: 'model-metadata', alias: 'production' };
+    const resolved = await resolve(h.client, where, { taskQueue: h.taskQueue });
+    expect(resolved?.servedAs).toBe(serving.servedAs);
+    const answer = await h.api.chat.completions.create({
+      model: resolved!.servedAs!,
+      messages: [{ role: 'user', content: 'The display shows E2.' }],
+    });
+    expect(answer.choices[0]?.message?.content).toBeTruthy();
+
+    // The eval gate ran the candidate on an endpoint of its own, gone now; production's runs.
+    const eval_ = result.approval!.gates.find((g) => g.gate === 'eval')!;
+    expect(eval_.verdict).toBe('pass');
+    const names: string[] = [];
+    for await (const e of h.apiV2.beta.endpoints.list({})) names.push(e.name);
+    expect(names).toEqual([serving.servedAs]);
+    const charges = h.together.servingCharges();
+    expect(charges.some((c) => !c.running)).toBe(true);
+  });
+
+  it("a failed job fails the pipeline with the job's error; cancelling cancels the Together job", async () => {
+    const failed = await startFineTunePipeline(h.client, togetherInput({ suffix: 'fail-me' }), {
+      taskQueue: h.taskQueue,
+    });
+    await expect(failed.handle.result()).rejects.toThrow(/failed/);
+
+    const cancelled = await startFineTunePipeline(
+      h.client,
+      togetherInput({ suffix: 'cancel-me' }),
+      {
+        taskQueue: h.taskQueue,
+      },
+    );
+    const jobId = await eventually(
+      'the Together job',
+      async () => (await cancelled.handle.query(progressQuery)).jobId,
+    );
+    await cancelled.handle.cancel();
+    await expect(cancelled.handle.result()).rejects.toThrow();
+    await eventually('the job cancelled at Together', async () => {
+      const status = (await h.api.fineTuning.retrieve(jobId)).status;
+      return status === 'cancelled' || status === 'cancel_requested' || undefined;
+    });
+  });
+});

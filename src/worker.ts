@@ -79,11 +79,12 @@ export async function runWorkerFromEnv(
   const tuning = workerTuning(env);
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
+  const provider = providerFromEnv(env);
   const worker = await createFineTuneWorker({
     connection,
     namespace,
     taskQueue: env.FINETUNE_TASK_QUEUE,
-    provider: providerFromEnv(env),
+    provider,
     wandb: { apiKey: env.WANDB_API_KEY, baseUrl: env.WANDB_BASE_URL, entity: env.WANDB_ENTITY },
     multipartThresholdBytes: env.FINETUNE_MULTIPART_THRESHOLD_BYTES,
     partSizeBytes: env.FINETUNE_PART_SIZE_BYTES,
@@ -107,6 +108,7 @@ export async function runWorkerFromEnv(
     },
     'worker started',
   );
+  void sweepEvalServing(provider);
   // Run by `finetune worker` in a child process (src/workerMemory.ts): stop with its parent.
   onParentGone(() => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -115,6 +117,24 @@ export async function runWorkerFromEnv(
     await worker.run();
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * An eval gate's activity ends within an hour (its schedule-to-close); serving made for an eval
+ * and older than this was left by a crashed worker: it is billed until stopped.
+ */
+export const EVAL_SERVING_BUDGET_MS = 2 * 60 * 60_000;
+
+/** Best effort at start: stop eval serving of ours a crashed gate left running. */
+export async function sweepEvalServing(provider: FineTuneProvider): Promise<string[]> {
+  try {
+    const swept = await provider.sweepEvalServing(EVAL_SERVING_BUDGET_MS);
+    if (swept.length) logger.warn({ swept }, 'stopped eval serving a crashed gate left running');
+    return swept;
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not sweep leftover eval serving');
+    return [];
   }
 }
 

@@ -1,6 +1,5 @@
 import type { CostCheck, CostEstimate } from '../shared/providerTypes.js';
-
-const usd = (v: number): string => `$${v.toFixed(2)}`;
+import { usd } from '../shared/money.js';
 
 /**
  * Whether a training price lets the run go on: the provider's own go-ahead first (it says no

@@ -31,6 +31,8 @@ import type {
   PipelineStage,
   UploadedFile,
 } from '../shared/types.js';
+import { usd } from '../shared/money.js';
+import type { CostCheck } from '../shared/providerTypes.js';
 import { DEFAULT_WAIT_POLICY } from '../shared/types.js';
 import {
   createJobActivities,
@@ -191,6 +193,30 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       progress.files = [...files];
     }
 
+    if (
+      (progress.runway?.estimateAfterUpload === true || input.maxCostUsd !== undefined) &&
+      patched(PATCH.trainingCostCheck)
+    ) {
+      // The price before the job: the provider's estimate of these uploaded files (or ours); a
+      // provider that will not go ahead, or a figure above --max-cost, stops here, and this run's
+      // uploads are removed.
+      showDetails(stageDetails('uploading', 'estimating the training price'));
+      progress.cost = await providerActivities
+        .estimateTrainingCost({
+          model: input.model,
+          trainingFileId: files[0]!.fileId,
+          ...(files[1] ? { validationFileId: files[1].fileId } : {}),
+          method,
+          ...(input.tuning ? { tuning: input.tuning } : {}),
+          ...(datasets[0]!.estimatedUsd !== undefined
+            ? { localUsd: datasets[0]!.estimatedUsd }
+            : {}),
+          ...(input.maxCostUsd !== undefined ? { maxUsd: input.maxCostUsd } : {}),
+        })
+        .catch((err: unknown) => cleanUpRefusedCost(err, files, progress));
+      showDetails(stageDetails('uploading', describeCost(progress.cost)));
+    }
+
     setStage('creating_job', 'the fine-tuning job, exactly once');
     const created = await createJobActivities
       .createFineTuneJob({
@@ -342,6 +368,37 @@ async function cleanUpRefusedTraining(
       "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
     ErrorType.TrainingNotAvailable,
   );
+}
+
+/** A price refusal (CostLimitExceeded): this run's uploads are deleted, then it fails with the figure. */
+async function cleanUpRefusedCost(
+  err: unknown,
+  files: UploadedFile[],
+  progress: PipelineProgress,
+): Promise<never> {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.CostLimitExceeded) {
+    throw err;
+  }
+  // The refused figure stays in the status, as an accepted one would.
+  const check = cause.details?.[0] as CostCheck | undefined;
+  if (check) progress.cost = check;
+  const ours = files.filter((f) => !f.reused).map((f) => f.fileId);
+  const deleted = ours.length ? await providerActivities.deleteUploadedFiles(ours) : [];
+  throw ApplicationFailure.create({
+    message: `${cause.message} ${deleted.length ? `The ${deleted.length} file(s) this run uploaded were deleted (${deleted.join(', ')}).` : 'No file of this run was left behind.'}`,
+    type: ErrorType.CostLimitExceeded,
+    nonRetryable: true,
+    details: cause.details ? [...cause.details] : [],
+  });
+}
+
+/** The price line of the UI's details and the status. */
+function describeCost(c: CostCheck): string {
+  const figure = c.usd !== null ? usd(c.usd) : 'unknown';
+  const who = c.source === 'provider' ? "the provider's estimate" : 'our estimate';
+  const max = c.maxUsd !== undefined ? `, --max-cost ${usd(c.maxUsd)}` : '';
+  return `training price ${figure} (${who}${max})`;
 }
 
 function failUnlessSucceeded(

@@ -98,4 +98,33 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
       return status === 'cancelled' || status === 'cancel_requested' || undefined;
     });
   });
+
+  it('nothing is spent blindly: a base Together does not fine-tune is refused before upload; a price above --max-cost stops before the job', async () => {
+    const files = async () => (await h.api.files.list()).data.length;
+    const jobs = async () => (await h.api.fineTuning.list()).data.length;
+    const [filesBefore, jobsBefore] = [await files(), await jobs()];
+    const unknown = await startFineTunePipeline(
+      h.client,
+      togetherInput({ model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', suffix: 'no-base' }),
+      { taskQueue: h.taskQueue },
+    );
+    await expect(unknown.handle.result()).rejects.toThrow();
+    const refusal = await unknown.handle.query(progressQuery);
+    expect(refusal.error).toMatch(/does not fine-tune "meta-llama\/Llama-3.3-70B-Instruct-Turbo"/);
+    expect(await files()).toBe(filesBefore);
+
+    const dear = await startFineTunePipeline(
+      h.client,
+      togetherInput({ suffix: 'too-dear', maxCostUsd: 0.000001 }),
+      { taskQueue: h.taskQueue },
+    );
+    await expect(dear.handle.result()).rejects.toThrow();
+    const p = await dear.handle.query(progressQuery);
+    expect(p.error).toMatch(
+      /Training would cost an estimated \$[0-9.e-]+ \(Together AI's estimate\), above --max-cost/,
+    );
+    expect(p.cost).toMatchObject({ source: 'provider', maxUsd: 0.000001 });
+    expect(p.cost!.usd).toBeGreaterThan(0.000001);
+    expect(await jobs()).toBe(jobsBefore);
+  });
 });

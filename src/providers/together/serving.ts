@@ -64,17 +64,36 @@ const STATE: Record<string, ServingState['state']> = {
   DEPLOYMENT_STATE_FAILED: 'failed',
 };
 
+/**
+ * The SDK leaves a listener on the signal it is given: a loop of calls hands each one a signal of
+ * its own, linked to the activity's, and unlinks it afterwards.
+ */
+async function withLinkedSignal<T>(
+  signal: AbortSignal | undefined,
+  fn: (local: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const local = new AbortController();
+  const forward = () => local.abort(signal?.reason);
+  signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await fn(local.signal);
+  } finally {
+    signal?.removeEventListener('abort', forward);
+  }
+}
+
+/** A pause that ends early when the activity is cancelled (its listener removed either way). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason as Error);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason as Error);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
@@ -183,7 +202,9 @@ export function togetherServing(
     for (;;) {
       heartbeat();
       const d = await calling(`Reading deployment ${deploymentId}`, () =>
-        v2.deployments.retrieve(deploymentId, { endpointId }, { signal }),
+        withLinkedSignal(signal, (local) =>
+          v2.deployments.retrieve(deploymentId, { endpointId }, { signal: local }),
+        ),
       );
       if (READY.has(d.status.state)) return d;
       if (d.status.state === FAILED) {
@@ -221,9 +242,11 @@ export function togetherServing(
     for (;;) {
       heartbeat();
       try {
-        await c.inference.chat.completions.create(
-          { model, messages: [{ role: 'user', content: 'Reply with OK.' }], max_tokens: 5 },
-          { signal, maxRetries: 0 },
+        await withLinkedSignal(signal, (local) =>
+          c.inference.chat.completions.create(
+            { model, messages: [{ role: 'user', content: 'Reply with OK.' }], max_tokens: 5 },
+            { signal: local, maxRetries: 0 },
+          ),
         );
         return Date.now();
       } catch (err) {

@@ -87,3 +87,22 @@ export const togetherInput = (
     { minPollMs: 200, maxPollMs: 1500 },
     { model: TOGETHER_BASE, suffix: 'it', ...extra },
   );
+
+/** What a `finetune worker` process needs to train on the harness's Together emulator. */
+export function togetherWorkerEnv(h: TogetherHarness): NodeJS.ProcessEnv {
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: 'default',
+    FINETUNE_PROVIDER: 'together',
+    OPENAI_API_KEY: '',
+    TOGETHER_API_KEY: TEST_TOGETHER_KEY,
+    TOGETHER_BASE_URL: h.together.baseURL,
+    TOGETHER_PROJECT_ID: h.together.identity.projectId,
+    TOGETHER_ENDPOINT_POLL_MS: '200',
+    FINETUNE_TASK_QUEUE: h.taskQueue,
+    FINETUNE_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+    WANDB_API_KEY: TEST_WANDB_KEY,
+    WANDB_BASE_URL: h.wandb.url,
+    LOG_LEVEL: 'warn',
+  };
+}

@@ -11,7 +11,8 @@ import {
 import { openAIProviderFor, providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
-import { readWorkerEnv } from './config.js';
+import { ConfigError, readWorkerEnv } from './config.js';
+import { readPolicyFile } from './activities/approvalPolicy.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
@@ -48,6 +49,8 @@ export interface FineTuneWorkerOptions {
   tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
@@ -64,7 +67,11 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ ...deps, wandb: createWandbClient(opts.wandb ?? {}) }),
+    activities: createActivities({
+      ...deps,
+      wandb: createWandbClient(opts.wandb ?? {}),
+      approvalPolicyPath: opts.approvalPolicy,
+    }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
     ...(opts.tuning ?? DEFAULT_WORKER_TUNING),
@@ -77,6 +84,12 @@ export async function runWorkerFromEnv(
 ): Promise<void> {
   const env = readWorkerEnv();
   const tuning = workerTuning(env);
+  // A broken policy stops the worker at start, not a pipeline days later.
+  const policy = env.FINETUNE_APPROVAL_POLICY
+    ? await readPolicyFile(env.FINETUNE_APPROVAL_POLICY).catch((err: Error) => {
+        throw new ConfigError(err.message);
+      })
+    : undefined;
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
   const provider = providerFromEnv(env);
@@ -92,12 +105,14 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
     tuning,
+    approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
   });
   logger.info(
     {
       taskQueue: env.FINETUNE_TASK_QUEUE,
       namespace,
       provider: env.FINETUNE_PROVIDER,
+      approvalPolicy: policy ? `${policy.source} (${policy.digest})` : 'none (names as typed)',
       ...tuning,
       // What bounds memory besides the cache (docs/operations.md "Sizing a worker").
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),

@@ -35,6 +35,7 @@ import type { JobSnapshot, UploadedFile } from '../shared/types.js';
 import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
+import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
 
 export type { CreateJobInput, UploadDatasetInput };
@@ -47,13 +48,16 @@ const signal = () => Context.current().cancellationSignal;
  * and the code are provider-neutral: every provider implements the same operations
  * (src/providers/types.ts), and the workflows do not change.
  */
-export function createActivities(deps: TrainingDeps & { wandb?: WandbClient }) {
+export function createActivities(
+  deps: TrainingDeps & { wandb?: WandbClient } & ApprovalPolicyDeps,
+) {
   const { provider } = deps;
   const wandbDeps = { wandb: deps.wandb, provider };
   return {
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
+    ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     estimateTrainingCost: pulsed((input: CostInput) => estimateTrainingCost(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),

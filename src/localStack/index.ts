@@ -63,6 +63,8 @@ export interface LocalWorkerOptions {
   maxProviderRps?: number;
   /** Any provider instead (it wins over `openai`): e.g. Azure, for the emulator's azure flavour. */
   provider?: FineTuneProvider;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
 }
 
 export interface LocalStackOptions {
@@ -317,6 +319,7 @@ function localWorker(
             : undefined,
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
+          approvalPolicy: opts.approvalPolicy,
         });
         running = { worker, run: worker.run(), connection };
         return worker;

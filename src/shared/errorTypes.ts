@@ -52,6 +52,8 @@ export const ErrorType = {
   WrongProvider: 'WrongProvider',
   ProviderNotConfigured: 'ProviderNotConfigured',
   MigrationSourceIncomplete: 'MigrationSourceIncomplete',
+  InvalidApprovalPolicy: 'InvalidApprovalPolicy',
+  ApprovalDrift: 'ApprovalDrift',
   GateCannotMeasure: 'GateCannotMeasure',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
@@ -91,5 +93,7 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.WrongProvider,
   ErrorType.ProviderNotConfigured,
   ErrorType.MigrationSourceIncomplete,
+  ErrorType.InvalidApprovalPolicy,
+  ErrorType.ApprovalDrift,
   ErrorType.GateCannotMeasure,
 ];

@@ -274,3 +274,13 @@ export const servingCleanupActivities = proxyActivities<
   scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
+
+/**
+ * The approvers policy, read from the worker's file once per pipeline at its start: a local
+ * read, seconds at most; a broken policy fails at once (InvalidApprovalPolicy) naming the file.
+ */
+export const approvalPolicyActivities = proxyActivities<Pick<Activities, 'loadApprovalPolicy'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});

@@ -239,6 +239,20 @@ export const PATCHES = {
     retire:
       'A migration that passed here without a base went on to record the golden set (retried without a limit) and then a pipeline on an empty model name, which fails its pre-flight: keep while users may upgrade from a checkout of before 2026-12-07 in the middle of one.',
   },
+  signedApprovals: {
+    id: 'signed-approvals',
+    since: { date: '2026-12-07', commit: 'e8bed1d' },
+    workflows: ['fineTunePipeline'],
+    state: 'patched',
+    guards: {
+      old: ['fineTunePipeline/approved-by-update.json'],
+      new: [
+        'fineTunePipeline/signed-quorum-promoted.json',
+        'fineTunePipeline/signed-approval-then-signed-rejection.json',
+      ],
+    },
+    retire: APPROVAL_WAITS,
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;

@@ -51,7 +51,7 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
     lines.push(
       cancelled
         ? `status    cancelled (was ${job.status} when the pipeline was cancelled)`
-        : `status    ${job.status}`,
+        : `status    ${job.status}${job.rawStatus ? ` (${job.rawStatus} at the provider)` : ''}`,
     );
     if (job.step !== null && job.totalSteps !== null) {
       lines.push(

@@ -86,7 +86,7 @@ export const PATCHES = {
   },
   trainingCostCheck: {
     id: 'training-cost-check',
-    since: { date: '2026-12-07', commit: '035e965' },
+    since: { date: '2026-12-07', commit: '3e82d9b' },
     workflows: ['fineTunePipeline'],
     state: 'patched',
     guards: {

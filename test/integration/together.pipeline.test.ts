@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
-import { resolve } from '../../src/client/promotion.js';
+import { resolve, rollback } from '../../src/client/promotion.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
 import { eventually, TEST_WANDB_ENTITY } from './support/harness.js';
 import { startTogetherHarness, togetherInput, type TogetherHarness } from './support/together.js';
@@ -58,6 +58,11 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
     const where = { project, collection: 'model-metadata', alias: 'production' };
     const resolved = await resolve(h.client, where, { taskQueue: h.taskQueue });
     expect(resolved?.servedAs).toBe(serving.servedAs);
+    // resolve says what it runs on and what it costs per hour while it runs.
+    expect(resolved?.serving).toMatchObject({
+      kind: 'dedicated-endpoint',
+      costPerHourUsd: serving.deployment!.costPerHourUsd,
+    });
     const answer = await h.api.chat.completions.create({
       model: resolved!.servedAs!,
       messages: [{ role: 'user', content: 'The display shows E2.' }],
@@ -126,5 +131,50 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
     expect(p.cost).toMatchObject({ source: 'provider', maxUsd: 0.000001 });
     expect(p.cost!.usd).toBeGreaterThan(0.000001);
     expect(await jobs()).toBe(jobsBefore);
+  });
+
+  it('rollback to a stopped endpoint starts it again before production points at it', async () => {
+    const project = `together-rb-${randomUUID().slice(0, 8)}`;
+    const promote = async (suffix: string) => {
+      const started = await startFineTunePipeline(
+        h.client,
+        togetherInput({
+          suffix,
+          wandb: { project },
+          promotion: { autoApprove: { by: 'ops' }, gates: { eval: 'off', drift: 'off' } },
+        }),
+        { taskQueue: h.taskQueue },
+      );
+      const r = await started.handle.result();
+      expect(r.stage).toBe('promoted');
+      return r.approval!.promotion!.serving!;
+    };
+    const first = await promote('roll-a');
+    await promote('roll-b');
+    // The earlier model's endpoint is stopped (as a person, or a prune, would).
+    const { endpointId, deploymentId } = first.deployment!;
+    await h.apiV2.beta.endpoints.deployments.update(deploymentId!, {
+      endpointId: endpointId!,
+      autoscaling: { minReplicas: 0, maxReplicas: 0 },
+    });
+    const state = async () =>
+      (
+        await h.apiV2.beta.endpoints.deployments.retrieve(deploymentId!, {
+          endpointId: endpointId!,
+        })
+      ).status.state;
+    await eventually('the endpoint stopped', async () =>
+      (await state()) === 'DEPLOYMENT_STATE_STOPPED' ? true : undefined,
+    );
+    const where = { project, collection: 'model-metadata', alias: 'production' };
+    await rollback(h.client, { ...where, by: 'ops', reason: 'worse' }, { taskQueue: h.taskQueue });
+    const back = await resolve(h.client, where, { taskQueue: h.taskQueue });
+    expect(back?.servedAs).toBe(first.servedAs);
+    expect(await state()).toBe('DEPLOYMENT_STATE_READY');
+    const answer = await h.api.chat.completions.create({
+      model: back!.servedAs!,
+      messages: [{ role: 'user', content: 'The display shows E2.' }],
+    });
+    expect(answer.choices[0]?.message?.content).toBeTruthy();
   });
 });

@@ -4,7 +4,7 @@ import type { CostEstimate, RunwayReport } from '../../shared/providerTypes.js';
 import type { EstimateInput, RequestCheck, RequestCheckInput } from '../types.js';
 import type { TogetherClients } from './client.js';
 import type { TogetherCalling } from './errors.js';
-import { checkAgainstLimits } from './limits.js';
+import { checkAgainstLimits, RUN_KEY_IN_NAME } from './limits.js';
 import { togetherTraining } from './method.js';
 
 /** What Together tells of its models: the fine-tunable list and each base's limits. */
@@ -59,6 +59,10 @@ export function togetherCatalog(c: TogetherClients, calling: TogetherCalling): T
       return limits;
     },
     async checkRunway(model, signal) {
+      if (RUN_KEY_IN_NAME.test(model)) {
+        // A fine-tune of ours (status, resolve): no end of serving is announced for it either.
+        return { provider: 'together', model, trainableUntil: null, servingUntil: null, ok: true };
+      }
       const models = await catalog.supported(signal);
       const report: RunwayReport = {
         provider: 'together',

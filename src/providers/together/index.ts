@@ -6,7 +6,7 @@ import { createTogetherClients, type TogetherClients, type TogetherSettings } fr
 import { togetherCalling, togetherFailure } from './errors.js';
 import { togetherFiles } from './files.js';
 import { togetherJobs } from './jobs.js';
-import { SUFFIX_MAX } from './limits.js';
+import { RUN_KEY_IN_NAME, SUFFIX_MAX } from './limits.js';
 import { togetherResults } from './results.js';
 import { DEFAULT_ENDPOINT_SETTINGS, togetherServing, type EndpointSettings } from './serving.js';
 import { MAX_SINGLE_PUT_BYTES } from './upload.js';
@@ -27,9 +27,6 @@ export interface TogetherProviderOptions extends TogetherSettings {
 export type TogetherProvider = FineTuneProvider & { readonly clients: TogetherClients };
 
 export const TOGETHER_DEFAULT_GRADER = 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
-
-/** A run's key (`tf` + 10 base32 characters) in the suffix marks a model this pipeline trained. */
-const RUN_KEY_IN_NAME = /(^|[-/])tf[a-z2-7]{10}(-|$)/;
 
 export const TOGETHER_CAPABILITIES: ProviderCapabilities = {
   webhooks: false,

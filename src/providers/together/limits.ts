@@ -7,6 +7,8 @@ const list = (xs: string[], max = 6) =>
 /** The suffix Together records is ours plus the run's key; the rest must fit in 64 characters. */
 export const RUN_KEY_LENGTH = 12;
 export const SUFFIX_MAX = 64 - RUN_KEY_LENGTH - 1;
+/** A run's key in a model name (`tf` + 10 base32 characters): a fine-tune a pipeline made. */
+export const RUN_KEY_IN_NAME = /(^|[-/])tf[a-z2-7]{10}(-|$)/;
 
 /**
  * Whether Together will take this request for a base it fine-tunes, checked against its own

@@ -9,6 +9,7 @@ import {
   type MetricsRow,
 } from '../../../../src/providers/together/metrics.js';
 import { neutralStatus, toSnapshot } from '../../../../src/providers/together/snapshot.js';
+import { describeJob } from '../../../../src/workflows/describe.js';
 
 const LIMITS: FinetuneModelLimits = {
   model_name: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
@@ -153,5 +154,25 @@ describe('Together: our settings in its fields', () => {
     });
     // Nothing given: Together's defaults (LoRA), no training_type sent.
     expect(togetherTraining(undefined, {}, undefined, undefined).training_type).toBeUndefined();
+  });
+});
+
+describe('Together: what the UI shows of a job', () => {
+  it('an unknown status as sent, the epoch, and the time to the next state', () => {
+    const line = describeJob(
+      toSnapshot(
+        {
+          id: 'ft-9',
+          status: 'rebalancing',
+          epochs_completed: 1,
+          progress: { estimate_available: true, seconds_remaining: 60 },
+        },
+        { step: 12, trainLoss: 0.5, validLoss: null },
+        Date.parse('2026-12-07T16:00:00Z'),
+      ),
+    );
+    expect(line).toContain('running (rebalancing at the provider)');
+    expect(line).toContain('epoch 1');
+    expect(line).toContain('next state by 2026-12-07T16:01:00.000Z');
   });
 });

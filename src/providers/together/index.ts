@@ -9,6 +9,7 @@ import { togetherJobs } from './jobs.js';
 import { RUN_KEY_IN_NAME, SUFFIX_MAX } from './limits.js';
 import { togetherResults } from './results.js';
 import { DEFAULT_ENDPOINT_SETTINGS, togetherServing, type EndpointSettings } from './serving.js';
+import { withScopedSignal } from './scopedSignal.js';
 import { MAX_SINGLE_PUT_BYTES } from './upload.js';
 
 export interface TogetherProviderOptions extends TogetherSettings {
@@ -65,7 +66,7 @@ export function togetherProvider(o: TogetherProviderOptions): TogetherProvider {
   const calling = togetherCalling;
   const catalog = togetherCatalog(c, calling);
   const serving = togetherServing(c, calling, { ...DEFAULT_ENDPOINT_SETTINGS, ...o.endpoints });
-  const jobs = togetherJobs(c, calling, {
+  const rawJobs = togetherJobs(c, calling, {
     ...(o.relistDelayMs !== undefined ? { relistDelayMs: o.relistDelayMs } : {}),
     loraRank: async (model, signal) =>
       (await catalog.limits(model, signal))?.lora_training.max_rank ?? 8,
@@ -78,17 +79,24 @@ export function togetherProvider(o: TogetherProviderOptions): TogetherProvider {
     suffix: TOGETHER_CAPABILITIES.suffix,
     modelId: TOGETHER_MODEL_IDS,
     files: togetherFiles(c, calling),
-    jobs,
+    jobs: {
+      ...rawJobs,
+      create: (input, ctx) =>
+        withScopedSignal(ctx.signal, (signal) => rawJobs.create(input, { ...ctx, signal })),
+    },
     results: togetherResults(c, calling),
     chat: togetherChat(c, calling),
     toFailure: togetherFailure,
     checkRunway: (model, _nowMs, signal) => catalog.checkRunway(model, signal),
     checkRequest: (input, signal) => catalog.checkRequest(input, signal),
     estimateCost: (input, signal) => catalog.estimateCost(input, signal),
-    serve: (req, heartbeat, signal) => serving.serve(req, heartbeat, signal),
-    unserve: (record, signal) => serving.unserve(record, signal),
-    servingStates: (records, signal) => serving.states(records, signal),
-    sweepEvalServing: (olderThanMs, signal) => serving.sweep(olderThanMs, signal),
+    // Operations of many SDK calls run on a signal of their own (scopedSignal.ts).
+    serve: (req, heartbeat, signal) =>
+      withScopedSignal(signal, (s) => serving.serve(req, heartbeat, s)),
+    unserve: (record, signal) => withScopedSignal(signal, (s) => serving.unserve(record, s)),
+    servingStates: (records, signal) => withScopedSignal(signal, (s) => serving.states(records, s)),
+    sweepEvalServing: (olderThanMs, signal) =>
+      withScopedSignal(signal, (s) => serving.sweep(olderThanMs, s)),
     chatModelFor: (model) => o.chatModels?.[model] ?? model,
     defaultGraderModel: o.graderModel ?? TOGETHER_DEFAULT_GRADER,
   };

@@ -56,6 +56,7 @@ export interface LineageVerification {
 
 const ACTION_OF: Partial<Record<GovernanceEvent['kind'], ApprovalAction>> = {
   promoted: 'promote',
+  rejected: 'promote',
   rollback_to: 'rollback',
 };
 
@@ -213,17 +214,26 @@ function checkEntry(
   const candidates = new Set(payloads.map((p) => p.candidateDigest));
   if (candidates.size > 1) problems.push('the decisions were signed for different candidates');
   const action = ACTION_OF[entry.kind]!;
-  const approvals = payloads.filter((p) => p.decision === 'approve');
-  if (policy) {
-    const q = quorumOf(ruleFor(policy, action), approvals);
+  // A rejection needs one verified signed rejection; a promotion or rollback the quorum.
+  const rejecting = entry.kind === 'rejected';
+  const decisive = payloads.filter((p) => p.decision === (rejecting ? 'reject' : 'approve'));
+  if (rejecting) {
+    // Rejected by a person: their signed rejection is there. By the timeout or a gate: the
+    // entry only keeps the approvals that fell short.
+    const byPerson = entry.how === 'update' || entry.how === 'signal';
+    if (byPerson && !decisive.length) problems.push('no verified signed rejection');
+  } else if (policy) {
+    const q = quorumOf(ruleFor(policy, action), decisive);
     if (!q.met)
       problems.push(
         `the verified approvals do not meet the quorum (${q.rule}): ${q.missing.join(', ')} missing`,
       );
   }
-  const names = approvals.map((p) => p.approver).join(', ');
-  if (approvals.length && entry.by !== names) {
-    problems.push(`the log says approved by "${entry.by}", the signatures are ${names}'s`);
+  const names = decisive.map((p) => p.approver).join(', ');
+  if (decisive.length && entry.by !== names) {
+    problems.push(
+      `the log says ${rejecting ? 'rejected' : 'approved'} by "${entry.by}", the signatures are ${names}'s`,
+    );
   }
   if (latest && entry.kind === 'promoted' && report.promotion) {
     if (report.promotion.approvedBy !== entry.by) {
@@ -279,7 +289,9 @@ export function verifyLineage(
     problems.push(
       policies.length
         ? `the version keeps approval policies (${policies.join(', ')}) but its log has no signed decision: they were removed`
-        : 'no signed decision on this version: it was promoted without an approval policy (names as typed, not verified)',
+        : lastPromoted
+          ? `no signed decision on this version: it was promoted (${lastPromoted.at}, by "${lastPromoted.by}") without an approval policy — names as typed, not verified`
+          : 'no signed decision on this version: it was never promoted or rejected under an approval policy',
     );
   } else if (lastPromoted && !lastPromoted.signed && policies.length) {
     problems.push(

@@ -9,7 +9,8 @@ import type { ApprovalPolicy, SignedRecord } from './approvalTypes.js';
 export interface GovernanceEvent {
   /** Stable per action, so a retried write never appends it twice. */
   id: string;
-  kind: 'candidate' | 'promoted' | 'replaced' | 'rollback_to' | 'rolled_back';
+  /** `rejected`: a signed rejection of the candidate (under an approval policy). */
+  kind: 'candidate' | 'promoted' | 'rejected' | 'replaced' | 'rollback_to' | 'rolled_back';
   alias: string;
   at: string;
   by: string;
@@ -26,7 +27,7 @@ export interface GovernanceEvent {
   movedTo?: string;
   workflowId: string;
   /**
-   * promoted / rollback_to on a model version, under an approval policy: the signed decisions
+   * promoted / rollback_to / rejected on a model version, under an approval policy: the signed decisions
    * and the policy's digest (the policy itself is in the version's `approvalPolicies`).
    */
   signed?: SignedRecord;

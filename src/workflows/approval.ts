@@ -88,9 +88,13 @@ export class ApprovalDesk {
     this.record.candidate = { identity, digest: digestOf(identity) };
   }
 
-  /** The policy's decisions, for the governance log: verifiable later by anyone. */
-  signedRecord(): (SignedRecord & { policy: LoadedPolicy['policy'] }) | undefined {
-    const signed = this.record.decision?.signed;
+  /**
+   * The policy's decisions, for the governance log: verifiable later by anyone. `all`: every
+   * signed decision taken (for a rejection: approvals short of the quorum too), not only those
+   * that decided.
+   */
+  signedRecord(all = false): (SignedRecord & { policy: LoadedPolicy['policy'] }) | undefined {
+    const signed = all ? this.record.votes : this.record.decision?.signed;
     if (!this.signing || !signed?.length) return undefined;
     return {
       policyDigest: this.signing.digest,

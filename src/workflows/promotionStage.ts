@@ -68,7 +68,22 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
 
     const decision = desk.decision!;
     if (decision.decision === 'reject') {
-      await clearCandidate(ctx);
+      // Under a policy, every signed decision (approvals short of the quorum too) is logged.
+      const signedReject = desk.signedRecord(true);
+      await clearCandidate(
+        ctx,
+        signedReject && {
+          id: `${workflowId}/reject`,
+          at: now(),
+          by: decision.by,
+          how: decision.how,
+          comment: decision.comment,
+          workflowId,
+          jobId: job.jobId,
+          fineTunedModel: job.fineTunedModel,
+          signed: signedReject,
+        },
+      );
       ctx.setStage(
         'rejected',
         `by ${decision.by} (${decision.how})${decision.comment ? `: ${decision.comment}` : ''}\n\n${gatesText}`,
@@ -182,12 +197,16 @@ async function markCandidate(
   }
 }
 
-async function clearCandidate(ctx: PromotionContext): Promise<void> {
+async function clearCandidate(ctx: PromotionContext, rejected?: MoveRecord): Promise<void> {
   const target = ctx.wandb.wandbTarget;
   const model = ctx.wandb.modelVersion(ctx.job.jobId);
   if (!target || !model) return;
   try {
-    await candidateActivities.clearCandidate({ target, ...model });
+    await candidateActivities.clearCandidate({
+      target,
+      ...model,
+      ...(rejected ? { rejected } : {}),
+    });
   } catch (err) {
     rethrowCancellation(err);
     ctx.wandb.report('removing the candidate alias', err);

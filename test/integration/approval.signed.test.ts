@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { decidePromotion, DecisionRefusedError } from '../../src/client/promotion.js';
 import { approvalRequest } from '../../src/client/signedDecision.js';
+import { verifyModelLineage } from '../../src/client/verifyLineage.js';
 import type { ApprovalRequestView, SignedDecision } from '../../src/shared/approvalTypes.js';
 import type { GovernanceEvent } from '../../src/shared/governanceTypes.js';
 import type { PromotionConfig } from '../../src/shared/promotionTypes.js';
@@ -192,17 +193,66 @@ describe('signed approvals under the worker’s approval policy', () => {
     const rejected = await start({}, 'signed-rej');
     const view = await awaiting(rejected.workflowId);
     expect(view.signers.map((s) => s.principal)).toEqual(['alice', 'carol']);
+    const carolSigned = sign(carol, view, { decision: 'reject' });
     const reply = await decidePromotion(h.client, rejected.workflowId, 'reject', {
       by: 'carol',
-      signed: sign(carol, view, { decision: 'reject' }),
+      signed: carolSigned,
     });
     expect(reply.decision).toMatchObject({ decision: 'reject', by: 'carol', verified: true });
-    expect((await rejected.handle.result()).stage).toBe('rejected');
+    const ended = await rejected.handle.result();
+    expect(ended.stage).toBe('rejected');
+    // The signed rejection stays on the model version's log (no longer the candidate) and verifies.
+    const version = h
+      .wandb!.state.artifactVersions(TEST_WANDB_ENTITY, PROJECT, 'model-metadata')
+      .find((v) => v.aliases.includes(ended.jobId))!;
+    expect(version.aliases).not.toContain('candidate');
+    const log = version.metadata!.governanceLog as GovernanceEvent[];
+    expect(log.find((e) => e.kind === 'rejected')).toMatchObject({
+      by: 'carol',
+      workflowId: rejected.workflowId,
+      signed: { policyDigest: view.policy!.digest, decisions: [carolSigned] },
+    });
+    const verified = await verifyModelLineage(
+      h.client,
+      ended.jobId,
+      {
+        project: PROJECT,
+        entity: TEST_WANDB_ENTITY,
+        collection: 'model-metadata',
+        taskQueue: h.taskQueue,
+      },
+      { currentPolicyFile: policyPath },
+    );
+    expect(verified.verification.problems).toEqual([]);
+    expect(verified.verification.entries.map((e) => [e.kind, e.decisions[0]!.approver])).toEqual([
+      ['rejected', 'carol'],
+    ]);
 
     const auto = await start({ autoApprove: { by: 'ci-bot' } }, 'signed-auto');
     await expect(auto.handle.result()).rejects.toThrow();
     const p = await auto.handle.query(progressQuery);
     expect(p.stage).toBe('failed');
     expect(p.error).toMatch(/autoApprove is not allowed: the worker's approval policy/);
+  });
+
+  it('approvals short of the quorum when the timeout rejects stay on the version’s log', async () => {
+    const timed = await start({ approvalTimeoutMs: 8_000 }, 'signed-timeout');
+    const view = await awaiting(timed.workflowId);
+    const aliceSigned = sign(alice, view);
+    const first = await approve(timed.workflowId, alice, aliceSigned);
+    expect(first.pending?.missing).toEqual(['1 more approval']);
+    const ended = await timed.handle.result();
+    expect(ended.stage).toBe('rejected');
+    const version = h
+      .wandb!.state.artifactVersions(TEST_WANDB_ENTITY, PROJECT, 'model-metadata')
+      .find((v) => v.aliases.includes(ended.jobId))!;
+    const entry = (version.metadata!.governanceLog as GovernanceEvent[]).find(
+      (e) => e.kind === 'rejected',
+    );
+    expect(entry).toMatchObject({
+      by: 'timeout',
+      how: 'timeout',
+      signed: { policyDigest: view.policy!.digest, decisions: [aliceSigned] },
+    });
   });
 });

@@ -8,7 +8,7 @@ import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { approvalRequest } from '../../src/client/signedDecision.js';
 import type { DecisionReply } from '../../src/shared/promotionTypes.js';
 import { testSigner, type TestSigner } from '../support/approvalKeys.js';
-import { runCli } from '../unit/cli/support/runCli.js';
+import { runCli } from '../cli/support/runCli.js';
 import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 import { wandbClientFor } from './support/wandbHelpers.js';
@@ -86,6 +86,18 @@ describe('finetune approve --sign / --print-payload / --signature and lineage --
     const bare = await cli(['approve', id, ...temporal()]);
     expect(bare.code).toBe(1);
     expect(bare.stderr).toMatch(/say who decides: --by <name>, or sign it: --sign <key>/);
+    // A comment given beside a signature made elsewhere would not be the one signed: refused.
+    const unsignedComment = await cli([
+      'approve',
+      id,
+      '--signature',
+      join(dir, 'none.json.sig'),
+      '--comment',
+      'looks good',
+      ...temporal(),
+    ]);
+    expect(unsignedComment.code).toBe(1);
+    expect(unsignedComment.stderr).toMatch(/--comment and --role are part of what is signed/);
     // A key outside the policy cannot even build a payload.
     const outsider = await cli(['approve', id, '--sign', keyFile(mallory), ...temporal()]);
     expect(outsider.code).toBe(1);

@@ -453,12 +453,30 @@ export async function markCandidate(
 /** After a rejection (or a block) the version stops being the candidate. */
 export async function clearCandidate(
   deps: WandbActivityDeps,
-  input: { target: WandbTarget; collection: string; version: string },
+  input: ClearCandidateInput,
 ): Promise<void> {
   const wandb = requireWandb(deps);
   const v = await fetchVersion(wandb, input.target, `${input.collection}:${input.version}`);
   if (!v) return;
+  const rejected = input.rejected;
+  if (rejected?.signed) {
+    // A signed rejection stays on the version's log, verifiable like an approval.
+    const { policyDigest, policy, decisions } = rejected.signed;
+    const after = withLogEntry(
+      withApprovalPolicy(v.metadata, policyDigest, policy),
+      eventFrom(rejected, 'rejected', CANDIDATE_ALIAS, { signed: { policyDigest, decisions } }),
+    );
+    await writeMetadata(wandb, v.id, v.metadata, after);
+  }
   await removeAlias(wandb, input.target, modelMove(v), CANDIDATE_ALIAS);
+}
+
+export interface ClearCandidateInput {
+  target: WandbTarget;
+  collection: string;
+  version: string;
+  /** The rejection, when it was signed under an approval policy (recorded on the log). */
+  rejected?: MoveRecord;
 }
 
 /** A model version as a move target of its own (the candidate alias: nothing replaced). */

@@ -73,6 +73,11 @@ function decideCommand(decision: DecisionKind): Command {
   ).action(async (workflowId: string, f: DecideFlags) => {
     const modes = [f.sign && !f.printPayload, f.printPayload, f.signature].filter(Boolean).length;
     if (modes > 1) throw new UserError('--sign, --print-payload and --signature go one at a time');
+    if (f.signature && (f.comment || f.role)) {
+      throw new UserError(
+        '--comment and --role are part of what is signed: give them with --print-payload',
+      );
+    }
     if (!f.by && !f.sign && !f.signature) {
       throw new UserError(
         f.printPayload

@@ -14,6 +14,7 @@ import type {
 import { buildLocalStack } from '../../../src/localStack/index.js';
 import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
 import { installTestSdkLogs } from '../../support/sdkLogs.js';
+import { eventually } from '../../support/eventually.js';
 
 export const TEST_OPENAI_KEY = 'sk-test-emulator';
 export const TEST_WANDB_KEY = 'local-test000000000000000000000000000000000';
@@ -100,17 +101,5 @@ export async function startHarness(
   };
 }
 
-/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The one polling helper (test/support/eventually.ts), here for this tier's tests. */
+export { eventually };

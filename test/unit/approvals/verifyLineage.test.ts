@@ -162,6 +162,51 @@ describe('verifyLineage', () => {
     r.approvalPolicies = {};
     const v = verifyLineage(r, loaded.policy);
     expect(v.ok).toBe(false);
-    expect(v.problems[0]).toMatch(/promoted without an approval policy/);
+    expect(v.problems[0]).toMatch(
+      /promoted \(2026-12-07T12:00:00.000Z, by "alice, bob"\) without an approval policy/,
+    );
+    r.log = [];
+    expect(verifyLineage(r).problems[0]).toMatch(/never promoted or rejected under an approval/);
+  });
+});
+
+describe('verifyLineage of a signed rejection', () => {
+  const rejection = (decisions: ReturnType<typeof sign>[], by: string): LineageReport => {
+    const r = report();
+    r.promotion = null;
+    r.log = [
+      {
+        id: 'wf-1/reject:rejected',
+        kind: 'rejected',
+        alias: 'candidate',
+        at: AT,
+        by,
+        how: 'update',
+        workflowId: 'wf-1',
+        signed: { policyDigest: loaded.digest, decisions },
+      },
+    ];
+    return r;
+  };
+
+  it('one verified signed rejection is enough (no quorum), and its name must match', () => {
+    const v = verifyLineage(rejection([sign(bob, { decision: 'reject' })], 'bob'), loaded.policy);
+    expect(v.problems).toEqual([]);
+    expect(v.entries[0]).toMatchObject({ kind: 'rejected', decisions: [{ decision: 'reject' }] });
+    expect(problemsOf(rejection([sign(bob, { decision: 'reject' })], 'alice'))).toMatch(
+      /the log says rejected by "alice", the signatures are bob's/,
+    );
+  });
+
+  it('a rejection by the timeout keeps the approvals that fell short, verified', () => {
+    const r = rejection([sign(alice)], 'timeout');
+    r.log[0]!.how = 'timeout';
+    const v = verifyLineage(r, loaded.policy);
+    expect(v.problems).toEqual([]);
+    expect(v.entries[0]!.decisions).toMatchObject([{ approver: 'alice', decision: 'approve' }]);
+  });
+
+  it('an approval logged as a rejection is not one', () => {
+    expect(problemsOf(rejection([sign(bob)], 'bob'))).toMatch(/no verified signed rejection/);
   });
 });

@@ -23,6 +23,7 @@ import { captureFailures } from './captureFailures.js';
 import { captureSigned } from './captureSigned.js';
 import { captureKnowledgeBase } from './captureKnowledgeBase.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
+import { captureTogether } from './captureTogether.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -33,8 +34,9 @@ const overwrite = process.argv.includes('--overwrite');
 /**
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
- * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy).
- * `--only=patches`: just the branches of patches no other scenario reaches.
+ * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
+ * `--only=patches`: just the branches of patches no other scenario reaches;
+ * `--only=together`: just the pipeline on the Together emulator (a worker of its own);
  * `--only=kb`: just the knowledge-base workflows (a stack of their own: its worker has a store).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -145,9 +147,10 @@ async function main() {
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (only !== 'failures' && only !== 'patches') await capture(stack);
+    if (only !== 'failures' && only !== 'patches' && only !== 'together') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
     if (!only || only === 'patches') await capturePatchPaths(stack, save);
+    if (!only || only === 'together') await captureTogether(stack.temporal, WANDB_KEY, save);
   } finally {
     await stack.stop();
   }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnowledgeBaseActivities, kbDeps } from '../../src/activities/knowledgeBase/index.js';
 import { readChunks } from '../../src/activities/knowledgeBase/corpus.js';
 import { runDir } from '../../src/activities/knowledgeBase/deps.js';
+import { openAIProvider } from '../../src/providers/openai/index.js';
 import {
   startOpenAIEmulator,
   type RunningOpenAIEmulator,
@@ -91,7 +92,7 @@ describe.each(STORE_KINDS)('knowledge-base activities on %s', (kind) => {
       kbDeps(
         { dir: join(work, 'kbdir'), store: f.location, embedConcurrency: 1, batchInputs },
         client,
-        { wandb: undefined, openai: new OpenAI({ apiKey: 'x' }) },
+        { wandb: undefined, provider: openAIProvider({ client: new OpenAI({ apiKey: 'x' }) }) },
       ),
     );
 
@@ -99,7 +100,7 @@ describe.each(STORE_KINDS)('knowledge-base activities on %s', (kind) => {
     runDir(
       kbDeps({ dir: join(work, 'kbdir') }, embeddings, {
         wandb: undefined,
-        openai: new OpenAI({ apiKey: 'x' }),
+        provider: openAIProvider({ client: new OpenAI({ apiKey: 'x' }) }),
       }),
       kb,
       id,

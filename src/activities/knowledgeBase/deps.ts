@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { EmbeddingsClient } from '../../providers/embeddings/types.js';
+import type { EmbeddingsClient } from '../../providers/embeddingsSeam.js';
 import type { StoreRef } from '../../shared/knowledgeBaseTypes.js';
 import { describeStore, openVectorStore, type VectorStore } from '../../vectorStores/index.js';
 import { isPostgresUri } from '../../vectorStores/postgres/uri.js';
@@ -74,4 +74,15 @@ export function openStore(location: string): Promise<VectorStore> {
     s.catch(() => stores.delete(location));
   }
   return s;
+}
+
+/** Runs one embeddings call, its errors mapped by the worker's provider (naming its key setting). */
+export function providerCalling(deps: KbActivityDeps) {
+  return async <T>(action: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw deps.wandb.provider.toFailure(err, action);
+    }
+  };
 }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { batchLimits, embeddingCostUsd, planBatches } from '../../providers/embeddings/index.js';
+import { batchLimits, embeddingCostUsd, planBatches } from '../../providers/embeddingsSeam.js';
 import { ErrorType } from '../../shared/errorTypes.js';
 import type {
   ChunkStrategy,
@@ -9,12 +9,11 @@ import type {
   EmbedReport,
 } from '../../shared/knowledgeBaseTypes.js';
 import type { CandidateWriter, ChunkRecord } from '../../vectorStores/index.js';
-import { calling } from '../openai/errors.js';
 import type { Pulse } from '../pulse.js';
 import type { Chunk } from './chunking.js';
 import { ensureCorpus, readChunks } from './corpus.js';
 import { corpusChange } from './corpusDiff.js';
-import { cacheDir, openStore, runDir, type KbActivityDeps } from './deps.js';
+import { cacheDir, openStore, runDir, type KbActivityDeps, providerCalling } from './deps.js';
 import { openEmbeddingCache, type CachedVector, type EmbeddingCache } from './embeddingCache.js';
 import { storeCalling } from './storeErrors.js';
 
@@ -166,8 +165,10 @@ export async function embedAndWrite(
     ctx.cancellationSignal,
     async (batch, signal) => {
       const inputs = batch.map((i) => texts[i]!);
-      const answer = await calling(`Embedding ${inputs.length} chunks with ${spec.model}`, () =>
-        deps.embeddings.embed({ model: spec.model, dimensions: spec.dimensions, inputs }, signal),
+      const answer = await providerCalling(deps)(
+        `Embedding ${inputs.length} chunks with ${spec.model}`,
+        () =>
+          deps.embeddings.embed({ model: spec.model, dimensions: spec.dimensions, inputs }, signal),
       );
       const vectors = answer.vectors.map((vector, j) => {
         if (vector.length !== spec.dims) {

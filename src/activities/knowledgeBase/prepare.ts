@@ -1,14 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { embeddingModelFacts } from '../../providers/embeddings/index.js';
+import { embeddingModelFacts } from '../../providers/embeddingsSeam.js';
 import { ErrorType } from '../../shared/errorTypes.js';
 import type { EmbeddingConfig, EmbeddingSpec, StoreRef } from '../../shared/knowledgeBaseTypes.js';
 import { KB_DEFAULTS } from '../../shared/knowledgeBaseTypes.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import { kbArtifacts } from '../../workflows/kb/rules.js';
-import { calling } from '../openai/errors.js';
 import { wandbCalling } from '../wandb/errors.js';
-import { openStore, storeRef, type KbActivityDeps } from './deps.js';
+import { openStore, storeRef, type KbActivityDeps, providerCalling } from './deps.js';
 import { storeCalling } from './storeErrors.js';
 
 export interface PrepareKbInput {
@@ -97,7 +96,7 @@ async function describeEmbedding(
   }
   const client = deps.embeddings;
   const deployment = client.deploymentFor(model);
-  const probe = await calling(
+  const probe = await providerCalling(deps)(
     `Checking ${client.provider} embeddings with ${deployment ? `deployment ${deployment} of ` : ''}${model}`,
     () =>
       client.embed({ model, dimensions: config.dimensions, inputs: ['dimension check'] }, signal),

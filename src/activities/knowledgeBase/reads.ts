@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { embeddingModelFacts } from '../../providers/embeddings/index.js';
+import { embeddingModelFacts } from '../../providers/embeddingsSeam.js';
 import { ErrorType } from '../../shared/errorTypes.js';
 import type {
   EmbeddingSpec,

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { scoreQuery, meanScores, type QueryScores } from '../../gates/retrieval.js';
-import { batchLimits, planBatches } from '../../providers/embeddings/index.js';
+import { batchLimits, planBatches } from '../../providers/embeddingsSeam.js';
 import type { EmbeddingSpec, RetrievalReport } from '../../shared/knowledgeBaseTypes.js';
 import type { IndexReader } from '../../vectorStores/index.js';
-import { calling } from '../openai/errors.js';
 import { docIdOf } from './chunking.js';
-import { cacheDir, openStore, type KbActivityDeps } from './deps.js';
+import { cacheDir, openStore, type KbActivityDeps, providerCalling } from './deps.js';
 import { openEmbeddingCache, type EmbeddingCache } from './embeddingCache.js';
 import type { GoldenQuestion } from './goldenSet.js';
 import { loadGolden } from './versioning.js';
@@ -45,8 +44,10 @@ export async function questionVectors(
   const texts = todo.map((h) => questions[hashes.indexOf(h)]!);
   for (const batch of planBatches(texts, batchLimits(deps.embeddings.limits, deps.batchInputs))) {
     const inputs = batch.map((i) => texts[i]!);
-    const answer = await calling(`Embedding ${inputs.length} questions with ${spec.model}`, () =>
-      deps.embeddings.embed({ model: spec.model, dimensions: spec.dimensions, inputs }, signal),
+    const answer = await providerCalling(deps)(
+      `Embedding ${inputs.length} questions with ${spec.model}`,
+      () =>
+        deps.embeddings.embed({ model: spec.model, dimensions: spec.dimensions, inputs }, signal),
     );
     const entries = answer.vectors.map((vector, j) => ({ hash: todo[batch[j]!]!, vector }));
     await cache.put(entries);

@@ -3,7 +3,7 @@
 // even when the answer comes back shuffled, `dimensions` passed through, and on Azure the
 // deployment of AZURE_DEPLOYMENTS sent as `model`.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOpenAIClient } from '../../../src/activities/openai/deps.js';
+import { createOpenAIClient } from '../../../src/providers/openaiApi/client.js';
 import {
   startOpenAIEmulator,
   type RunningOpenAIEmulator,

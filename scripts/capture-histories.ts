@@ -20,7 +20,9 @@ import {
 import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
+import { captureSigned } from './captureSigned.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
+import { captureTogether } from './captureTogether.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -31,7 +33,9 @@ const overwrite = process.argv.includes('--overwrite');
 /**
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
- * `--only=patches`: just the branches of patches no other scenario reaches.
+ * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
+ * `--only=patches`: just the branches of patches no other scenario reaches;
+ * `--only=together`: just the pipeline on the Together emulator (a worker of its own).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -103,6 +107,17 @@ async function settle(handle: WorkflowHandle): Promise<void> {
 }
 
 async function main() {
+  if (!only || only === 'signed') {
+    await captureSigned(
+      { wandbKey: WANDB_KEY, openaiKey: KEY },
+      (cli, at) => {
+        cliPath = cli;
+        address = at;
+      },
+      save,
+    );
+    if (only) return;
+  }
   const stack = await buildLocalStack({
     temporal: { start: {} },
     webhooks: { secret: SECRET },
@@ -119,9 +134,10 @@ async function main() {
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (only !== 'failures' && only !== 'patches') await capture(stack);
+    if (only !== 'failures' && only !== 'patches' && only !== 'together') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
     if (!only || only === 'patches') await capturePatchPaths(stack, save);
+    if (!only || only === 'together') await captureTogether(stack.temporal, WANDB_KEY, save);
   } finally {
     await stack.stop();
   }

@@ -36,21 +36,46 @@ export {
   type TokenReport,
   type ValidateDatasetOptions,
 } from './dataset/index.js';
+// Governed promotion: decide (signed or not), and verify a model version's signed lineage.
+export { decidePromotion, DecisionRefusedError } from './client/promotion.js';
+export {
+  approvalRequest,
+  decideSigned,
+  decisionPayload,
+  keyFingerprint,
+  payloadFor,
+  signDecision,
+  signedFromFiles,
+  signWithKeyFile,
+  SigningError,
+  type PayloadOptions,
+} from './client/signedDecision.js';
+export { traceFrom, type LineageAnswer } from './client/lineage.js';
+export {
+  LineageVerifyError,
+  readCurrentPolicy,
+  readSavedLineage,
+  verifyAnswer,
+  verifyModelLineage,
+  type VerifiedLineage,
+} from './client/verifyLineage.js';
+export {
+  APPROVAL_NAMESPACE,
+  payloadText,
+  verifyLineage,
+  type LineageVerification,
+  type VerifiedDecision,
+  type VerifiedEntry,
+} from './approvals/index.js';
+export type * from './shared/approvalTypes.js';
+export type { DecisionKind, DecisionReply, DecisionRequest } from './shared/promotionTypes.js';
+export type { GovernanceEvent, LineageReport } from './shared/governanceTypes.js';
 
 // Everything else the CLI does, one function per command (docs/library.md has the table and
 // examples; test/unit/library.test.ts fails when a command has none).
 export { waitForPreflight, type PreflightOutcome, type PreflightStep } from './client/preflight.js';
-export {
-  decidePromotion,
-  DecisionRefusedError,
-  resolve as resolveAlias,
-  rollback,
-} from './client/promotion.js';
-export {
-  traceFrom as traceLineage,
-  type LineageAnswer,
-  type PipelineFacts,
-} from './client/lineage.js';
+export { resolve as resolveAlias, rollback } from './client/promotion.js';
+export type { PipelineFacts } from './client/lineage.js';
 export {
   listPipelines,
   pipelineListQuery,

@@ -3,11 +3,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
-import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
-import { providerFromEnv } from './providers/fromEnv.js';
+import {
+  DEFAULT_MULTIPART_THRESHOLD,
+  DEFAULT_PART_SIZE,
+  type TrainingDeps,
+} from './activities/training/files.js';
+import { openAIProviderFor, providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
-import { readWorkerEnv } from './config.js';
+import { ConfigError, readWorkerEnv } from './config.js';
+import { readPolicyFile } from './activities/approvalPolicy.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
@@ -32,7 +37,7 @@ export interface FineTuneWorkerOptions {
   taskQueue: string;
   /** OpenAI settings (the default provider)… */
   openai?: { apiKey: string; baseURL?: string; maxRps?: number };
-  /** …or any provider (Azure); it wins over `openai`. */
+  /** …or any provider (Azure, Together, …); it wins over `openai`. */
   provider?: FineTuneProvider;
   /** W&B sync; without an API key the W&B activities fail with a message saying so. */
   wandb?: WandbSettings;
@@ -44,23 +49,29 @@ export interface FineTuneWorkerOptions {
   tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
   if (!opts.provider && !opts.openai)
-    throw new Error('a worker needs a provider (openai settings or a provider)');
-  const client = opts.provider?.client ?? createOpenAIClient(opts.openai!);
-  const deps: OpenAIActivityDeps = {
-    client,
-    provider: opts.provider,
-    multipartThresholdBytes: opts.multipartThresholdBytes ?? 64 * 1024 * 1024,
-    partSizeBytes: opts.partSizeBytes ?? 32 * 1024 * 1024,
+    throw new Error(
+      'a worker needs a provider (see providerFromEnv), or settings for the default one',
+    );
+  const deps: TrainingDeps = {
+    provider: opts.provider ?? openAIProviderFor(opts.openai!),
+    multipartThresholdBytes: opts.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD,
+    partSizeBytes: opts.partSizeBytes ?? DEFAULT_PART_SIZE,
   };
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ ...deps, wandb: createWandbClient(opts.wandb ?? {}) }),
+    activities: createActivities({
+      ...deps,
+      wandb: createWandbClient(opts.wandb ?? {}),
+      approvalPolicyPath: opts.approvalPolicy,
+    }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
     ...(opts.tuning ?? DEFAULT_WORKER_TUNING),
@@ -73,13 +84,20 @@ export async function runWorkerFromEnv(
 ): Promise<void> {
   const env = readWorkerEnv();
   const tuning = workerTuning(env);
+  // A broken policy stops the worker at start, not a pipeline days later.
+  const policy = env.FINETUNE_APPROVAL_POLICY
+    ? await readPolicyFile(env.FINETUNE_APPROVAL_POLICY).catch((err: Error) => {
+        throw new ConfigError(err.message);
+      })
+    : undefined;
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
+  const provider = providerFromEnv(env);
   const worker = await createFineTuneWorker({
     connection,
     namespace,
     taskQueue: env.FINETUNE_TASK_QUEUE,
-    provider: providerFromEnv(env),
+    provider,
     wandb: { apiKey: env.WANDB_API_KEY, baseUrl: env.WANDB_BASE_URL, entity: env.WANDB_ENTITY },
     multipartThresholdBytes: env.FINETUNE_MULTIPART_THRESHOLD_BYTES,
     partSizeBytes: env.FINETUNE_PART_SIZE_BYTES,
@@ -87,12 +105,14 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
     tuning,
+    approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
   });
   logger.info(
     {
       taskQueue: env.FINETUNE_TASK_QUEUE,
       namespace,
       provider: env.FINETUNE_PROVIDER,
+      approvalPolicy: policy ? `${policy.source} (${policy.digest})` : 'none (names as typed)',
       ...tuning,
       // What bounds memory besides the cache (docs/operations.md "Sizing a worker").
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
@@ -103,6 +123,7 @@ export async function runWorkerFromEnv(
     },
     'worker started',
   );
+  void sweepEvalServing(provider);
   // Run by `finetune worker` in a child process (src/workerMemory.ts): stop with its parent.
   onParentGone(() => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -111,6 +132,24 @@ export async function runWorkerFromEnv(
     await worker.run();
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * An eval gate's activity ends within an hour (its schedule-to-close); serving made for an eval
+ * and older than this was left by a crashed worker: it is billed until stopped.
+ */
+export const EVAL_SERVING_BUDGET_MS = 2 * 60 * 60_000;
+
+/** Best effort at start: stop eval serving of ours a crashed gate left running. */
+export async function sweepEvalServing(provider: FineTuneProvider): Promise<string[]> {
+  try {
+    const swept = await provider.sweepEvalServing(EVAL_SERVING_BUDGET_MS);
+    if (swept.length) logger.warn({ swept }, 'stopped eval serving a crashed gate left running');
+    return swept;
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not sweep leftover eval serving');
+    return [];
   }
 }
 

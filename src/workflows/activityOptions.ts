@@ -236,10 +236,14 @@ export const gateActivities = proxyActivities<Pick<Activities, 'measureDrift' | 
 
 /**
  * Provider checks and clean-up: short calls; a provider outage is waited out for a while, a
- * refusal (no runway, a suffix the provider rejects) fails at once with what to do.
+ * refusal (no runway, a suffix the provider rejects, a price above --max-cost) fails at once
+ * with what to do.
  */
 export const providerActivities = proxyActivities<
-  Pick<Activities, 'checkTrainingRunway' | 'deleteUploadedFiles' | 'removeServing'>
+  Pick<
+    Activities,
+    'checkTrainingRunway' | 'estimateTrainingCost' | 'deleteUploadedFiles' | 'removeServing'
+  >
 >({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT,
@@ -269,4 +273,14 @@ export const servingCleanupActivities = proxyActivities<
   heartbeatTimeout: HEARTBEAT,
   scheduleToCloseTimeout: '10 minutes',
   retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/**
+ * The approvers policy, read from the worker's file once per pipeline at its start: a local
+ * read, seconds at most; a broken policy fails at once (InvalidApprovalPolicy) naming the file.
+ */
+export const approvalPolicyActivities = proxyActivities<Pick<Activities, 'loadApprovalPolicy'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '10 seconds', nonRetryableErrorTypes },
 });

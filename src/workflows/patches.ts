@@ -84,6 +84,18 @@ export const PATCHES = {
     },
     retire: APPROVAL_WAITS,
   },
+  trainingCostCheck: {
+    id: 'training-cost-check',
+    since: { date: '2026-12-07', commit: '3e82d9b' },
+    workflows: ['fineTunePipeline'],
+    state: 'patched',
+    guards: {
+      old: ['fineTunePipeline/wandb-aside-succeeded.json'],
+      new: ['fineTunePipeline/together-cost-checked.json'],
+    },
+    retire:
+      'Read only by runs whose provider estimates a price itself or that were given --max-cost; runs before it never reach the call. Keep while a run started before 2026-12-07 on such a worker may still be uploading.',
+  },
   servingAtPromotion: {
     id: 'serving-at-promotion',
     since: { date: '2026-12-01', commit: '73f0df9' },
@@ -226,6 +238,20 @@ export const PATCHES = {
     },
     retire:
       'A migration that passed here without a base went on to record the golden set (retried without a limit) and then a pipeline on an empty model name, which fails its pre-flight: keep while users may upgrade from a checkout of before 2026-12-07 in the middle of one.',
+  },
+  signedApprovals: {
+    id: 'signed-approvals',
+    since: { date: '2026-12-07', commit: 'e8bed1d' },
+    workflows: ['fineTunePipeline'],
+    state: 'patched',
+    guards: {
+      old: ['fineTunePipeline/approved-by-update.json'],
+      new: [
+        'fineTunePipeline/signed-quorum-promoted.json',
+        'fineTunePipeline/signed-approval-then-signed-rejection.json',
+      ],
+    },
+    retire: APPROVAL_WAITS,
   },
 } as const satisfies Record<string, PatchEntry>;
 

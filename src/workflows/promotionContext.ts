@@ -12,4 +12,6 @@ export interface PromotionContext {
   wandb: PipelineWandb;
   desk: ApprovalDesk;
   setStage: (stage: PipelineStage, details?: string) => void;
+  /** The run follows signed approvals (patch `signed-approvals`): the desk gets a candidate. */
+  signing?: boolean;
 }

@@ -2,7 +2,13 @@ import type { LineageDataset, LineageReport, ResolvedAlias } from '../../shared/
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
-import { gatesOf, governanceLog, promotionOf, trainedOnOf } from './governance.js';
+import {
+  approvalPoliciesOf,
+  gatesOf,
+  governanceLog,
+  promotionOf,
+  trainedOnOf,
+} from './governance.js';
 import { fetchVersion, versionRef } from './promotion.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../shared/errorTypes.js';
@@ -24,6 +30,16 @@ export async function resolveAlias(
     version: v.version,
     fineTunedModel: str(v.metadata.fine_tuned_model),
     servedAs: facts?.serving?.servedAs ?? str(v.metadata.fine_tuned_model),
+    ...(facts?.serving?.deployment
+      ? {
+          serving: {
+            kind: facts.serving.deployment.kind ?? 'deployment',
+            hardware: facts.serving.deployment.sku,
+            replicas: facts.serving.deployment.capacity,
+            costPerHourUsd: facts.serving.deployment.costPerHourUsd ?? null,
+          },
+        }
+      : {}),
     jobId: str(v.metadata.id),
     baseModel: str(v.metadata.model),
     promotedBy: facts?.approvedBy ?? null,
@@ -91,6 +107,7 @@ export async function traceLineage(
       fineTunedModel: str(v.metadata.fine_tuned_model),
       servedAs: facts?.serving?.servedAs ?? null,
       baseModel: str(v.metadata.model),
+      digest: v.digest,
     },
     migratedFrom:
       v.metadata.migratedFrom && typeof v.metadata.migratedFrom === 'object'
@@ -110,5 +127,6 @@ export async function traceLineage(
       : null,
     gates: gatesOf(v.metadata),
     log: governanceLog(v.metadata),
+    approvalPolicies: approvalPoliciesOf(v.metadata),
   };
 }

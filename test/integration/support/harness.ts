@@ -44,6 +44,7 @@ export interface Harness {
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
+  workerOptions: { approvalPolicy?: string } = {},
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
@@ -73,6 +74,7 @@ export async function startHarness(
       autoStart: false,
       workflowBundle: { codePath: bundlePath },
       shutdownGraceTime: '1s',
+      ...workerOptions,
     },
   });
   const worker = stack.worker!;

@@ -13,7 +13,7 @@ const LIBRARY_FOR: Record<string, readonly (keyof typeof library)[] | 'dev tool'
   reject: ['decidePromotion', 'decideSigned'],
   rollback: ['rollback'],
   resolve: ['resolveAlias'],
-  lineage: ['traceFrom', 'verifyModelLineage'],
+  lineage: ['traceLineage', 'verifyModelLineage'],
   list: ['listPipelines'],
   migrate: ['startMigration'],
   sync: ['startSync'],

@@ -37,6 +37,9 @@ export const ErrorType = {
   ProviderNotConfigured: 'ProviderNotConfigured',
   MigrationSourceIncomplete: 'MigrationSourceIncomplete',
   GateCannotMeasure: 'GateCannotMeasure',
+  EventEndpointRejected: 'EventEndpointRejected',
+  EventEndpointUnavailable: 'EventEndpointUnavailable',
+  EventEndpointNotConfigured: 'EventEndpointNotConfigured',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -69,4 +72,6 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.ProviderNotConfigured,
   ErrorType.MigrationSourceIncomplete,
   ErrorType.GateCannotMeasure,
+  ErrorType.EventEndpointRejected,
+  ErrorType.EventEndpointNotConfigured,
 ];

@@ -1,13 +1,19 @@
 // npm run bench:wandb-outage — N pipelines whose jobs end at the provider while W&B is down (every
 // request answered 503): how many leave `training` for `succeeded` (with the model id) before W&B
 // comes back, how long after the job's end, and whether the W&B sync then catches up with nothing
-// lost or duplicated. Optionally the worker is stopped and restarted in the middle of the outage.
+// lost or duplicated. Optionally the worker is stopped and restarted in the middle of the outage, and
+// the Temporal server SIGKILLed and started again on its SQLite file.
 // A benchmark that prints figures, not a test: CI does not run it.
 import { Command } from 'commander';
 import { numberIn } from '../src/cli/numberOption.js';
 import { startFineTunePipeline } from '../src/client/pipeline.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildLocalStack } from '../src/localStack/index.js';
 import { setDefaultLogLevel } from '../src/logging.js';
+import { startDevServer, type DevServer } from '../src/temporal/devServer.js';
+import { freePort } from '../src/temporal/freePort.js';
 import { FineTuneStage, FineTunedModel } from '../src/shared/searchAttributes.js';
 import { progressQuery } from '../src/workflows/definitions.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
@@ -31,6 +37,10 @@ const args = new Command('bench:wandb-outage')
     30,
   )
   .option('--restart-worker', 'stop the worker 10 s into the outage, start it again 10 s later')
+  .option(
+    '--kill-server',
+    'SIGKILL the Temporal server 30 s into the outage, start it again on its database 10 s later',
+  )
   .option('--healthy', 'the same without the outage: the baseline for the figures')
   .parse()
   .opts<{
@@ -38,6 +48,7 @@ const args = new Command('bench:wandb-outage')
     outageSeconds: number;
     trainSeconds: number;
     restartWorker?: boolean;
+    killServer?: boolean;
     healthy?: boolean;
   }>();
 
@@ -55,9 +66,18 @@ interface Tracked {
 async function main(): Promise<void> {
   setDefaultLogLevel('error');
   const outageMs = args.outageSeconds * 1000;
+  // The server is ours (not the stack's) so it can be killed and started again on the same port and
+  // SQLite file; the stack's client and worker reconnect on their own.
+  const dbDir = mkdtempSync(join(tmpdir(), 'bench-outage-'));
+  const serverOptions = {
+    port: await freePort(),
+    dbFile: join(dbDir, 'temporal.db'),
+    startTimeoutMs: 90_000,
+  };
+  let server: DevServer = await startDevServer(serverOptions);
   const stack = await buildLocalStack({
     sdkLogs: 'silent',
-    temporal: { start: {} },
+    temporal: { address: server.address, namespace: server.namespace },
     webhooks: {},
     openai: {
       apiKey: 'sk-bench',
@@ -107,6 +127,20 @@ async function main(): Promise<void> {
           console.log(`worker started at +${((Date.now() - downAt) / 1000).toFixed(0)} s`);
         })()
       : Promise.resolve();
+    const killServer = args.killServer
+      ? (async () => {
+          await sleep(30_000); // after the worker's restart, which needs a server to connect to
+          await server.kill();
+          console.log(
+            `Temporal server SIGKILLed at +${((Date.now() - downAt) / 1000).toFixed(0)} s`,
+          );
+          await sleep(10_000);
+          server = await startDevServer(serverOptions);
+          console.log(
+            `Temporal server up again at +${((Date.now() - downAt) / 1000).toFixed(0)} s`,
+          );
+        })()
+      : Promise.resolve();
     while (Date.now() - downAt < outageMs) {
       await Promise.all(
         tracked
@@ -122,6 +156,7 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     await restart;
+    await killServer;
     const upAt = Date.now();
     wandb.setFaults(undefined);
     const refused = wandb.state.stats().faultsInjected;
@@ -166,6 +201,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await stack.stop();
+    await server.stop();
+    rmSync(dbDir, { recursive: true, force: true });
   }
 }
 

@@ -27,6 +27,8 @@ export interface DevServer {
   uiUrl?: string;
   cli: LocatedCli;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would: for chaos runs (the SQLite file, if any, keeps what was committed). */
+  kill(): Promise<void>;
 }
 
 /**
@@ -80,7 +82,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     throw err;
   }
   log.info({ address, uiUrl, cli: cli.path }, 'Temporal dev server is up');
-  return { address, namespace, uiUrl, cli, stop: () => stopChild(child) };
+  return {
+    address,
+    namespace,
+    uiUrl,
+    cli,
+    stop: () => stopChild(child),
+    kill: () => killChild(child),
+  };
 }
 
 async function waitUntilServing(
@@ -111,6 +120,14 @@ async function waitUntilServing(
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -8,6 +8,7 @@ import { providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { readWorkerEnv } from './config.js';
+import { readEventsConfig, type EventsConfig } from './events/config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
@@ -44,6 +45,8 @@ export interface FineTuneWorkerOptions {
   tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
+  /** The operator's event endpoints (FINETUNE_EVENTS_FILE / FINETUNE_EVENTS_URL); none when omitted. */
+  events?: EventsConfig;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
@@ -60,7 +63,11 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ ...deps, wandb: createWandbClient(opts.wandb ?? {}) }),
+    activities: createActivities({
+      ...deps,
+      wandb: createWandbClient(opts.wandb ?? {}),
+      events: opts.events,
+    }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
     ...(opts.tuning ?? DEFAULT_WORKER_TUNING),
@@ -73,6 +80,8 @@ export async function runWorkerFromEnv(
 ): Promise<void> {
   const env = readWorkerEnv();
   const tuning = workerTuning(env);
+  // Read before connecting: a bad setting stops the worker at once, naming it.
+  const events = readEventsConfig();
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
   const worker = await createFineTuneWorker({
@@ -87,6 +96,7 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
     tuning,
+    events,
   });
   logger.info(
     {
@@ -100,6 +110,9 @@ export async function runWorkerFromEnv(
       memorySetBy: process.env[WORKER_MEMORY_APPLIED]
         ? `finetune worker (${process.env[WORKER_MEMORY_APPLIED]})`
         : 'the environment',
+      events: events
+        ? `${events.endpoints.map((e) => e.name).join(', ')} (settings ${events.digest})`
+        : 'none',
     },
     'worker started',
   );

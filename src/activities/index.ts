@@ -34,6 +34,8 @@ import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { openAIChat } from './openai/chat.js';
 import type { WandbClient } from '../wandb/index.js';
+import type { EventsConfig } from '../events/config.js';
+import { createEventActivities } from './events.js';
 
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
@@ -42,7 +44,9 @@ export type { ValidateDatasetInput } from './dataset.js';
  * The activities the workflows call, bound to their clients. The names are provider-neutral: a
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
-export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClient }) {
+export function createActivities(
+  deps: OpenAIActivityDeps & { wandb?: WandbClient; events?: EventsConfig },
+) {
   const provider = deps.provider ?? openAIProvider({ client: deps.client });
   const client: OpenAI = provider.client;
   const wandbDeps = { wandb: deps.wandb, openai: client };
@@ -50,6 +54,7 @@ export function createActivities(deps: OpenAIActivityDeps & { wandb?: WandbClien
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
+    ...createEventActivities(deps.events),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),
     removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),

@@ -40,7 +40,7 @@ export async function postEvent(
     if (opts.signal?.aborted) throw err;
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
     throw ApplicationFailure.retryable(
-      `${endpointWhere(endpoint)} did not answer (${cause}); retrying`,
+      `${endpointWhere(endpoint)} did not answer (${cause})`,
       ErrorType.EventEndpointUnavailable,
     );
   }
@@ -48,7 +48,7 @@ export async function postEvent(
   if (res.ok) return { status: res.status };
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
     throw ApplicationFailure.retryable(
-      `${endpointWhere(endpoint)} answered ${res.status}; retrying`,
+      `${endpointWhere(endpoint)} answered ${res.status}`,
       ErrorType.EventEndpointUnavailable,
     );
   }

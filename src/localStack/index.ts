@@ -1,3 +1,4 @@
+import type { EventsConfig } from '../events/config.js';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -62,6 +63,8 @@ export interface LocalWorkerOptions {
   maxProviderRps?: number;
   /** Any provider instead (it wins over `openai`): e.g. Azure, for the emulator's azure flavour. */
   provider?: FineTuneProvider;
+  /** Where the worker sends its events (docs/events.md); none when omitted. */
+  events?: EventsConfig;
 }
 
 export interface LocalStackOptions {
@@ -312,6 +315,7 @@ function localWorker(
             : undefined,
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
+          events: opts.events,
         });
         running = { worker, run: worker.run(), connection };
         return worker;

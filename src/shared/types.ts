@@ -1,5 +1,6 @@
 // Types that cross the workflow/activity/client boundary. Workflow-safe: no Node imports.
 // Everything here travels through workflow history, so it holds ids and small summaries only.
+import type { EmittedEvent } from './eventTypes.js';
 import type { ApprovalRecord, PiiFindings, PromotionConfig } from './promotionTypes.js';
 import type { RunwayReport } from './providerTypes.js';
 
@@ -224,6 +225,8 @@ export interface PipelineProgress {
   preflightPassed?: boolean;
   /** Why the results summary is missing although the job succeeded. */
   resultsError?: string;
+  /** The events this run emitted (docs/events.md); each names its delivery workflow. */
+  events?: EmittedEvent[];
 }
 
 export interface ResultsSummary {

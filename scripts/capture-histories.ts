@@ -21,6 +21,7 @@ import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
+import { captureEvents, eventsCaptureConfig } from './captureEvents.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -31,7 +32,8 @@ const overwrite = process.argv.includes('--overwrite');
 /**
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
- * `--only=patches`: just the branches of patches no other scenario reaches.
+ * `--only=patches`: just the branches of patches no other scenario reaches;
+ * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -103,6 +105,7 @@ async function settle(handle: WorkflowHandle): Promise<void> {
 }
 
 async function main() {
+  const events = only === 'events' ? await eventsCaptureConfig() : undefined;
   const stack = await buildLocalStack({
     temporal: { start: {} },
     webhooks: { secret: SECRET },
@@ -114,16 +117,18 @@ async function main() {
       overrunEstimateMs: (job) => (job.suffix === 'late' ? 2000 : 0),
     },
     wandb: { emulator: { apiKeys: [WANDB_KEY], defaultEntity: 'capture' } },
-    worker: { taskQueue: 'capture' },
+    worker: { taskQueue: 'capture', ...(events ? { events: events.config } : {}) },
   });
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (only !== 'failures' && only !== 'patches') await capture(stack);
+    if (events) await captureEvents(stack, save);
+    else if (only !== 'failures' && only !== 'patches') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
     if (!only || only === 'patches') await capturePatchPaths(stack, save);
   } finally {
     await stack.stop();
+    await events?.receiver.close();
   }
 }
 

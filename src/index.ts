@@ -36,3 +36,26 @@ export {
   type TokenReport,
   type ValidateDatasetOptions,
 } from './dataset/index.js';
+// Signed outgoing events (docs/events.md): settings, a receiver, `finetune events tail`.
+export * from './shared/eventTypes.js';
+export {
+  EventsConfigError,
+  parseEventsConfig,
+  readEventsConfig,
+  type EventEndpoint,
+  type EventsConfig,
+} from './events/config.js';
+export {
+  startEventReceiver,
+  type EventReceiverOptions,
+  type ReceivedEvent,
+  type RunningEventReceiver,
+} from './events/receiver.js';
+export {
+  describeReceivedEvent,
+  newSigningSecret,
+  tailEvents,
+  type TailEventsOptions,
+  type TailingEvents,
+} from './events/tail.js';
+export { readEventDeliveries, type EventStatus } from './client/events.js';

@@ -38,7 +38,8 @@ export async function postEvent(
     res = await (opts.fetchFn ?? fetch)(endpoint.url, { method: 'POST', headers, body, signal });
   } catch (err) {
     if (opts.signal?.aborted) throw err;
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const inner = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = inner?.code ?? inner?.message ?? (err as Error).name;
     throw ApplicationFailure.retryable(
       `${endpointWhere(endpoint)} did not answer (${cause})`,
       ErrorType.EventEndpointUnavailable,

@@ -66,7 +66,7 @@ export interface PromotionCompletedData extends EventPipelineRef {
   approvedBy: string;
   modelVersion?: string;
   replaced?: string | null;
-  datasetVersions: { name: string; ref: string }[];
+  datasetVersions: { role: string; ref: string }[];
   /** What a caller passes as `model` now (Azure: the deployment). */
   servedAs?: string;
   registryLink?: string;
@@ -80,7 +80,7 @@ export interface RollbackCompletedData {
   alias: string;
   modelVersion: string;
   replaced: string | null;
-  datasetVersions: { name: string; ref: string }[];
+  datasetVersions: { role: string; ref: string }[];
   servedAs?: string;
   by: string;
   reason: string;

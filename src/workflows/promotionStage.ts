@@ -11,6 +11,7 @@ import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import { PATCH } from './patches.js';
 import type { PromotionContext } from './promotionContext.js';
+import { eventDecision, eventGates, howToDecide, promotionCompleted } from './pipelineEvents.js';
 
 const now = (): string => new Date(Date.now()).toISOString();
 
@@ -28,7 +29,15 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     const verdict = combineGates(desk.record.gates);
     const gatesText = describeGates(desk.record.gates);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
-    if (verdict.blocked) desk.blockedBy = blocking.join('; ');
+    if (verdict.blocked) {
+      desk.blockedBy = blocking.join('; ');
+      await ctx.events.emit('gate.blocked', {
+        ...ctx.eventRef(),
+        alias,
+        blockedBy: blocking,
+        gates: eventGates(desk.record.gates),
+      });
+    }
     await ctx.wandb.synced('the model version is marked in W&B as the candidate');
     await markCandidate(ctx, workflowId);
 
@@ -41,6 +50,12 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
         'awaiting_approval',
         awaitingApprovalText(workflowId, workflowInfo().namespace, gatesText),
       );
+      await ctx.events.emit('approval.requested', {
+        ...ctx.eventRef(),
+        alias,
+        gates: eventGates(desk.record.gates),
+        decide: howToDecide(workflowId, workflowInfo().namespace),
+      });
       const decided = await condition(() => desk.decision !== undefined, config.approvalTimeoutMs);
       if (!decided) {
         desk.decideAs(
@@ -52,6 +67,11 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     }
 
     const decision = desk.decision!;
+    await ctx.events.emit('approval.decided', {
+      ...ctx.eventRef(),
+      alias,
+      decision: eventDecision(decision),
+    });
     if (decision.decision === 'reject') {
       await clearCandidate(ctx);
       ctx.setStage(
@@ -79,6 +99,10 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       p.promoted
         ? `"${alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'}), approved by ${decision.by}`
         : `approved by ${decision.by}; ${p.note}`,
+    );
+    await ctx.events.emit(
+      'promotion.completed',
+      promotionCompleted(ctx.eventRef(), p, decision.by),
     );
     return 'promoted';
   } finally {

@@ -37,7 +37,7 @@ export const promotionCompleted: OutgoingEvent = {
     approvedBy: 'ana',
     modelVersion: 'e/p/model-metadata:v4',
     replaced: 'e/p/model-metadata:v3',
-    datasetVersions: [{ name: 'train', ref: 'e/p/train:v3' }],
+    datasetVersions: [{ role: 'training', ref: 'e/p/train:v3' }],
     servedAs: 'ft:gpt-4o-mini-2024-07-18:org::abc',
   },
 };

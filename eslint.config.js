@@ -59,6 +59,36 @@ export default tseslint.config(
     rules: { 'local/no-import-cycle': 'error' },
   },
   {
+    // The unit tier runs no subprocess, server or socket (vitest.config.ts): those tests go to the
+    // cli, http, emulators or integration tiers.
+    files: ['test/unit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['child_process', 'http', 'https', 'net', 'http2', 'worker_threads']
+            .flatMap((m) => [m, `node:${m}`])
+            .concat(['@temporalio/testing', '@temporalio/worker', 'undici'])
+            .map((name) => ({
+              name,
+              message:
+                'The unit tier runs no subprocess, server or socket: use the cli or http tier.',
+            })),
+          patterns: [
+            {
+              group: [
+                '**/src/emulators/*/index.js',
+                '**/src/emulators/*/server.js',
+                '**/src/localStack/**',
+              ],
+              message: 'The unit tier starts no emulator: use the http or emulators tier.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

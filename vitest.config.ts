@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Six tiers, after the Temporal SDK's own: fast unit tests (no sockets); the HTTP emulators
-// against the official clients; replay tests against committed histories (no server);
-// time-skipping tests of the workflows' timing on Temporal's test server; the knowledge base's
-// vector stores on a real LanceDB folder and a real PostgreSQL; and integration tests on a real
-// Temporal dev server plus the emulators. `vitest run` (npm test) runs them all.
+// Eight tiers, after the Temporal SDK's own, each named for what it runs: `unit` runs no
+// subprocess, server or socket (seconds); `cli` runs the CLI and scripts as processes; `http`
+// runs our HTTP clients against local peers and emulators; `emulators` the HTTP emulators against
+// the official clients; `replay` the committed histories (no server); `timeskip` the workflows'
+// timing on Temporal's test server; `stores` the knowledge base's vector stores on a real LanceDB
+// folder and a real PostgreSQL; `integration` a real Temporal dev server plus the emulators.
+// `vitest run` (npm test) runs them all.
 // Most test time is waiting (emulated training, Temporal timers), not CPU: four files at once
 // keep a 2-core machine busy without starving the dev server (12.5 min serial, 4.5 min with 4).
 const maxWorkers = Number(process.env.FINETUNE_TEST_WORKERS ?? 4);
@@ -12,12 +14,30 @@ const maxWorkers = Number(process.env.FINETUNE_TEST_WORKERS ?? 4);
 export default defineConfig({
   test: {
     maxWorkers,
+    // The default output, then each tier's time (test/support/tierTimes.ts).
+    reporters: ['default', './test/support/tierTimes.ts'],
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     projects: [
       {
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'cli',
+          include: ['test/cli/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'http',
+          include: ['test/http/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 30_000,
         },

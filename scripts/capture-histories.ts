@@ -20,6 +20,7 @@ import {
 import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
+import { captureSigned } from './captureSigned.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
 import { captureEvents, eventsCaptureConfig } from './captureEvents.js';
 
@@ -32,6 +33,7 @@ const overwrite = process.argv.includes('--overwrite');
 /**
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
+ * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
  * `--only=patches`: just the branches of patches no other scenario reaches;
  * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's).
  */
@@ -105,6 +107,17 @@ async function settle(handle: WorkflowHandle): Promise<void> {
 }
 
 async function main() {
+  if (!only || only === 'signed') {
+    await captureSigned(
+      { wandbKey: WANDB_KEY, openaiKey: KEY },
+      (cli, at) => {
+        cliPath = cli;
+        address = at;
+      },
+      save,
+    );
+    if (only) return;
+  }
   const events = only === 'events' ? await eventsCaptureConfig() : undefined;
   const stack = await buildLocalStack({
     temporal: { start: {} },

@@ -44,6 +44,8 @@ const WorkerEnv = z.object({
   WANDB_API_KEY: optional(z.string()),
   WANDB_BASE_URL: optional(z.url()),
   WANDB_ENTITY: optional(z.string()),
+  /** The approvers policy (signed approvals); without it decisions are names as typed. */
+  FINETUNE_APPROVAL_POLICY: optional(z.string().min(1)),
   /** Default: fine-tune (OpenAI) or fine-tune-azure (Azure), so each provider has its own queue. */
   FINETUNE_TASK_QUEUE: optional(z.string().min(1)),
   FINETUNE_MULTIPART_THRESHOLD_BYTES: z.coerce

@@ -36,6 +36,40 @@ export {
   type TokenReport,
   type ValidateDatasetOptions,
 } from './dataset/index.js';
+// Governed promotion: decide (signed or not), and verify a model version's signed lineage.
+export { decidePromotion, DecisionRefusedError } from './client/promotion.js';
+export {
+  approvalRequest,
+  decideSigned,
+  decisionPayload,
+  keyFingerprint,
+  payloadFor,
+  signDecision,
+  signedFromFiles,
+  signWithKeyFile,
+  SigningError,
+  type PayloadOptions,
+} from './client/signedDecision.js';
+export { traceFrom, type LineageAnswer } from './client/lineage.js';
+export {
+  LineageVerifyError,
+  readCurrentPolicy,
+  readSavedLineage,
+  verifyAnswer,
+  verifyModelLineage,
+  type VerifiedLineage,
+} from './client/verifyLineage.js';
+export {
+  APPROVAL_NAMESPACE,
+  payloadText,
+  verifyLineage,
+  type LineageVerification,
+  type VerifiedDecision,
+  type VerifiedEntry,
+} from './approvals/index.js';
+export type * from './shared/approvalTypes.js';
+export type { DecisionKind, DecisionReply, DecisionRequest } from './shared/promotionTypes.js';
+export type { GovernanceEvent, LineageReport } from './shared/governanceTypes.js';
 // Signed outgoing events (docs/events.md): settings, a receiver, `finetune events tail`.
 export * from './shared/eventTypes.js';
 export {

@@ -7,7 +7,8 @@ import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai
 import { providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
-import { readWorkerEnv } from './config.js';
+import { ConfigError, readWorkerEnv } from './config.js';
+import { readPolicyFile } from './activities/approvalPolicy.js';
 import { readEventsConfig, type EventsConfig } from './events/config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
@@ -45,6 +46,8 @@ export interface FineTuneWorkerOptions {
   tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
   /** The operator's event endpoints (FINETUNE_EVENTS_FILE / FINETUNE_EVENTS_URL); none when omitted. */
   events?: EventsConfig;
 }
@@ -66,6 +69,7 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     activities: createActivities({
       ...deps,
       wandb: createWandbClient(opts.wandb ?? {}),
+      approvalPolicyPath: opts.approvalPolicy,
       events: opts.events,
     }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
@@ -80,6 +84,12 @@ export async function runWorkerFromEnv(
 ): Promise<void> {
   const env = readWorkerEnv();
   const tuning = workerTuning(env);
+  // A broken policy stops the worker at start, not a pipeline days later.
+  const policy = env.FINETUNE_APPROVAL_POLICY
+    ? await readPolicyFile(env.FINETUNE_APPROVAL_POLICY).catch((err: Error) => {
+        throw new ConfigError(err.message);
+      })
+    : undefined;
   // Read before connecting: a bad setting stops the worker at once, naming it.
   const events = readEventsConfig();
   const { connection, namespace } = await connectWorkerConnection(overrides);
@@ -96,6 +106,7 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
     tuning,
+    approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
     events,
   });
   logger.info(
@@ -103,6 +114,7 @@ export async function runWorkerFromEnv(
       taskQueue: env.FINETUNE_TASK_QUEUE,
       namespace,
       provider: env.FINETUNE_PROVIDER,
+      approvalPolicy: policy ? `${policy.source} (${policy.digest})` : 'none (names as typed)',
       ...tuning,
       // What bounds memory besides the cache (docs/operations.md "Sizing a worker").
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),

@@ -33,6 +33,7 @@ import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { openAIChat } from './openai/chat.js';
+import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
 import type { EventsConfig } from '../events/config.js';
 import { createEventActivities } from './events.js';
@@ -45,7 +46,7 @@ export type { ValidateDatasetInput } from './dataset.js';
  * different fine-tuning provider implements this same object, and the workflows do not change.
  */
 export function createActivities(
-  deps: OpenAIActivityDeps & { wandb?: WandbClient; events?: EventsConfig },
+  deps: OpenAIActivityDeps & { wandb?: WandbClient; events?: EventsConfig } & ApprovalPolicyDeps,
 ) {
   const provider = deps.provider ?? openAIProvider({ client: deps.client });
   const client: OpenAI = provider.client;
@@ -54,6 +55,7 @@ export function createActivities(
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
+    ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
     ...createEventActivities(deps.events),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),

@@ -1,11 +1,16 @@
-// One table of exit codes for every `finetune` command (docs/operations.md shows the same).
+// One table of exit codes for every `finetune` command (docs/operations.md shows the same, and
+// `finetune --help` prints it). Commands set codes only through EXIT (test/unit/cli/contract.test.ts).
 
 export const EXIT = {
   /** Done: the command did what it was asked; a pipeline it waited for succeeded or was promoted. */
   ok: 0,
   /** A mistake to fix: a flag, a file, an unknown id, no server or worker, a refused pre-flight. */
   userError: 1,
-  /** The pipeline ended without a model in production: failed, cancelled, terminated, timed out, or rejected. */
+  /**
+   * A workflow the command waited for ended badly: a pipeline without a model in production
+   * (failed, cancelled, terminated, timed out, or rejected; the sandbox's too), a sync or a
+   * migration that failed.
+   */
   ended: 2,
   /** The pipeline waits at `awaiting_approval` for a person (the commands that decide are printed). */
   awaitingDecision: 3,
@@ -18,8 +23,8 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0    done (a pipeline waited for succeeded, or was promoted), or still running (status)
   1    a mistake to fix: flags, files, unknown id, no server or worker, a refused pre-flight
-  2    the pipeline ended without a model in production: failed, cancelled, terminated,
-       timed out, or rejected
+  2    the workflow waited for ended badly: a pipeline without a model in production
+       (failed, cancelled, terminated, timed out, rejected), a sync or migration that failed
   3    the pipeline waits at awaiting_approval for a person's decision
   130  interrupted (Ctrl-C); the pipeline goes on`;
 
@@ -33,10 +38,16 @@ export function pipelineExitCode(execution: string, stage: string | undefined): 
 }
 
 /**
- * A pipeline the command waited for ended badly: its message is printed like a user error's
- * (one line, no stack) and the command exits with EXIT.ended.
+ * A workflow the command waited for (`--wait`, a sync) ended failed, cancelled, terminated or
+ * timed out: its message is printed like a user error's (one line, no stack) and the command
+ * exits with EXIT.ended.
  */
-export class PipelineEndedError extends Error {
-  override name = 'PipelineEndedError';
+export class WorkflowEndedError extends Error {
+  override name = 'WorkflowEndedError';
   readonly exitCode = EXIT.ended;
+}
+
+/** A pipeline the command waited for ended without a model in production (rejected included). */
+export class PipelineEndedError extends WorkflowEndedError {
+  override name = 'PipelineEndedError';
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { COMMANDS } from './commandTable.js';
-import { EXIT, PipelineEndedError } from './exitCodes.js';
+import { readFileSync } from 'node:fs';
+import { EXIT, EXIT_CODES_HELP, WorkflowEndedError } from './exitCodes.js';
 import { UserError } from './userError.js';
 
 /**
@@ -13,11 +14,20 @@ function invokedCommand(args: readonly string[]): string | undefined {
   return COMMANDS.some(([name]) => name === first) ? first : undefined;
 }
 
+/** This package's version (src/cli or dist/cli: package.json is two folders up either way). */
+function packageVersion(): string {
+  const pkg = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
 /** The `finetune` program with the commands `args` needs (all of them when it names none). */
 async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command('finetune')
     .description('OpenAI fine-tuning as durable Temporal workflows')
+    .version(packageVersion(), '-V, --version', 'print the version of temporal-finetune')
+    .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError();
+  if (args.length === 1 && ['-V', '--version'].includes(args[0]!)) return program;
   const wanted = invokedCommand(args);
   if (wanted !== undefined) {
     const [, load] = COMMANDS.find(([name]) => name === wanted)!;
@@ -56,12 +66,12 @@ try {
   // Errors a person can fix are printed plainly; anything else keeps its stack for a bug report.
   if (
     err instanceof UserError ||
-    err instanceof PipelineEndedError ||
+    err instanceof WorkflowEndedError ||
     (isFixable(err) && !process.env.FINETUNE_DEBUG)
   ) {
     process.stderr.write(`error: ${err.message}\n`);
   } else {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
-  process.exitCode = err instanceof PipelineEndedError ? err.exitCode : EXIT.userError;
+  process.exitCode = err instanceof WorkflowEndedError ? err.exitCode : EXIT.userError;
 }

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { parseEvery } from '../client/schedule.js';
 import type { GatePolicy, PromotionConfig } from '../shared/promotionTypes.js';
+import { integerFrom, numberIn } from './numberOption.js';
 import { UserError } from './userError.js';
 
 /** The flags `addPromotionFlags` defines, as commander hands them to the action. */
@@ -22,8 +23,8 @@ export interface PromotionFlags {
   gateDrift?: GatePolicy;
   gateEval?: GatePolicy;
   evalDataset?: string;
-  evalMinScore?: string;
-  evalMaxExamples?: string;
+  evalMinScore?: number;
+  evalMaxExamples?: number;
   evalRegex?: string;
   evalGrader?: 'exact' | 'contains' | 'regex' | 'model';
 }
@@ -70,8 +71,12 @@ export function addPromotionFlags(cmd: Command): Command {
       '--eval-dataset <ref>',
       'W&B dataset version to evaluate on (default: the validation file)',
     )
-    .option('--eval-min-score <0..1>', 'the eval gate fails below this score')
-    .option('--eval-max-examples <n>', 'evaluate at most this many examples (default 50)')
+    .option('--eval-min-score <0..1>', 'the eval gate fails below this score', numberIn(0, 1))
+    .option(
+      '--eval-max-examples <n>',
+      'evaluate at most this many examples (default 50)',
+      integerFrom(1),
+    )
     .option('--eval-regex <pattern>', 'also grade answers against this regex')
     .addOption(
       new Option(
@@ -79,22 +84,6 @@ export function addPromotionFlags(cmd: Command): Command {
         'the score that decides the eval gate (default model)',
       ).choices(['exact', 'contains', 'regex', 'model']),
     );
-}
-
-function unit(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1)
-    throw new UserError(`--${flag} must be a number from 0 to 1, got "${v}".`);
-  return n;
-}
-
-function count(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`--${flag} must be a whole number of 1 or more, got "${v}".`);
-  return n;
 }
 
 function duration(flag: string, v: string | undefined): number | undefined {
@@ -111,8 +100,8 @@ export function promotionFromFlags(f: PromotionFlags): PromotionConfig | false {
   if (!f.promotion) return false;
   const evalOptions = {
     dataset: f.evalDataset,
-    minScore: unit('eval-min-score', f.evalMinScore),
-    maxExamples: count('eval-max-examples', f.evalMaxExamples),
+    minScore: f.evalMinScore,
+    maxExamples: f.evalMaxExamples,
     regex: f.evalRegex,
     primary: f.evalGrader,
   };

@@ -1,3 +1,4 @@
+import type { LineageVerification } from '../approvals/index.js';
 import type { LineageAnswer } from '../client/lineage.js';
 import type {
   DatasetMoveResult,
@@ -26,18 +27,20 @@ export function renderApproval(
 ): string[] {
   const lines: string[] = [];
   for (const g of a.gates) lines.push(`gate      ${gateLine(g)}`);
+  lines.push(...policyLines(a));
   if (stage === 'awaiting_approval' && !a.decision) {
-    lines.push(`next      ${decide.approve}`, `          ${decide.reject}`);
+    const signing = a.policy ? ' --sign ~/.ssh/id_ed25519' : '';
+    lines.push(`next      ${decide.approve}${signing}`, `          ${decide.reject}${signing}`);
   }
   if (a.decision) {
     const d = a.decision;
     lines.push(
-      `decision  ${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by} via ${d.how} at ${d.at}${d.comment ? ` — ${d.comment}` : ''}`,
+      `decision  ${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by} via ${d.how} at ${d.at}${d.comment ? ` — ${d.comment}` : ''}${verifiedMark(d.verified)}`,
     );
   }
   for (const i of a.ignored) {
     lines.push(
-      `ignored   ${i.decision} by ${i.by || '(nobody)'} via ${i.how} at ${i.at}: ${i.reason}`,
+      `ignored   ${i.decision} by ${i.by || '(nobody)'} via ${i.how} at ${i.at}${i.unverified ? ' (unverified)' : ''}: ${i.reason}`,
     );
   }
   const p = a.promotion;
@@ -53,9 +56,36 @@ export function renderApproval(
   return lines;
 }
 
+/** The approval policy, the signed approvals so far and what the quorum still needs. */
+function policyLines(a: ApprovalRecord): string[] {
+  if (!a.policy) return a.note ? [`policy    none: ${a.note}`] : [];
+  const lines = [
+    `policy    ${a.policy.digest} from ${a.policy.source}: ${a.policy.rule}${a.policy.selfApproval ? '' : ', no self-approval'}`,
+  ];
+  for (const v of a.votes ?? []) {
+    lines.push(
+      `signed    ${v.decision} by ${v.approver} (${v.role}, ${v.keyFingerprint}) via ${v.how} at ${v.at}`,
+    );
+  }
+  if (a.quorum && !a.quorum.met && !a.decision) {
+    lines.push(`quorum    needs ${a.quorum.missing.join(', ')}`);
+  }
+  return lines;
+}
+
+function verifiedMark(verified: boolean | undefined): string {
+  if (verified === true) return ' (signed, verified)';
+  if (verified === false) return ' (name as typed, not verified)';
+  return '';
+}
+
 export function renderDecision(r: DecisionReply): string {
   const d = r.decision;
-  const head = `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by}`;
+  if (!d) {
+    const q = r.pending;
+    return `approval recorded (signed, verified); the pipeline waits for ${q?.missing.join(', ') ?? 'more approvals'} (${q?.rule ?? 'the quorum'}; so far ${q?.have.join(', ') ?? '—'})`;
+  }
+  const head = `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by}${verifiedMark(d.verified)}`;
   const p = r.promotion;
   if (!p) return head;
   if (!p.promoted) return `${head}; ${p.note ?? 'nothing was moved'}`;
@@ -120,6 +150,36 @@ export function renderResolved(r: ResolvedAlias): string {
     ...(r.servingUntil ? [`  serves    until ${r.servingUntil}`] : []),
     ...(r.warning ? [`  WARNING   ${r.warning}`] : []),
   ].join('\n');
+}
+
+function removedSince(v: LineageVerification): string {
+  const n = v.entries.flatMap((e) => e.decisions).filter((d) => d.keyRemovedSince).length;
+  return n
+    ? ` (but ${n} signer key${n === 1 ? ' has' : 's have'} been removed from the policy since)`
+    : '';
+}
+
+/** `finetune lineage --verify`: the verdict first, then each signed entry and decision. */
+export function renderLineageVerification(v: LineageVerification): string {
+  const lines = [
+    v.ok
+      ? `verified  ${v.modelRef}: every signature, the policy and the chain model → datasets → decision hold${removedSince(v)}`
+      : `FAILED    ${v.modelRef}: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}`,
+  ];
+  for (const e of v.entries) {
+    lines.push(
+      `${e.kind.padEnd(9)} ${e.at} by pipeline ${e.workflowId} under policy ${e.policyDigest}`,
+    );
+    for (const d of e.decisions) {
+      const mark = d.problems.length ? 'BAD' : 'ok';
+      lines.push(
+        `  ${mark.padEnd(4)}${d.decision ?? '?'} by ${d.approver} (${d.role}, ${d.keyFingerprint ?? 'no key'}) issued ${d.issuedAt ?? '?'}${d.keyRemovedSince ? ' — key removed from the policy since' : ''}`,
+      );
+    }
+  }
+  for (const p of v.problems) lines.push(`problem   ${p}`);
+  for (const w of v.warnings) lines.push(`warning   ${w}`);
+  return lines.join('\n');
 }
 
 export function renderLineage(a: LineageAnswer): string {

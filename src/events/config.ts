@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from '../config.js';
 import { EVENT_TYPES, type EventType } from '../shared/eventTypes.js';
 
 // The operator's event endpoints: set on the worker (environment or a file), never by whoever
@@ -68,7 +69,7 @@ export interface EventsConfig {
 }
 
 /** A setting an operator must fix; the message names it and never carries a secret or URL. */
-export class EventsConfigError extends Error {
+export class EventsConfigError extends ConfigError {
   override name = 'EventsConfigError';
 }
 

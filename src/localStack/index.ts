@@ -63,6 +63,8 @@ export interface LocalWorkerOptions {
   maxProviderRps?: number;
   /** Any provider instead (it wins over `openai`): e.g. Azure, for the emulator's azure flavour. */
   provider?: FineTuneProvider;
+  /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
+  approvalPolicy?: string;
   /** Where the worker sends its events (docs/events.md); none when omitted. */
   events?: EventsConfig;
 }
@@ -315,6 +317,7 @@ function localWorker(
             : undefined,
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
+          approvalPolicy: opts.approvalPolicy,
           events: opts.events,
         });
         running = { worker, run: worker.run(), connection };

@@ -3,12 +3,14 @@ import type { WandbTarget } from './syncTypes.js';
 import type { Decision, GateResult } from './promotionTypes.js';
 import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
 import type { ServingRecord } from './providerTypes.js';
+import type { ApprovalPolicy, SignedRecord } from './approvalTypes.js';
 
 /** One entry of a version's audit log (metadata key `governanceLog`). */
 export interface GovernanceEvent {
   /** Stable per action, so a retried write never appends it twice. */
   id: string;
-  kind: 'candidate' | 'promoted' | 'replaced' | 'rollback_to' | 'rolled_back';
+  /** `rejected`: a signed rejection of the candidate (under an approval policy). */
+  kind: 'candidate' | 'promoted' | 'rejected' | 'replaced' | 'rollback_to' | 'rolled_back';
   alias: string;
   at: string;
   by: string;
@@ -24,6 +26,11 @@ export interface GovernanceEvent {
    */
   movedTo?: string;
   workflowId: string;
+  /**
+   * promoted / rollback_to / rejected on a model version, under an approval policy: the signed decisions
+   * and the policy's digest (the policy itself is in the version's `approvalPolicies`).
+   */
+  signed?: SignedRecord;
 }
 
 /** The version refs a move touches, resolved once (recorded in history) before anything changes. */
@@ -107,6 +114,8 @@ export interface MoveRecord {
   gates?: GateResult[];
   /** How the model is served (Azure deployment), recorded on the version. */
   serving?: ServingRecord;
+  /** Under an approval policy: the signed decisions, the policy's digest and the policy. */
+  signed?: SignedRecord & { policy: ApprovalPolicy };
 }
 
 export interface AliasMoveResult {
@@ -186,6 +195,8 @@ export interface LineageReport {
     /** What a caller passes as `model` (an Azure deployment), when promotion recorded it. */
     servedAs: string | null;
     baseModel: string | null;
+    /** The W&B version's digest (of its files): a signed approval is bound to it. */
+    digest?: string;
   };
   /** Set on a migrated model: the model it replaced and the golden set it was gated on. */
   migratedFrom: Record<string, string> | null;
@@ -201,4 +212,6 @@ export interface LineageReport {
   } | null;
   gates: GateResult[];
   log: GovernanceEvent[];
+  /** The approval policies the log's signed decisions were verified under, by digest. */
+  approvalPolicies?: Record<string, ApprovalPolicy>;
 }

@@ -1,5 +1,12 @@
 import type { ServingRecord } from './providerTypes.js';
 import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
+import type {
+  CandidateIdentity,
+  PolicySummary,
+  QuorumStatus,
+  SignedDecision,
+  SignedVote,
+} from './approvalTypes.js';
 
 // Types of governed promotion: gates, the approval decision, promotion and rollback.
 // Workflow-safe (no Node imports); everything here travels through workflow history, so it holds
@@ -147,6 +154,8 @@ export type DecisionChannel = 'signal' | 'update' | 'auto' | 'timeout' | 'gate';
 export interface DecisionRequest {
   by: string;
   comment?: string;
+  /** A signed decision (required when the pipeline follows an approval policy). */
+  signed?: SignedDecision;
 }
 
 export interface Decision {
@@ -156,6 +165,12 @@ export interface Decision {
   how: DecisionChannel;
   /** ISO 8601, workflow time. */
   at: string;
+  /**
+   * Under an approval policy: the signed decisions that made it (each verified). False: no
+   * policy, so `by` is the name as typed, not verified. Absent in runs from before signing.
+   */
+  verified?: boolean;
+  signed?: SignedVote[];
 }
 
 /** A signal or Update that was refused; kept so nobody's word is silently lost. */
@@ -166,6 +181,8 @@ export interface IgnoredRequest {
   how: DecisionChannel;
   at: string;
   reason: string;
+  /** A request without a valid signature where the policy requires one. */
+  unverified?: true;
 }
 
 export interface PromotionConfig {
@@ -221,11 +238,25 @@ export interface ApprovalRecord {
   decision?: Decision;
   ignored: IgnoredRequest[];
   promotion?: PromotionOutcome;
+  /** The approval policy recorded at the start (absent: none, or a run from before signing). */
+  policy?: PolicySummary;
+  /** Said when no policy applies: decisions are names as typed, not verified. */
+  note?: string;
+  /** What a signed decision is bound to, once known. */
+  candidate?: { identity: CandidateIdentity; digest: string };
+  /** Signed approvals taken so far (counted towards the quorum), and signed rejections. */
+  votes?: SignedVote[];
+  quorum?: QuorumStatus;
 }
 
-/** What `decidePromotion` returns to the caller. */
+/**
+ * What `decidePromotion` returns to the caller: the decision and what moved, or (a signed
+ * approval short of the quorum) the approval recorded and what is still needed.
+ */
 export interface DecisionReply {
   accepted: true;
-  decision: Decision;
+  decision?: Decision;
   promotion?: PromotionOutcome;
+  /** Recorded as one approval of those needed; the pipeline keeps waiting. */
+  pending?: QuorumStatus;
 }

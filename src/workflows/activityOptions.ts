@@ -272,6 +272,16 @@ export const servingCleanupActivities = proxyActivities<
 });
 
 /**
+ * The approvers policy, read from the worker's file once per pipeline at its start: a local
+ * read, seconds at most; a broken policy fails at once (InvalidApprovalPolicy) naming the file.
+ */
+export const approvalPolicyActivities = proxyActivities<Pick<Activities, 'loadApprovalPolicy'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '10 seconds', nonRetryableErrorTypes },
+});
+
+/**
  * Which endpoints want an event: a read of the worker's own settings, in-process (a local
  * activity), so emitting an event costs the pipeline milliseconds. A failure is recorded on the
  * event, never the pipeline's.

@@ -1,10 +1,13 @@
 import type { Decision, DecisionKind, PromotionConfig } from '../shared/promotionTypes.js';
 import type { PipelineStage } from '../shared/types.js';
 
+/** The desk's part of a pipeline's promotion settings (a knowledge base uses the same). */
+export type DeskConfig = Pick<PromotionConfig, 'approvers' | 'requireSecondPerson' | 'startedBy'>;
+
 export interface ApprovalState {
-  stage: PipelineStage;
+  stage: PipelineStage | (string & {});
   decision?: Decision;
-  config: PromotionConfig;
+  config: DeskConfig;
   /** A blocking gate result, when one blocks promotion. */
   blockedBy?: string;
 }
@@ -46,6 +49,28 @@ export function refusal(state: ApprovalState, ask: DecisionAsk): string | undefi
     return `a gate blocks promotion: ${state.blockedBy}`;
   }
   return undefined;
+}
+
+/**
+ * Settings an approval policy does not allow: the starter may not loosen it, so nothing decides
+ * an approval without the signed quorum (a timeout or a blocking gate may still reject).
+ */
+export function policyConfigProblems(
+  config: Pick<PromotionConfig, 'autoApprove' | 'onTimeout' | 'approvalTimeoutMs'>,
+  policyDigest: string,
+): string[] {
+  const problems: string[] = [];
+  if (config.autoApprove) {
+    problems.push(
+      `autoApprove is not allowed: the worker's approval policy (${policyDigest}) requires signed approvals`,
+    );
+  }
+  if (config.approvalTimeoutMs !== undefined && config.onTimeout === 'approve') {
+    problems.push(
+      `onTimeout "approve" is not allowed: the worker's approval policy (${policyDigest}) requires signed approvals (a timeout may reject)`,
+    );
+  }
+  return problems;
 }
 
 /** Promotion config problems caught before the pipeline spends anything. */

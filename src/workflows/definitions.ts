@@ -7,6 +7,7 @@ import type {
 } from '../shared/types.js';
 import type { SyncOutcome } from '../shared/syncTypes.js';
 import type { DecisionKind, DecisionReply, DecisionRequest } from '../shared/promotionTypes.js';
+import type { ApprovalRequestView } from '../shared/approvalTypes.js';
 import type { EventDeliveryResult } from '../shared/eventTypes.js';
 
 /** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
@@ -82,6 +83,13 @@ export const decidePromotionUpdate = defineUpdate<DecisionReply, [DecideRequest]
 );
 
 /**
+ * What a decision is asked about (any pipeline with an approval desk): the candidate, its
+ * digest and the policy, so `finetune approve --sign` (or a person with `--print-payload`) can
+ * build the payload to sign.
+ */
+export const approvalRequestQuery = defineQuery<ApprovalRequestView>('approvalRequest');
+
+/**
  * What the Web UI shows beside each handler (its "Send a Signal" dialog, the queries and Updates
  * lists). Only `approvePromotion` and `rejectPromotion` are for people; every other signal is
  * marked internal, so nobody sends one by hand thinking it decides something. Keyed by the
@@ -94,7 +102,9 @@ export const HANDLER_DESCRIPTIONS = {
   rejectPromotion:
     'Reject promoting this pipeline\'s model, once its stage is awaiting_approval: nothing moves. Input: {"by": "your-name", "comment": "why"}.',
   decidePromotion:
-    'Approve or reject promotion and wait for the answer (what `finetune approve/reject` sends). Input: {"decision": "approve" | "reject", "by": "your-name", "comment": "optional"}; answers with what moved, or why not.',
+    'Approve or reject promotion and wait for the answer (what `finetune approve/reject` sends). Input: {"decision": "approve" | "reject", "by": "your-name", "comment": "optional"}, plus "signed": {"payload", "signature"} when an approval policy applies (`finetune approve --sign KEY`); answers with what moved, what the quorum still needs, or why not.',
+  approvalRequest:
+    'What a decision is about: the candidate and its digest, the approval policy and the quorum so far (what `finetune approve --sign` signs).',
   jobEvent:
     "internal: sent by the webhook receiver when the provider reports the job's end; not for people (`finetune status` shows the job).",
   watchProgress:

@@ -1,4 +1,5 @@
 import { DECISION_SIGNAL_INPUT, decisionCommands } from '../shared/commandHints.js';
+import type { PolicySummary } from '../shared/approvalTypes.js';
 import type { PipelineStage } from '../shared/types.js';
 
 // The pipeline's "current details" in the Web UI (markdown; also `progress.details`). Every one
@@ -18,8 +19,18 @@ export function awaitingApprovalText(
   workflowId: string,
   namespace: string,
   gatesText: string,
+  policy?: PolicySummary,
 ): string {
   const { approve, reject } = decisionCommands(workflowId, 'NAME', { namespace });
+  if (policy) {
+    // Under an approval policy only a signed decision counts: say so, and how to sign.
+    return [
+      `signed decisions decide whether this model is promoted: ${policy.rule} (approval policy ${policy.digest})`,
+      gatesText,
+      `**Decide:** \`${approve} --sign ~/.ssh/id_ed25519\` or \`${reject} --sign ~/.ssh/id_ed25519\` ` +
+        '(or `--print-payload`, sign it with `ssh-keygen -Y sign -n finetune-approval`, then `--signature FILE`).',
+    ].join('\n\n');
+  }
   return [
     'a person decides whether this model is promoted',
     gatesText,

@@ -33,6 +33,7 @@ import type {
 } from '../shared/types.js';
 import { DEFAULT_WAIT_POLICY } from '../shared/types.js';
 import {
+  approvalPolicyActivities,
   createJobActivities,
   datasetActivities,
   fileReadyActivities,
@@ -42,7 +43,7 @@ import {
   uploadActivities,
 } from './activityOptions.js';
 import { ApprovalDesk } from './approval.js';
-import { promotionConfigProblems } from './approvalRules.js';
+import { policyConfigProblems, promotionConfigProblems } from './approvalRules.js';
 import { awaitFineTuneJob, awaitWorkflowIdFor } from './awaitFineTuneJob.js';
 import { HANDLER_DESCRIPTIONS, jobSnapshotSignal, progressQuery } from './definitions.js';
 import { describeJob } from './describe.js';
@@ -64,7 +65,8 @@ import { pipelineRef } from './pipelineEvents.js';
  *   4. wait       — child workflow awaitFineTuneJob (webhook signal + adaptive poll)
  *   5. results    — resultActivities.summarizeResults
  *   6. promotion  — governPromotion (src/workflows/promotionStage.ts): gates (gates.ts), a person's
- *                   decision by signal or Update (approval.ts, approvalRules.ts), then the alias
+ *                   decision by signal or Update (approval.ts, approvalRules.ts; signed under the
+ *                   worker's approval policy: src/approvals, fineTuneCandidate.ts), then the alias
  *                   moves under a per-collection lock (moveModelAlias.ts, handed on by
  *                   aliasLock.ts); rollback is its own workflow (rollbackPromotion.ts)
  * W&B (src/workflows/pipelineWandb.ts, best effort, short budgets in wandbBudgets.ts): datasets
@@ -131,6 +133,19 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       'validating',
       'checking the datasets on the worker, then the base model with the provider',
     );
+    // The worker's approval policy, recorded here once: the starter cannot loosen it, and a
+    // change of policy applies to pipelines started after it (runs since `signed-approvals`).
+    const signing = promotion !== false && patched(PATCH.signedApprovals);
+    if (signing) {
+      const policy = await approvalPolicyActivities.loadApprovalPolicy();
+      desk.useSigning(policy);
+      const problems = policy ? policyConfigProblems(promotion, policy.digest) : [];
+      if (problems.length) {
+        progress.error = `invalid promotion settings: ${problems.join('; ')}`;
+        setStage('failed', progress.error);
+        throw ApplicationFailure.nonRetryable(progress.error, ErrorType.InvalidPromotionConfig);
+      }
+    }
     const refs: { role: DatasetSummary['role']; ref: DatasetRef }[] = [
       { role: 'training', ref: input.training },
     ];
@@ -271,6 +286,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         wandb,
         desk,
         setStage,
+        signing,
         events,
         eventRef,
       });

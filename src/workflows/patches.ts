@@ -246,6 +246,20 @@ export const PATCHES = {
     },
     retire: APPROVAL_WAITS,
   },
+  signedApprovals: {
+    id: 'signed-approvals',
+    since: { date: '2026-12-07', commit: 'e8bed1d' },
+    workflows: ['fineTunePipeline'],
+    state: 'patched',
+    guards: {
+      old: ['fineTunePipeline/approved-by-update.json'],
+      new: [
+        'fineTunePipeline/signed-quorum-promoted.json',
+        'fineTunePipeline/signed-approval-then-signed-rejection.json',
+      ],
+    },
+    retire: APPROVAL_WAITS,
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;

@@ -14,6 +14,8 @@ export interface PromotionContext {
   wandb: PipelineWandb;
   desk: ApprovalDesk;
   setStage: (stage: PipelineStage, details?: string) => void;
+  /** The run follows signed approvals (patch `signed-approvals`): the desk gets a candidate. */
+  signing?: boolean;
   /** The run's events (off in runs from before them) and what they are about, as of now. */
   events: WorkflowEvents;
   eventRef: () => EventPipelineRef;

@@ -6,6 +6,7 @@ import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
 import { FineTuneApprovedBy } from '../shared/searchAttributes.js';
 import { candidateActivities, servingActivities } from './activityOptions.js';
 import { awaitingApprovalText } from './details.js';
+import { fineTuneCandidate } from './fineTuneCandidate.js';
 import { rethrowCancellation } from './failures.js';
 import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
@@ -39,7 +40,21 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       });
     }
     await ctx.wandb.synced('the model version is marked in W&B as the candidate');
-    await markCandidate(ctx, workflowId);
+    const marked = await markCandidate(ctx, workflowId);
+    if (ctx.signing) {
+      // Signed decisions are bound to this: the model, its data and what the gates found.
+      desk.setCandidate(
+        fineTuneCandidate({
+          jobId: job.jobId,
+          fineTunedModel: job.fineTunedModel,
+          baseModel: ctx.input.model,
+          model: marked?.digest ? { ref: marked.ref, digest: marked.digest } : null,
+          datasets: ctx.datasets,
+          datasetVersions: ctx.wandb.datasetRefs(),
+          gates: desk.record.gates,
+        }),
+      );
+    }
 
     if (verdict.blocked) {
       desk.decideAs('reject', { by: 'gates', comment: desk.blockedBy }, 'gate');
@@ -48,7 +63,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     } else {
       ctx.setStage(
         'awaiting_approval',
-        awaitingApprovalText(workflowId, workflowInfo().namespace, gatesText),
+        awaitingApprovalText(workflowId, workflowInfo().namespace, gatesText, desk.record.policy),
       );
       await ctx.events.emit('approval.requested', {
         ...ctx.eventRef(),
@@ -73,7 +88,22 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       decision: eventDecision(decision),
     });
     if (decision.decision === 'reject') {
-      await clearCandidate(ctx);
+      // Under a policy, every signed decision (approvals short of the quorum too) is logged.
+      const signedReject = desk.signedRecord(true);
+      await clearCandidate(
+        ctx,
+        signedReject && {
+          id: `${workflowId}/reject`,
+          at: now(),
+          by: decision.by,
+          how: decision.how,
+          comment: decision.comment,
+          workflowId,
+          jobId: job.jobId,
+          fineTunedModel: job.fineTunedModel,
+          signed: signedReject,
+        },
+      );
       ctx.setStage(
         'rejected',
         `by ${decision.by} (${decision.how})${decision.comment ? `: ${decision.comment}` : ''}\n\n${gatesText}`,
@@ -81,6 +111,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       return 'rejected';
     }
     upsertSearchAttributes([{ key: FineTuneApprovedBy, value: decision.by }]);
+    const signed = desk.signedRecord();
     ctx.setStage('promoting', `approved by ${decision.by}; moving "${alias}"`);
     desk.record.promotion = await promote(ctx, alias, {
       id: `${workflowId}/promote`,
@@ -92,6 +123,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       jobId: job.jobId,
       fineTunedModel: job.fineTunedModel,
       gates: desk.record.gates,
+      ...(signed ? { signed } : {}),
     });
     const p = desk.record.promotion;
     ctx.setStage(
@@ -165,12 +197,15 @@ async function promote(
 }
 
 /** Best effort: the review works without the `candidate` alias; a W&B error is reported. */
-async function markCandidate(ctx: PromotionContext, workflowId: string): Promise<void> {
+async function markCandidate(
+  ctx: PromotionContext,
+  workflowId: string,
+): Promise<{ ref: string; digest?: string } | undefined> {
   const target = ctx.wandb.wandbTarget;
   const model = ctx.wandb.modelVersion(ctx.job.jobId);
-  if (!target || !model) return;
+  if (!target || !model) return undefined;
   try {
-    await candidateActivities.markCandidate({
+    return await candidateActivities.markCandidate({
       target,
       collection: model.collection,
       version: model.version,
@@ -182,15 +217,20 @@ async function markCandidate(ctx: PromotionContext, workflowId: string): Promise
   } catch (err) {
     rethrowCancellation(err);
     ctx.wandb.report('marking the model version as candidate', err);
+    return undefined;
   }
 }
 
-async function clearCandidate(ctx: PromotionContext): Promise<void> {
+async function clearCandidate(ctx: PromotionContext, rejected?: MoveRecord): Promise<void> {
   const target = ctx.wandb.wandbTarget;
   const model = ctx.wandb.modelVersion(ctx.job.jobId);
   if (!target || !model) return;
   try {
-    await candidateActivities.clearCandidate({ target, ...model });
+    await candidateActivities.clearCandidate({
+      target,
+      ...model,
+      ...(rejected ? { rejected } : {}),
+    });
   } catch (err) {
     rethrowCancellation(err);
     ctx.wandb.report('removing the candidate alias', err);

@@ -4,7 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline, type PipelineStatus } from '../../src/client/pipeline.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
-import { ROOT, runCli } from '../unit/cli/support/runCli.js';
+import { ROOT, runCli } from '../cli/support/runCli.js';
 import { eventually, startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery } from '../../src/workflows/definitions.js';
-import { ROOT, runCli } from '../unit/cli/support/runCli.js';
+import { ROOT, runCli } from '../cli/support/runCli.js';
 import { startHarness, type Harness } from './support/harness.js';
 
 // `finetune start` as a person runs it (a process, the real CLI): it returns only once the

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { shellQuote } from '../../src/shared/commandHints.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
-import { ROOT, runCli, type CliRun } from '../unit/cli/support/runCli.js';
+import { ROOT, runCli, type CliRun } from '../cli/support/runCli.js';
 import { eventually, startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 

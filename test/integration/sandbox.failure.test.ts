@@ -56,8 +56,8 @@ describe('finetune sandbox: a pipeline that fails', () => {
     [json, terminal] = await Promise.all([sandbox(['--json', ...COMMON]), sandbox(COMMON)]);
   });
 
-  it('--json: one JSON result with the failure once, nothing else printed, exit code 1', () => {
-    expect(json.code).toBe(1);
+  it('--json: one JSON result with the failure once, nothing else printed, exit code 2', () => {
+    expect(json.code).toBe(2);
     expectNoSdkNoise(json.stdout + json.stderr);
     expect(json.stderr).toBe('');
     const lines = json.stdout.trim().split('\n');
@@ -73,8 +73,8 @@ describe('finetune sandbox: a pipeline that fails', () => {
     expect(json.stdout.match(FAILURE)).toHaveLength(1);
   });
 
-  it('on a terminal: progress, the failure once in the status block, a closing line, exit code 1', () => {
-    expect(terminal.code).toBe(1);
+  it('on a terminal: progress, the failure once in the status block, a closing line, exit code 2', () => {
+    expect(terminal.code).toBe(2);
     const output = terminal.stdout + terminal.stderr;
     expectNoSdkNoise(output);
     expect(output.match(FAILURE)).toHaveLength(1);

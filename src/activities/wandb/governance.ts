@@ -1,6 +1,7 @@
 import type { GovernanceEvent, MoveRecord } from '../../shared/governanceTypes.js';
 import type { GateResult } from '../../shared/promotionTypes.js';
 import type { ServingRecord } from '../../shared/providerTypes.js';
+import type { ApprovalPolicy } from '../../shared/approvalTypes.js';
 
 // How promotion facts live in a version's metadata. Pure merges, so a retried write produces the
 // same metadata and appends nothing twice.
@@ -78,6 +79,26 @@ export function trainedOnOf(metadata: Record<string, unknown>): { role: string; 
   if (Array.isArray(promoted)) return promoted;
   const candidate = metadata[TRAINED_ON_KEY];
   return Array.isArray(candidate) ? (candidate as { role: string; ref: string }[]) : [];
+}
+
+/** The approval policies a version's signed decisions were verified under, by digest. */
+export const POLICIES_KEY = 'approvalPolicies';
+
+export function approvalPoliciesOf(
+  metadata: Record<string, unknown>,
+): Record<string, ApprovalPolicy> {
+  const p = metadata[POLICIES_KEY];
+  return p && typeof p === 'object' && !Array.isArray(p)
+    ? (p as Record<string, ApprovalPolicy>)
+    : {};
+}
+
+export function withApprovalPolicy(
+  metadata: Record<string, unknown>,
+  digest: string,
+  policy: ApprovalPolicy,
+): Record<string, unknown> {
+  return { ...metadata, [POLICIES_KEY]: { ...approvalPoliciesOf(metadata), [digest]: policy } };
 }
 
 export function gatesOf(metadata: Record<string, unknown>): GateResult[] {

@@ -25,6 +25,7 @@ import {
   markCandidate,
   planAliasMove,
   type CandidateInput,
+  type ClearCandidateInput,
 } from './promotion.js';
 import { resolveAlias, traceLineage } from './resolve.js';
 import { listUnaliasedServing, type UnaliasedServingInput } from './staleServing.js';
@@ -65,9 +66,7 @@ export function createWandbActivities(deps: WandbActivityDeps) {
       listUnaliasedServing(deps, input),
     ),
     markCandidate: pulsed((input: CandidateInput) => markCandidate(deps, input)),
-    clearCandidate: pulsed((input: { target: WandbTarget; collection: string; version: string }) =>
-      clearCandidate(deps, input),
-    ),
+    clearCandidate: pulsed((input: ClearCandidateInput) => clearCandidate(deps, input)),
     resolveAlias: pulsed((input: { target: WandbTarget; collection: string; alias: string }) =>
       resolveAlias(deps, input),
     ),

@@ -4,6 +4,7 @@ import type {
   AliasMoveRequest,
   AliasMoveResult,
   AliasRemoval,
+  GovernanceEvent,
   MoveRecord,
   VersionMove,
 } from '../../shared/governanceTypes.js';
@@ -28,6 +29,7 @@ import {
   promotionOf,
   trainedOnOf,
   TRAINED_ON_KEY,
+  withApprovalPolicy,
   withLogEntry,
   withPromotion,
   withServing,
@@ -300,14 +302,39 @@ async function recordOnVersion(
       },
       move.role === 'model' ? record.gates : undefined,
     );
-    after = withLogEntry(after, eventFrom(record, 'promoted', plan.alias, { replaced }));
+    after = withLogEntry(
+      withPolicy(after, move, record),
+      eventFrom(record, 'promoted', plan.alias, { replaced, ...signedOf(move, record) }),
+    );
   } else {
     // A re-created deployment (it had expired or been cleaned up) is what serves now.
     const served =
       move.role === 'model' && record.serving ? withServing(before, record.serving) : before;
-    after = withLogEntry(served, eventFrom(record, 'rollback_to', plan.alias, { replaced }));
+    after = withLogEntry(
+      withPolicy(served, move, record),
+      eventFrom(record, 'rollback_to', plan.alias, { replaced, ...signedOf(move, record) }),
+    );
   }
   await writeMetadata(wandb, move.id, before, after);
+}
+
+/** The model version's log entry carries the signed decisions (datasets point to it). */
+function signedOf(move: VersionMove, record: MoveRecord): Partial<GovernanceEvent> {
+  if (move.role !== 'model' || !record.signed) return {};
+  return {
+    signed: { policyDigest: record.signed.policyDigest, decisions: record.signed.decisions },
+  };
+}
+
+/** The policy the decisions were verified under, kept by digest beside them. */
+function withPolicy(
+  metadata: Record<string, unknown>,
+  move: VersionMove,
+  record: MoveRecord,
+): Record<string, unknown> {
+  if (move.role !== 'model' || !record.signed) return metadata;
+  const { policyDigest, policy } = record.signed;
+  return withApprovalPolicy(metadata, policyDigest, policy);
 }
 
 async function recordOnReplaced(
@@ -399,7 +426,7 @@ export interface CandidateInput {
 export async function markCandidate(
   deps: WandbActivityDeps,
   input: CandidateInput,
-): Promise<{ ref: string }> {
+): Promise<{ ref: string; digest: string }> {
   const wandb = requireWandb(deps);
   const v = await requireVersion(
     wandb,
@@ -419,18 +446,37 @@ export async function markCandidate(
   );
   await writeMetadata(wandb, v.id, v.metadata, after);
   await addAlias(wandb, input.target, move, CANDIDATE_ALIAS);
-  return { ref: move.ref };
+  // The digest names the model's files: a signed approval is bound to it.
+  return { ref: move.ref, digest: v.digest };
 }
 
 /** After a rejection (or a block) the version stops being the candidate. */
 export async function clearCandidate(
   deps: WandbActivityDeps,
-  input: { target: WandbTarget; collection: string; version: string },
+  input: ClearCandidateInput,
 ): Promise<void> {
   const wandb = requireWandb(deps);
   const v = await fetchVersion(wandb, input.target, `${input.collection}:${input.version}`);
   if (!v) return;
+  const rejected = input.rejected;
+  if (rejected?.signed) {
+    // A signed rejection stays on the version's log, verifiable like an approval.
+    const { policyDigest, policy, decisions } = rejected.signed;
+    const after = withLogEntry(
+      withApprovalPolicy(v.metadata, policyDigest, policy),
+      eventFrom(rejected, 'rejected', CANDIDATE_ALIAS, { signed: { policyDigest, decisions } }),
+    );
+    await writeMetadata(wandb, v.id, v.metadata, after);
+  }
   await removeAlias(wandb, input.target, modelMove(v), CANDIDATE_ALIAS);
+}
+
+export interface ClearCandidateInput {
+  target: WandbTarget;
+  collection: string;
+  version: string;
+  /** The rejection, when it was signed under an approval policy (recorded on the log). */
+  rejected?: MoveRecord;
 }
 
 /** A model version as a move target of its own (the candidate alias: nothing replaced). */

@@ -2,7 +2,13 @@ import type { LineageDataset, LineageReport, ResolvedAlias } from '../../shared/
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import type { ArtifactVersion, WandbClient } from '../../wandb/index.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
-import { gatesOf, governanceLog, promotionOf, trainedOnOf } from './governance.js';
+import {
+  approvalPoliciesOf,
+  gatesOf,
+  governanceLog,
+  promotionOf,
+  trainedOnOf,
+} from './governance.js';
 import { fetchVersion, versionRef } from './promotion.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../shared/errorTypes.js';
@@ -91,6 +97,7 @@ export async function traceLineage(
       fineTunedModel: str(v.metadata.fine_tuned_model),
       servedAs: facts?.serving?.servedAs ?? null,
       baseModel: str(v.metadata.model),
+      digest: v.digest,
     },
     migratedFrom:
       v.metadata.migratedFrom && typeof v.metadata.migratedFrom === 'object'
@@ -110,5 +117,6 @@ export async function traceLineage(
       : null,
     gates: gatesOf(v.metadata),
     log: governanceLog(v.metadata),
+    approvalPolicies: approvalPoliciesOf(v.metadata),
   };
 }

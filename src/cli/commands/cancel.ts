@@ -17,8 +17,9 @@ export function cancelCommand(): Command {
   return withTemporalFlags(
     new Command('cancel')
       .description('Cancel a pipeline; its OpenAI job is cancelled too')
-      .argument('<workflowId>', 'the pipeline to cancel'),
-  ).action(async (workflowId: string, f: TemporalFlags) => {
+      .argument('<workflowId>', 'the pipeline to cancel')
+      .option('--json', 'print JSON', false),
+  ).action(async (workflowId: string, f: TemporalFlags & { json: boolean }) => {
     const client = await clientFor(f);
     const outcome = await cancelPipeline(client, workflowId).catch((err: unknown) => {
       if (err instanceof PipelineNotFoundError) throw new UserError(err.message);
@@ -26,6 +27,10 @@ export function cancelCommand(): Command {
         `Cannot cancel pipeline ${workflowId}: ${err instanceof Error ? err.message : String(err)}`,
       );
     });
+    if (f.json) {
+      process.stdout.write(`${JSON.stringify(outcome)}\n`);
+      return;
+    }
     if (!outcome.requested) {
       const how = ENDED[outcome.execution] ?? outcome.execution.toLowerCase();
       const when = outcome.closedAt ? ` at ${outcome.closedAt.toISOString()}` : '';

@@ -6,29 +6,31 @@ import { DEFAULT_PROMOTION_ALIAS } from '../../shared/promotionTypes.js';
 import { AZURE_TASK_QUEUE, TASK_QUEUE } from '../../shared/types.js';
 import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
+import { WorkflowEndedError } from '../exitCodes.js';
+import { integerFrom, numberIn } from '../numberOption.js';
 import { UserError } from '../userError.js';
+import { addWaitFlags, type WaitFlags } from '../waitFlags.js';
 
-interface MigrateFlags extends TemporalFlags, PromotionFlags {
+interface MigrateFlags extends TemporalFlags, PromotionFlags, WaitFlags {
   from: string;
   to: 'azure' | 'openai';
   fromTaskQueue: string;
   toTaskQueue?: string;
   base?: string;
   prompts?: string;
-  maxExamples: string;
-  minAgreement: string;
+  maxExamples: number;
+  minAgreement: number;
   project: string;
   entity?: string;
   collection: string;
   suffix?: string;
-  wait: boolean;
   json: boolean;
 }
 
 export function migrateCommand(): Command {
   return withTemporalFlags(
     addPromotionFlags(
-      new Command('migrate')
+      addWaitFlags(new Command('migrate'), 'the migration')
         .description(
           'Move a promoted model to another provider before it stops serving: golden set, retrain from the exact dataset version, agreement gate, approval and promotion',
         )
@@ -48,30 +50,21 @@ export function migrateCommand(): Command {
           '--prompts <ref>',
           'W&B dataset version whose prompts make the golden set (default: its validation version)',
         )
-        .option('--max-examples <n>', 'golden set size', '50')
+        .option('--max-examples <n>', 'golden set size', integerFrom(1), 50)
         .option(
           '--min-agreement <0..1>',
           'model-graded agreement the new model needs with the golden set',
-          '0.7',
+          numberIn(0, 1),
+          0.7,
         )
         .option('--project <name>', 'W&B project', 'OpenAI-Fine-Tune')
         .option('--entity <name>', 'W&B entity')
         .option('--collection <name>', 'model artifact collection', 'model-metadata')
         .option('--suffix <text>', 'suffix of the new fine-tuned model')
-        .option('--wait', 'wait for the migration to end and print its result', false)
         .option('--json', 'print JSON', false),
     ),
   ).action(async (f: MigrateFlags) => {
-    const minAgreement = Number(f.minAgreement);
-    if (!Number.isFinite(minAgreement) || minAgreement < 0 || minAgreement > 1) {
-      throw new UserError(`--min-agreement must be a number from 0 to 1, got "${f.minAgreement}".`);
-    }
-    const maxExamples = Number(f.maxExamples);
-    if (!Number.isInteger(maxExamples) || maxExamples < 1) {
-      throw new UserError(
-        `--max-examples must be a whole number of 1 or more, got "${f.maxExamples}".`,
-      );
-    }
+    const { minAgreement, maxExamples } = f;
     const promotion = promotionFromFlags(f);
     const client = await clientFor(f);
     const started = await startMigration(client, {
@@ -106,7 +99,7 @@ export function migrateCommand(): Command {
       const result = await started.handle.result();
       process.stdout.write(`${JSON.stringify(result, null, f.json ? 0 : 2)}\n`);
     } catch (err) {
-      throw new UserError(`migration ${started.workflowId} failed: ${rootMessage(err)}`);
+      throw new WorkflowEndedError(`migration ${started.workflowId} failed: ${rootMessage(err)}`);
     }
   });
 }

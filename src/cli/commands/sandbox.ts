@@ -11,14 +11,15 @@ import {
 } from '../../sandbox/run.js';
 import type { SandboxStack } from '../../sandbox/stack.js';
 import { onShutdownSignal } from '../../shutdown.js';
-import { UserError } from '../userError.js';
+import { EXIT } from '../exitCodes.js';
+import { secondsFrom } from '../numberOption.js';
 
 interface SandboxFlags {
   json: boolean;
   provider: 'openai' | 'azure';
   ui: boolean;
   persist: boolean;
-  runningSeconds: string;
+  runningSeconds: number;
   dropWebhooks: boolean;
   failTraining: boolean;
   keep: boolean;
@@ -77,7 +78,7 @@ export function sandboxCommand(): Command {
       '--no-persist',
       'keep nothing between runs: workflow history and the emulators in memory, not in .sandbox/',
     )
-    .option('--running-seconds <s>', 'how long the emulated job trains', '8')
+    .option('--running-seconds <s>', 'how long the emulated job trains', secondsFrom(1, 3600), 8)
     .option('--drop-webhooks', 'deliver no webhooks (the adaptive poll finds the end)', false)
     .option(
       '--fail-training',
@@ -98,10 +99,7 @@ export function sandboxCommand(): Command {
       false,
     )
     .action(async (f: SandboxFlags) => {
-      const runningSeconds = Number(f.runningSeconds);
-      if (!Number.isFinite(runningSeconds) || runningSeconds <= 0 || runningSeconds > 3600) {
-        throw new UserError('--running-seconds must be a number of seconds from 1 to 3600.');
-      }
+      const runningSeconds = f.runningSeconds;
       setDefaultLogLevel('warn'); // the sandbox shows its own progress
       const say = (text: string) => {
         if (!f.json) process.stderr.write(text);
@@ -110,7 +108,7 @@ export function sandboxCommand(): Command {
       // Ctrl-C (or SIGTERM) once: stop cleanly; twice: at once.
       const stopping = new AbortController();
       const onStopSignal = () => {
-        if (stopping.signal.aborted) process.exit(130);
+        if (stopping.signal.aborted) process.exit(EXIT.interrupted);
         process.stderr.write('\nstopping the sandbox… (Ctrl-C again to quit at once)\n');
         stopping.abort();
       };
@@ -167,7 +165,7 @@ export function sandboxCommand(): Command {
         const { result } = ran;
         if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);
         else say(renderOutcome(result, f.keep));
-        if (result.status !== 'succeeded') process.exitCode = 1;
+        if (result.status !== 'succeeded') process.exitCode = EXIT.ended;
         if (f.keep && !stopping.signal.aborted) {
           if (f.json) {
             process.stderr.write(
@@ -189,7 +187,7 @@ export function sandboxCommand(): Command {
             ? ' (it stays in .sandbox/: the next sandbox lists it)'
             : '';
         process.stderr.write(`${message}${kept}\n`);
-        process.exitCode = 130;
+        process.exitCode = EXIT.interrupted;
       } finally {
         await stack?.stop();
         offStopSignal();

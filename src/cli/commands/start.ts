@@ -16,6 +16,7 @@ import type {
 import { FINE_TUNE_METHOD_TYPES, TASK_QUEUE } from '../../shared/types.js';
 import { onShutdownSignal } from '../../shutdown.js';
 import { EXIT, EXIT_CODES_HELP, PipelineEndedError, pipelineExitCode } from '../exitCodes.js';
+import { addWaitFlags, type WaitFlags } from '../waitFlags.js';
 import { positiveIntegerOrAuto, positiveNumberOrAuto, seed } from '../numberOption.js';
 import { clientFor, reachOf, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
@@ -29,7 +30,7 @@ import {
 } from './validate.js';
 import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
 
-interface StartFlags extends TemporalFlags, PromotionFlags {
+interface StartFlags extends TemporalFlags, PromotionFlags, WaitFlags {
   training: string;
   validation?: string;
   model: string;
@@ -48,8 +49,6 @@ interface StartFlags extends TemporalFlags, PromotionFlags {
   localCheck: boolean;
   workerCheck: boolean;
   webhooks: boolean;
-  detach: boolean;
-  wait: boolean;
   json: boolean;
 }
 
@@ -107,7 +106,7 @@ function parseMetadata(pairs: string[]): Record<string, string> | undefined {
 export function startCommand(): Command {
   return withTemporalFlags(
     addPromotionFlags(
-      new Command('start')
+      addWaitFlags(new Command('start'), 'the pipeline')
         .description(
           'Start a fine-tune pipeline; once its pre-flight passed (datasets valid on the worker, the provider will train the model), prints the workflow id',
         )
@@ -147,21 +146,11 @@ export function startCommand(): Command {
           "the provider's webhooks reach a `finetune webhook` receiver: poll only as a sparse safety net (status --watch still polls often); default $FINETUNE_WEBHOOKS=1",
           process.env.FINETUNE_WEBHOOKS === '1' || process.env.FINETUNE_WEBHOOKS === 'true',
         )
-        .option(
-          '--detach',
-          'print the workflow id and return at once, without waiting for the pre-flight',
-          false,
-        )
-        .option('--wait', 'wait for the pipeline to end and print its result', false)
         .option('--json', 'print JSON', false),
     ),
   )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (f: StartFlags) => {
-      if (f.wait && f.detach)
-        throw new UserError(
-          '--wait and --detach exclude each other: --detach returns at once, --wait at the end.',
-        );
       if (f.suffix !== undefined && (f.suffix.length < 1 || f.suffix.length > 64)) {
         throw new UserError('--suffix must be 1 to 64 characters.');
       }

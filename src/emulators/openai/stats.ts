@@ -7,6 +7,12 @@ export interface WebhookStats {
   duplicated: number;
   /** Attempts that got a non-2xx answer or no answer (each is retried while attempts remain). */
   failedDeliveries: number;
+  /** Deliveries given up after their last attempt failed. */
+  gaveUp: number;
+  /** Deliveries stopped, undelivered, because the emulator closed. */
+  abandoned: number;
+  /** Job events that had no webhook to go to (none configured, or none for their type). */
+  untargeted: number;
 }
 
 export interface EmulatorStatsSnapshot {
@@ -30,7 +36,15 @@ export class EmulatorStats {
   jobsCreated = 0;
   filesCreated = 0;
   uploadsCreated = 0;
-  readonly webhooks: WebhookStats = { sent: 0, dropped: 0, duplicated: 0, failedDeliveries: 0 };
+  readonly webhooks: WebhookStats = {
+    sent: 0,
+    dropped: 0,
+    duplicated: 0,
+    failedDeliveries: 0,
+    gaveUp: 0,
+    abandoned: 0,
+    untargeted: 0,
+  };
 
   countRequest(route: string): void {
     this.requests[route] = (this.requests[route] ?? 0) + 1;

@@ -42,7 +42,10 @@ export class WebhookSender {
 
   notify(type: JobWebhookType, jobId: string): void {
     const targets = this.deps.targets(type);
-    if (targets.length === 0) return;
+    if (targets.length === 0) {
+      this.deps.stats.untargeted++;
+      return;
+    }
     const event = {
       id: this.deps.ids.webhookEvent(),
       object: 'event',
@@ -74,8 +77,10 @@ export class WebhookSender {
     const maxAttempts = Math.max(1, d.target.maxAttempts ?? 5);
     let wait = firstDelayMs;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (wait > 0 && !(await this.deps.timers.sleep(wait))) return;
-      if (this.deps.timers.isClosed) return;
+      if ((wait > 0 && !(await this.deps.timers.sleep(wait))) || this.deps.timers.isClosed) {
+        this.deps.stats.abandoned++;
+        return;
+      }
       if (await this.attempt(d)) {
         this.deps.stats.sent++;
         return;
@@ -83,6 +88,7 @@ export class WebhookSender {
       this.deps.stats.failedDeliveries++;
       wait = (d.target.retryBaseMs ?? 500) * 2 ** (attempt - 1);
     }
+    this.deps.stats.gaveUp++;
     log.warn({ url: d.target.url, deliveryId: d.deliveryId }, 'webhook not delivered; giving up');
   }
 

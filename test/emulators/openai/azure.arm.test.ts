@@ -287,8 +287,9 @@ describe('ARM options', () => {
           body: deploymentBody(base.name, base.version),
         });
         expect(reput.status).toBe(409);
-        await sleep(250);
-        expect((await arm(url, 'GET', path)).status).toBe(404);
+        await eventually('the deployment gone', async () =>
+          (await arm(url, 'GET', path)).status === 404 ? true : undefined,
+        );
 
         const doomed = `${ACCOUNT}/deployments/doomed`;
         await arm(url, 'PUT', doomed, { body: deploymentBody(base.name, base.version) });

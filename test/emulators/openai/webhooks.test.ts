@@ -6,7 +6,6 @@ import {
   eventually,
   FAST,
   runToEnd,
-  sleep,
   startTestEmulator,
   uploadJsonl,
   type TestEmulator,
@@ -139,8 +138,8 @@ describe('job webhooks', () => {
     const s = await sink(() => 503);
     t.emulator.setWebhook({ url: s.url, secret, retryBaseMs: 10, maxAttempts: 3 });
     await t.client.fineTuning.jobs.cancel((await newJob()).id);
-    await eventually('three attempts', () => (s.received.length >= 3 ? true : undefined));
-    await sleep(150);
+    const gaveUp = t.emulator.stats().webhooks.gaveUp;
+    await eventually('the sender to give up', () => t.emulator.stats().webhooks.gaveUp > gaveUp);
     expect(s.received).toHaveLength(3);
   });
 
@@ -149,7 +148,10 @@ describe('job webhooks', () => {
     const before = t.emulator.stats().webhooks;
     t.emulator.setWebhook({ url: s.url, secret, dropRate: 1 });
     await t.client.fineTuning.jobs.cancel((await newJob()).id);
-    await sleep(100);
+    await eventually(
+      'the event dropped',
+      () => t.emulator.stats().webhooks.dropped > before.dropped,
+    );
     expect(s.received).toHaveLength(0);
     expect(t.emulator.stats().webhooks.dropped - before.dropped).toBe(1);
 
@@ -170,8 +172,12 @@ describe('job webhooks', () => {
     expect(s.received[0]!.atMs - cancelledAt).toBeGreaterThanOrEqual(190);
 
     t.emulator.setWebhook(undefined);
+    const untargeted = t.emulator.stats().webhooks.untargeted;
     await t.client.fineTuning.jobs.cancel((await newJob()).id);
-    await sleep(100);
+    await eventually(
+      'the event with nowhere to go',
+      () => t.emulator.stats().webhooks.untargeted > untargeted,
+    );
     expect(s.received).toHaveLength(1);
   });
 
@@ -188,7 +194,8 @@ describe('job webhooks', () => {
     await eventually('a first attempt', () => (s.received.length ? true : undefined));
     await own.close();
     const attempts = s.received.length;
-    await sleep(400);
+    await eventually('the retry abandoned', () => own.emulator.stats().webhooks.abandoned === 1);
     expect(s.received.length).toBe(attempts);
+    expect(own.emulator.stats().webhooks.gaveUp).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import type { FineTuneProvider } from '../../../src/providers/types.js';
 import { ErrorType } from '../../../src/shared/errorTypes.js';
 import type { JobSnapshot } from '../../../src/shared/types.js';
 import { azureWorld } from './support.js';
+import { eventually } from '../../support/eventually.js';
 import { mockActivityEnvironment } from '../../support/sdkLogs.js';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'data', 'sample');
@@ -143,12 +144,14 @@ describe('the Azure provider against the Azure flavour', () => {
     emulator = world.emulator;
     const file = await upload(world.provider, 'train.jsonl');
     const { snap } = await attempt(world.provider, file);
-    let job = await world.provider.client.fineTuning.jobs.retrieve(snap.jobId);
-    const deadline = Date.now() + 15_000;
-    while (job.status !== 'succeeded' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      job = await world.provider.client.fineTuning.jobs.retrieve(snap.jobId);
-    }
+    const job = await eventually(
+      'the job to succeed',
+      async () => {
+        const j = await world.provider.client.fineTuning.jobs.retrieve(snap.jobId);
+        return j.status === 'succeeded' && j;
+      },
+      15_000,
+    );
     expect(job.fine_tuned_model).toMatch(/^gpt-4\.1-mini-2025-04-14\.ft-[0-9a-f]{32}-az$/);
     let beats = 0;
     const record = await world.provider.serve(

@@ -14,6 +14,7 @@ import type {
 import { buildLocalStack } from '../../../src/localStack/index.js';
 import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
 import { installTestSdkLogs } from '../../support/sdkLogs.js';
+import { eventually } from '../../support/eventually.js';
 
 export const TEST_OPENAI_KEY = 'sk-test-emulator';
 export const TEST_WANDB_KEY = 'local-test000000000000000000000000000000000';
@@ -43,6 +44,7 @@ export interface Harness {
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
+  workerOptions: { approvalPolicy?: string } = {},
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');
@@ -72,6 +74,7 @@ export async function startHarness(
       autoStart: false,
       workflowBundle: { codePath: bundlePath },
       shutdownGraceTime: '1s',
+      ...workerOptions,
     },
   });
   const worker = stack.worker!;
@@ -98,17 +101,5 @@ export async function startHarness(
   };
 }
 
-/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The one polling helper (test/support/eventually.ts), here for this tier's tests. */
+export { eventually };

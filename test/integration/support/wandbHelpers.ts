@@ -25,6 +25,7 @@ import type {
 import type { WaitPolicy } from '../../../src/shared/types.js';
 import { WandbClient } from '../../../src/wandb/index.js';
 import { TEST_OPENAI_KEY, TEST_WANDB_ENTITY, TEST_WANDB_KEY, type Harness } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'data', 'sample');
 export const TRAIN_PATH = join(DATA, 'train.jsonl');
@@ -115,13 +116,15 @@ export async function waitForJob(
   statuses: ReadonlySet<string> = TERMINAL,
   timeoutMs = 60_000,
 ): Promise<OpenAI.FineTuning.FineTuningJob> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await openai.fineTuning.jobs.retrieve(jobId);
-    if (statuses.has(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return eventually(
+    `job ${jobId} to reach ${[...statuses].join(' or ')}`,
+    async () => {
+      const job = await openai.fineTuning.jobs.retrieve(jobId);
+      return statuses.has(job.status) && job;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** Runs the `WandbLogger.sync()` equivalent on the harness's worker and returns its report. */

@@ -55,7 +55,7 @@ describe('sync option flags', () => {
     '--entity',
     'e',
     '--overwrite',
-    '--no-wait',
+    '--no-wait-for-job-success',
     '--no-datasets',
     '--tags',
     'a, b,,c',
@@ -96,21 +96,32 @@ describe('sync option flags', () => {
     });
   });
 
-  it('refuses --job with --last and bad numbers', () => {
+  it('refuses --job with --last, and bad numbers before anything runs', async () => {
     const base: SyncOptionFlags = {
       overwrite: false,
       project: 'p',
-      wait: true,
+      waitForJobSuccess: true,
       datasets: true,
       modelArtifactName: 'm',
       modelArtifactType: 't',
-      concurrency: '4',
+      concurrency: 4,
     };
-    expect(() => syncOptionsFromFlags({ ...base, job: 'j', last: '2' })).toThrow(
+    expect(() => syncOptionsFromFlags({ ...base, job: 'j', last: 2 })).toThrow(
       /--job or --last, not both/,
     );
-    expect(() => syncOptionsFromFlags({ ...base, last: '0' })).toThrow(/--last must be a whole/);
-    expect(() => syncOptionsFromFlags({ ...base, concurrency: 'x' })).toThrow(/--concurrency/);
+    for (const make of [syncCommand, scheduleSyncCommand]) {
+      for (const bad of [
+        ['--last', '0'],
+        ['--concurrency', 'x'],
+      ]) {
+        const cmd = make()
+          .exitOverride()
+          .configureOutput({ writeErr: () => undefined });
+        await expect(cmd.parseAsync(bad, { from: 'user' }), bad.join(' ')).rejects.toThrow(
+          new RegExp(`option '${bad[0]} <n>' argument '${bad[1]}' is invalid`),
+        );
+      }
+    }
   });
 
   it('schedule-sync refuses a bad --every before connecting anywhere', async () => {

@@ -1,5 +1,5 @@
-// docker-compose.yml for self-hosting: the rules in composeChecks.ts hold for the real file, fail
-// for broken copies, and — when a docker-compose binary is on PATH — compose itself accepts it.
+// docker-compose.yml for self-hosting: the rules in composeChecks.ts hold for the real file and fail
+// for broken copies (docker-compose itself runs in the cli tier: test/cli/deploy/dockerCompose.test.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,6 @@ import { TASK_QUEUE } from '../../../src/shared/types.js';
 import { checkComposeFile, SECRET_KEY, searchAttributeSpec } from './composeChecks.js';
 import { loadCompose, type ServiceModel } from './composeModel.js';
 import { hostPathFor, publishedPorts } from './composePaths.js';
-import { dockerComposeConfig, findDockerCompose } from './dockerCompose.js';
 import { interpolate, variableReferences } from './interpolation.js';
 import { projectExpectations } from './projectExpectations.js';
 import { CODE_SEARCH_ATTRIBUTES, ROOT } from './projectFacts.js';
@@ -194,41 +193,4 @@ describe('the compose checker on deliberately broken copies', () => {
       problems.join('\n'),
     ).toBe(true);
   });
-});
-
-const dockerCompose = findDockerCompose();
-describe('docker-compose config', () => {
-  if (dockerCompose) {
-    it('docker-compose config -q accepts docker-compose.yml with deploy/.env.example', () => {
-      const run = dockerComposeConfig(dockerCompose, COMPOSE, { POSTGRES_PASSWORD: 'test-only' });
-      expect(run.stderr.replace(/^.*version.*obsolete.*$/gm, '').trim(), run.stderr).toBe('');
-      expect(run.status).toBe(0);
-    });
-
-    it('docker-compose config rejects a copy with an invalid depends_on condition', () => {
-      const broken = mutations.find((m) => m.name.includes('invalid depends_on condition'));
-      const path = writeMutated(
-        tmp,
-        'compose-invalid-condition',
-        broken?.mutate ?? (() => undefined),
-      );
-      const run = dockerComposeConfig(dockerCompose, path, { POSTGRES_PASSWORD: 'test-only' });
-      expect(run.status).not.toBe(0);
-      expect(run.stderr).toMatch(/service_ready/);
-    });
-
-    it('docker-compose refuses to run without POSTGRES_PASSWORD and names the variable', () => {
-      const run = dockerComposeConfig(dockerCompose, COMPOSE, {});
-      expect(run.status).not.toBe(0);
-      expect(run.stderr).toMatch(/set POSTGRES_PASSWORD in \.env/);
-    });
-  } else {
-    it('docker-compose config NOT RUN (no docker-compose on PATH): the structural checks stand in', () => {
-      expect(model.problems).toEqual([]);
-      expect(model.services.map((s) => s.name)).toEqual(
-        expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'worker', 'webhook']),
-      );
-      expect(checkComposeFile(COMPOSE, expectations)).toEqual([]);
-    });
-  }
 });

@@ -7,6 +7,7 @@ import {
 } from '../../../../src/emulators/openai/index.js';
 import { AZURE_PROFILE } from './azureShapes.js';
 import { ResponseRecorder } from './recorder.js';
+import { eventually } from '../../../support/eventually.js';
 
 /** Job phases short enough for unit tests: a whole job in well under a second. */
 export const FAST: OpenAIEmulatorOptions = {
@@ -84,20 +85,8 @@ export async function uploadJsonl(
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls until `check` gives a value; fails after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(15);
-  }
-}
+/** The one polling helper (test/support/eventually.ts), here for this tier's tests. */
+export { eventually };
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 

@@ -6,6 +6,7 @@ import {
   type TogetherEmulatorOptions,
 } from '../../../../src/emulators/together/index.js';
 import { schemaFor, violations } from './shapes.js';
+import { eventually } from '../../../support/eventually.js';
 
 /** Provider time compressed 2000×: a ten-minute job trains in 0.3 s, an endpoint starts in 0.15 s. */
 export const FAST: TogetherEmulatorOptions = { timeScale: 2000, steps: 12 };
@@ -162,20 +163,8 @@ export const preferenceJsonl = (n: number): string =>
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Polls until `check` gives a value; fails after `timeoutMs`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** The one polling helper (test/support/eventually.ts), here for this tier's tests. */
+export { eventually };
 
 /** A multipart upload through `/v1/files/upload` (the description's form), raw. */
 export async function uploadMultipart(

@@ -5,9 +5,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSearchAttributes } from './composeChecks.js';
-import { loadCompose } from './composeModel.js';
-import { CODE_SEARCH_ATTRIBUTES, ROOT } from './projectFacts.js';
+import { parseSearchAttributes } from '../../unit/deploy/composeChecks.js';
+import { loadCompose } from '../../unit/deploy/composeModel.js';
+import { CODE_SEARCH_ATTRIBUTES, ROOT } from '../../unit/deploy/projectFacts.js';
 
 const SCRIPTS = join(ROOT, 'deploy/scripts');
 const dir = mkdtempSync(join(tmpdir(), 'deploy-scripts-'));

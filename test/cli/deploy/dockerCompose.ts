@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ROOT } from './projectFacts.js';
+import { ROOT } from '../../unit/deploy/projectFacts.js';
 
 export function findDockerCompose(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import Together from 'together-ai';
 import { describe, expect, it } from 'vitest';
-import { emulateCommand } from '../../../src/cli/commands/emulate.js';
-import { toTogetherEmulatorOptions } from '../../../src/cli/commands/emulateTogether.js';
+import { emulateCommand } from '../../src/cli/commands/emulate.js';
+import { toTogetherEmulatorOptions } from '../../src/cli/commands/emulateTogether.js';
+import { eventually } from '../support/eventually.js';
 
 /** Parses `finetune emulate together …` without starting anything, returning the emulator options. */
 async function optionsFor(args: string[]) {
@@ -91,7 +92,7 @@ describe('finetune emulate together', () => {
   });
 
   it('runs: prints the exports, answers the official client, stops on SIGINT', async () => {
-    const bin = fileURLToPath(new URL('../../../bin/finetune.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../bin/finetune.js', import.meta.url));
     const child = spawn(
       process.execPath,
       [bin, 'emulate', 'together', '--port', '0', '--api-key', 'cli-key'],
@@ -100,9 +101,7 @@ describe('finetune emulate together', () => {
     try {
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-      const deadline = Date.now() + 20_000;
-      while (!out.includes('TOGETHER_PROJECT_ID') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await eventually('the export lines', () => out.includes('TOGETHER_PROJECT_ID'), 20_000);
       const baseURL = /export TOGETHER_BASE_URL=(\S+)/.exec(out)?.[1];
       expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       expect(out).toContain('export TOGETHER_API_KEY=cli-key');

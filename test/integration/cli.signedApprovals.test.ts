@@ -8,7 +8,7 @@ import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { approvalRequest } from '../../src/client/signedDecision.js';
 import type { DecisionReply } from '../../src/shared/promotionTypes.js';
 import { testSigner, type TestSigner } from '../support/approvalKeys.js';
-import { runCli } from '../unit/cli/support/runCli.js';
+import { runCli } from '../cli/support/runCli.js';
 import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 import { wandbClientFor } from './support/wandbHelpers.js';

@@ -85,8 +85,8 @@ export {
   type ReceivedEvent,
   type RunningEventReceiver,
 } from './events/receiver.js';
+export { describeReceivedEvent } from './events/describe.js';
 export {
-  describeReceivedEvent,
   newSigningSecret,
   tailEvents,
   type TailEventsOptions,

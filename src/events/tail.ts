@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { startEventReceiver, type ReceivedEvent, type RunningEventReceiver } from './receiver.js';
-import { slackHeadline } from './slack.js';
 
 export interface TailEventsOptions {
   /** The secret the worker signs with; a fresh one when omitted (then set it on the worker). */
@@ -42,11 +41,4 @@ export async function tailEvents(opts: TailEventsOptions): Promise<TailingEvents
     secret,
     workerEnv: { FINETUNE_EVENTS_URL: receiver.url, FINETUNE_EVENTS_SECRET: secret },
   });
-}
-
-/** One line per event: time, type, what happened, and a redelivery marked as such. */
-export function describeReceivedEvent(e: ReceivedEvent): string {
-  const head = slackHeadline(e);
-  const again = e.delivery > 1 ? `  (redelivery ${e.delivery} of ${e.id})` : '';
-  return `${e.timestamp}  ${e.type.padEnd(19)}  ${head}${again}`;
 }

@@ -5,6 +5,13 @@ import type { Worker } from '@temporalio/worker';
 import type { OpenAIEmulatorOptions, RunningOpenAIEmulator } from '../emulators/openai/index.js';
 import type { RunningWandbEmulator } from '../emulators/wandb/index.js';
 import { buildLocalStack, userWandbFromEnv } from '../localStack/index.js';
+import { parseEventsConfig } from '../events/config.js';
+import {
+  startEventReceiver,
+  type ReceivedEvent,
+  type RunningEventReceiver,
+} from '../events/receiver.js';
+import { newSigningSecret } from '../events/tail.js';
 import { projectRoot } from '../projectRoot.js';
 import { TASK_QUEUE } from '../shared/types.js';
 import type { DevServer } from '../temporal/devServer.js';
@@ -38,6 +45,8 @@ export interface SandboxStackOptions {
   emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps' | 'flavor' | 'failTraining'>;
   /** Deliver no webhooks: the adaptive poll alone finds the job's end. */
   dropWebhooks: boolean;
+  /** Called with each signed event the worker sends (verified by a local receiver). */
+  onEvent?: (event: ReceivedEvent) => void;
 }
 
 /** Everything the sandbox runs locally: Temporal, the OpenAI emulator, the webhook receiver, a worker. */
@@ -50,6 +59,8 @@ export interface SandboxStack {
   /** `emulatorKey`: the local W&B emulator's key (not a secret); absent for the user's own W&B. */
   wandb: { baseUrl: string; entity?: string; emulated: boolean; emulatorKey?: string };
   receiver: RunningWebhookReceiver;
+  /** The local receiver of the worker's signed events (docs/events.md). */
+  events: RunningEventReceiver;
   worker: Worker;
   /** What a person should know about the kept state (an older sandbox folder), once, at start. */
   notices: string[];
@@ -100,6 +111,9 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   // The SDK's own logs as one-liners, without the failure the sandbox reports itself (before the
   // stack: the builder then keeps this Runtime).
   installSandboxSdkLogs();
+  // The worker's events go to a receiver here, which verifies them as any receiver would.
+  const secret = newSigningSecret();
+  const events = await startEventReceiver({ secret, onEvent: opts.onEvent });
   const stack = await buildLocalStack({
     temporal: {
       start: { ui: opts.ui, dbFile: opts.persist ? paths.temporalDb : undefined },
@@ -123,7 +137,14 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       taskQueue: SANDBOX_TASK_QUEUE,
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
+      events: parseEventsConfig(
+        { endpoints: [{ name: 'sandbox', url: events.url, secret }] },
+        'the sandbox',
+      ),
     },
+  }).catch(async (err: unknown) => {
+    await events.close();
+    throw err;
   });
   const { wandb, worker } = stack;
   const emulated = wandb!.emulator !== null;
@@ -136,8 +157,12 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       ? { baseUrl: wandb!.baseUrl, emulated, emulatorKey: SANDBOX_WANDB_KEY }
       : { baseUrl: wandb!.baseUrl, entity: wandb!.entity, emulated },
     receiver: stack.receiver!,
+    events,
     worker: worker!.current!,
     notices,
-    stop: () => stack.stop().catch(() => undefined),
+    stop: async () => {
+      await stack.stop().catch(() => undefined);
+      await events.close().catch(() => undefined);
+    },
   };
 }

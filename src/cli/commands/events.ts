@@ -29,7 +29,8 @@ export function eventsCommand(): Command {
         throw new UserError('FINETUNE_EVENTS_SECRET must be whsec_ followed by base64.');
       }
       // Loaded here so that other commands never load fastify.
-      const { tailEvents, describeReceivedEvent } = await import('../../events/tail.js');
+      const { tailEvents } = await import('../../events/tail.js');
+      const { describeReceivedEvent } = await import('../../events/describe.js');
       const tail = await tailEvents({
         secret: given,
         host: f.host,

@@ -30,3 +30,16 @@ describe('the Slack renderer', () => {
     expect(msg.blocks[0]!.text.text).not.toContain('Temporal UI');
   });
 });
+
+describe('finetune events tail', () => {
+  it('prints one line per event, marking a redelivery of the same id', async () => {
+    const { describeReceivedEvent } = await import('../../../src/events/describe.js');
+    const first = describeReceivedEvent({ ...promotionCompleted, delivery: 1 });
+    expect(first).toBe(
+      '2026-12-07T15:05:00.000Z  promotion.completed  Promoted: "production" → e/p/model-metadata:v4',
+    );
+    expect(describeReceivedEvent({ ...promotionCompleted, delivery: 2 })).toBe(
+      `${first}  (redelivery 2 of ${promotionCompleted.id})`,
+    );
+  });
+});

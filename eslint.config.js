@@ -4,6 +4,14 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 import { noImportCycle } from './scripts/eslint/noImportCycle.js';
 
+// Only the sandbox, the local stack and `finetune emulate` may import the emulators: they are test
+// doubles, and the worker, workflows, providers and client must never reach them.
+const EMULATOR_FENCE = {
+  group: ['**/emulators/**'],
+  message:
+    'Only src/sandbox, src/localStack and the emulate commands import the emulators (docs/architecture.md#layers).',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'bin/**', 'coverage/**'] },
   eslint.configs.recommended,
@@ -20,6 +28,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/emulators/**',
+      'src/sandbox/**',
+      'src/localStack/**',
+      'src/cli/commands/emulate*.ts',
+      'src/workflows/**', // has its own no-restricted-imports, fence included
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [EMULATOR_FENCE] }] },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, no clocks.
     files: ['src/workflows/**/*.ts'],
     rules: {
@@ -32,6 +51,7 @@ export default tseslint.config(
             '@temporalio/client',
             '@temporalio/worker',
           ],
+          patterns: [EMULATOR_FENCE],
         },
       ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],

@@ -24,6 +24,7 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import OpenAI, { toFile } from 'openai';
 import { createReadStream } from 'node:fs';
 import { createWandbActivities } from '../src/activities/wandb/index.js';
+import { openAIProvider } from '../src/providers/openai/index.js';
 import { WandbClient } from '../src/wandb/index.js';
 import { freePort } from '../src/temporal/freePort.js';
 import { numberIn } from '../src/cli/numberOption.js';
@@ -93,7 +94,10 @@ async function main() {
       return j.status === 'succeeded' ? j : undefined;
     });
 
-    const activities = createWandbActivities({ wandb, openai });
+    const activities = createWandbActivities({
+      wandb,
+      provider: openAIProvider({ client: openai }),
+    });
     const env = new MockActivityEnvironment();
     const target = { entity: (await wandb.viewer()).entity, project: 'bench' };
     await env.run(activities.openWandbRun, { target, jobId: job.id });

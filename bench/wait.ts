@@ -1,7 +1,8 @@
 // npm run bench:wait — how fast the workflow learns that a fine-tuning job ended, and how many
 // OpenAI calls the waiting costs, for: webhooks delivered (the poll a sparse safety net), webhooks
 // expected but all lost (the safety net's worst case), no webhooks (the adaptive poll alone), and
-// a fixed 60-second polling loop (a hand-written loop; WandbLogger's own polls every 10 s). Modes
+// a fixed 60-second polling loop (a hand-written loop; WandbLogger's own polls every 10 s), and
+// the same pipelines on Together AI (no webhooks; bench/waitTogether.ts, worker inline). Modes
 // run one after another, so "--jobs 100" means 100 jobs in flight (--parallel runs them at once).
 //
 // Time is compressed by --scale (default 15): a two-hour job runs for eight minutes, and every
@@ -25,10 +26,11 @@ import { awaitFineTuneJob, awaitWorkflowIdFor } from '../src/workflows/awaitFine
 import { DEFAULT_SAFETY_NET_POLL_MS, DEFAULT_WATCH_POLL_MS } from '../src/workflows/waitPolicy.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
 import { buildForBench, type BenchBuild } from './buildForBench.js';
+import { runTogetherWait } from './waitTogether.js';
 import { formatMs, median, percentile } from './stats.js';
 import { killWorkers, spawnWorker, untilPolling, type WorkerLaunch } from './workerProcess.js';
 
-const MODE_KEYS = ['webhooks', 'lost', 'adaptive', 'fixed'] as const;
+const MODE_KEYS = ['webhooks', 'lost', 'adaptive', 'fixed', 'together'] as const;
 type ModeKey = (typeof MODE_KEYS)[number];
 
 // The CLI's own option parsers (src/cli/numberOption.ts), so a bad number fails as it does there.
@@ -150,6 +152,13 @@ const MODES: Mode[] = [
     },
     latencyScales: true,
   },
+  {
+    key: 'together',
+    name: 'Together AI (no webhooks: adaptive poll on its time to the next state)',
+    webhooks: false,
+    policy: adaptive,
+    latencyScales: true,
+  },
 ];
 
 interface ModeResult {
@@ -260,6 +269,30 @@ type WorkerPlace = { kind: 'process'; launch: WorkerLaunch } | { kind: 'inline' 
 
 /** One mode on the shared dev server: an emulator, its webhook receiver and a worker of its own. */
 async function runMode(mode: Mode, address: string, place: WorkerPlace): Promise<ModeResult> {
+  if (mode.key === 'together') {
+    const r = await runTogetherWait({
+      address,
+      jobs: N,
+      scale: SCALE,
+      jobMinutes: args.jobMinutes,
+      policy: mode.policy,
+      startSpreadMs: (args.startSpread * 1000) / N,
+    });
+    const spread = r.terminalsAt.length
+      ? Math.max(...r.terminalsAt) - Math.min(...r.terminalsAt)
+      : 0;
+    return {
+      mode,
+      latenciesMs: r.latenciesMs,
+      toSignalMs: [],
+      signalToKnownMs: [],
+      signalToTaskMs: [],
+      taskMs: [],
+      endsSpreadMs: spread,
+      callsPerJob: r.callsPerJob,
+      failures: r.failures,
+    };
+  }
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const stack = await buildLocalStack({
     temporal: { address },

@@ -22,6 +22,7 @@ import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
 import { captureSigned } from './captureSigned.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
+import { captureTogether } from './captureTogether.js';
 import { captureEvents, eventsCaptureConfig } from './captureEvents.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
@@ -35,6 +36,7 @@ const overwrite = process.argv.includes('--overwrite');
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
  * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
  * `--only=patches`: just the branches of patches no other scenario reaches;
+ * `--only=together`: just the pipeline on the Together emulator (a worker of its own).
  * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -136,9 +138,10 @@ async function main() {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
     if (events) await captureEvents(stack, save);
-    else if (only !== 'failures' && only !== 'patches') await capture(stack);
+    else if (only !== 'failures' && only !== 'patches' && only !== 'together') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
     if (!only || only === 'patches') await capturePatchPaths(stack, save);
+    if (!only || only === 'together') await captureTogether(stack.temporal, WANDB_KEY, save);
   } finally {
     await stack.stop();
     await events?.receiver.close();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/openai/deps.js';
+import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/training/files.js';
 import { DEFAULT_PROVIDER_MAX_RPS } from './providers/rateLimit.js';
-import { AZURE_TASK_QUEUE, TASK_QUEUE } from './shared/types.js';
+import { defaultTaskQueue, PROVIDER_NAMES } from './providers/registry.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, DEFAULT_MAX_CONCURRENT_ACTIVITIES } from './workerTuning.js';
 
 // Worker-side settings from the environment. Secrets stay here: they never enter workflow
@@ -16,7 +16,7 @@ const blankIsDefault = <T extends z.ZodType>(schema: T) =>
 
 const WorkerEnv = z.object({
   /** Which provider this worker trains on; one provider per worker (and per task queue). */
-  FINETUNE_PROVIDER: z.enum(['openai', 'azure']).default('openai'),
+  FINETUNE_PROVIDER: z.enum(PROVIDER_NAMES).default('openai'),
   OPENAI_API_KEY: optional(z.string().min(1)),
   OPENAI_BASE_URL: optional(z.url()),
   /** The Azure OpenAI resource, e.g. https://my-resource.openai.azure.com */
@@ -40,13 +40,29 @@ const WorkerEnv = z.object({
   AZURE_DEPLOYMENT_POLL_MS: z.coerce.number().int().positive().default(15_000),
   /** `model=deployment,…`: how the base models and the grader are called for evaluation. */
   AZURE_DEPLOYMENTS: optional(z.string()),
+  TOGETHER_API_KEY: optional(z.string().min(1)),
+  /** Default https://api.together.ai/v1 (an emulator's `<url>/v1` in tests and the sandbox). */
+  TOGETHER_BASE_URL: optional(z.url()),
+  /** The project v2 endpoints live in; default the key's own (`GET /whoami`). */
+  TOGETHER_PROJECT_ID: optional(z.string().min(1)),
+  /** Where dedicated endpoints answer chat; default Together's inference host (or the base URL). */
+  TOGETHER_INFERENCE_BASE_URL: optional(z.url()),
+  /** Hardware of a promoted model's endpoint; default the cheapest Together certifies for it. */
+  TOGETHER_ENDPOINT_HARDWARE: optional(z.string().min(1)),
+  TOGETHER_ENDPOINT_MIN_REPLICAS: blankIsDefault(z.coerce.number().int().min(1).default(1)),
+  TOGETHER_ENDPOINT_MAX_REPLICAS: blankIsDefault(z.coerce.number().int().min(1).default(1)),
+  /** Hardware of the eval gate's short-lived endpoint; default the cheapest. */
+  TOGETHER_EVAL_ENDPOINT_HARDWARE: optional(z.string().min(1)),
+  TOGETHER_ENDPOINT_POLL_MS: blankIsDefault(z.coerce.number().int().positive().default(10_000)),
+  /** `model=name,…`: what to call base models and the grader as, when not by their own name. */
+  TOGETHER_CHAT_MODELS: optional(z.string()),
   /** Without it the pipeline runs and W&B steps are skipped; the sync workflows refuse to start. */
   WANDB_API_KEY: optional(z.string()),
   WANDB_BASE_URL: optional(z.url()),
   WANDB_ENTITY: optional(z.string()),
   /** The approvers policy (signed approvals); without it decisions are names as typed. */
   FINETUNE_APPROVAL_POLICY: optional(z.string().min(1)),
-  /** Default: fine-tune (OpenAI) or fine-tune-azure (Azure), so each provider has its own queue. */
+  /** Default: fine-tune (OpenAI), fine-tune-azure, fine-tune-together…: each provider has its own queue. */
   FINETUNE_TASK_QUEUE: optional(z.string().min(1)),
   FINETUNE_MULTIPART_THRESHOLD_BYTES: z.coerce
     .number()
@@ -103,6 +119,24 @@ const Checked = WorkerEnv.superRefine((e, ctx) => {
       message: `${wft} is more than FINETUNE_MAX_CACHED_WORKFLOWS (${e.FINETUNE_MAX_CACHED_WORKFLOWS}): a workflow task needs a cache slot`,
     });
   }
+  if (e.FINETUNE_PROVIDER === 'together' && !e.TOGETHER_API_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TOGETHER_API_KEY'],
+      message:
+        'TOGETHER_API_KEY is not set: FINETUNE_PROVIDER=together needs a key of the project to train in',
+    });
+  }
+  if (
+    e.FINETUNE_PROVIDER === 'together' &&
+    e.TOGETHER_ENDPOINT_MAX_REPLICAS < e.TOGETHER_ENDPOINT_MIN_REPLICAS
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TOGETHER_ENDPOINT_MAX_REPLICAS'],
+      message: `${e.TOGETHER_ENDPOINT_MAX_REPLICAS} is fewer than TOGETHER_ENDPOINT_MIN_REPLICAS (${e.TOGETHER_ENDPOINT_MIN_REPLICAS})`,
+    });
+  }
   if (e.FINETUNE_PROVIDER === 'azure' && !e.AZURE_OPENAI_ENDPOINT) {
     ctx.addIssue({
       code: 'custom',
@@ -124,8 +158,6 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const data = parsed.data;
   return {
     ...data,
-    FINETUNE_TASK_QUEUE:
-      data.FINETUNE_TASK_QUEUE ??
-      (data.FINETUNE_PROVIDER === 'azure' ? AZURE_TASK_QUEUE : TASK_QUEUE),
+    FINETUNE_TASK_QUEUE: data.FINETUNE_TASK_QUEUE ?? defaultTaskQueue(data.FINETUNE_PROVIDER),
   };
 }

@@ -36,8 +36,7 @@ export {
   type TokenReport,
   type ValidateDatasetOptions,
 } from './dataset/index.js';
-// Governed promotion: decide (signed or not), and verify a model version's signed lineage.
-export { decidePromotion, DecisionRefusedError } from './client/promotion.js';
+// Signed decisions, and verifying a model version's signed lineage.
 export {
   approvalRequest,
   decideSigned,
@@ -50,7 +49,6 @@ export {
   SigningError,
   type PayloadOptions,
 } from './client/signedDecision.js';
-export { traceFrom, type LineageAnswer } from './client/lineage.js';
 export {
   LineageVerifyError,
   readCurrentPolicy,
@@ -68,8 +66,49 @@ export {
   type VerifiedEntry,
 } from './approvals/index.js';
 export type * from './shared/approvalTypes.js';
-export type { DecisionKind, DecisionReply, DecisionRequest } from './shared/promotionTypes.js';
-export type { GovernanceEvent, LineageReport } from './shared/governanceTypes.js';
+
+// Everything else the CLI does, one function per command (docs/library.md has the table and
+// examples; test/unit/library.test.ts fails when a command has none).
+export { waitForPreflight, type PreflightOutcome, type PreflightStep } from './client/preflight.js';
+export {
+  decidePromotion,
+  DecisionRefusedError,
+  resolve as resolveAlias,
+  rollback,
+} from './client/promotion.js';
+export {
+  traceFrom,
+  traceFrom as traceLineage,
+  type LineageAnswer,
+  type PipelineFacts,
+} from './client/lineage.js';
+export {
+  listPipelines,
+  pipelineListQuery,
+  PIPELINE_STAGES,
+  type ListedStage,
+  type ListPipelinesOptions,
+  type PipelineListFilter,
+  type PipelineListing,
+} from './client/list.js';
+export { startMigration, type StartedMigration } from './client/migration.js';
+export {
+  DEFAULT_SYNC_SCHEDULE_ID,
+  deleteSyncSchedule,
+  parseEvery,
+  upsertSyncSchedule,
+  type SyncScheduleOptions,
+  type UpsertedSchedule,
+} from './client/schedule.js';
+export { WorkerRequestError } from './client/reads.js';
+export {
+  startWebhookReceiver,
+  type RunningWebhookReceiver,
+  type WebhookReceiverOptions,
+} from './webhooks/receiver.js';
+export * from './shared/promotionTypes.js';
+export * from './shared/governanceTypes.js';
+export * from './shared/migrationTypes.js';
 // Signed outgoing events (docs/events.md): settings, a receiver, `finetune events tail`.
 export * from './shared/eventTypes.js';
 export {

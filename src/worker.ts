@@ -3,8 +3,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
-import { createOpenAIClient, type OpenAIActivityDeps } from './activities/openai/deps.js';
-import { providerFromEnv } from './providers/fromEnv.js';
+import {
+  DEFAULT_MULTIPART_THRESHOLD,
+  DEFAULT_PART_SIZE,
+  type TrainingDeps,
+} from './activities/training/files.js';
+import { openAIProviderFor, providerFromEnv } from './providers/fromEnv.js';
 import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { ConfigError, readWorkerEnv } from './config.js';
@@ -34,7 +38,7 @@ export interface FineTuneWorkerOptions {
   taskQueue: string;
   /** OpenAI settings (the default provider)… */
   openai?: { apiKey: string; baseURL?: string; maxRps?: number };
-  /** …or any provider (Azure); it wins over `openai`. */
+  /** …or any provider (Azure, Together, …); it wins over `openai`. */
   provider?: FineTuneProvider;
   /** W&B sync; without an API key the W&B activities fail with a message saying so. */
   wandb?: WandbSettings;
@@ -54,13 +58,13 @@ export interface FineTuneWorkerOptions {
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
   if (!opts.provider && !opts.openai)
-    throw new Error('a worker needs a provider (openai settings or a provider)');
-  const client = opts.provider?.client ?? createOpenAIClient(opts.openai!);
-  const deps: OpenAIActivityDeps = {
-    client,
-    provider: opts.provider,
-    multipartThresholdBytes: opts.multipartThresholdBytes ?? 64 * 1024 * 1024,
-    partSizeBytes: opts.partSizeBytes ?? 32 * 1024 * 1024,
+    throw new Error(
+      'a worker needs a provider (see providerFromEnv), or settings for the default one',
+    );
+  const deps: TrainingDeps = {
+    provider: opts.provider ?? openAIProviderFor(opts.openai!),
+    multipartThresholdBytes: opts.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD,
+    partSizeBytes: opts.partSizeBytes ?? DEFAULT_PART_SIZE,
   };
   return Worker.create({
     connection: opts.connection,
@@ -94,11 +98,12 @@ export async function runWorkerFromEnv(
   const events = readEventsConfig();
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
+  const provider = providerFromEnv(env);
   const worker = await createFineTuneWorker({
     connection,
     namespace,
     taskQueue: env.FINETUNE_TASK_QUEUE,
-    provider: providerFromEnv(env),
+    provider,
     wandb: { apiKey: env.WANDB_API_KEY, baseUrl: env.WANDB_BASE_URL, entity: env.WANDB_ENTITY },
     multipartThresholdBytes: env.FINETUNE_MULTIPART_THRESHOLD_BYTES,
     partSizeBytes: env.FINETUNE_PART_SIZE_BYTES,
@@ -128,6 +133,7 @@ export async function runWorkerFromEnv(
     },
     'worker started',
   );
+  void sweepEvalServing(provider);
   // Run by `finetune worker` in a child process (src/workerMemory.ts): stop with its parent.
   onParentGone(() => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -136,6 +142,24 @@ export async function runWorkerFromEnv(
     await worker.run();
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * An eval gate's activity ends within an hour (its schedule-to-close); serving made for an eval
+ * and older than this was left by a crashed worker: it is billed until stopped.
+ */
+export const EVAL_SERVING_BUDGET_MS = 2 * 60 * 60_000;
+
+/** Best effort at start: stop eval serving of ours a crashed gate left running. */
+export async function sweepEvalServing(provider: FineTuneProvider): Promise<string[]> {
+  try {
+    const swept = await provider.sweepEvalServing(EVAL_SERVING_BUDGET_MS);
+    if (swept.length) logger.warn({ swept }, 'stopped eval serving a crashed gate left running');
+    return swept;
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not sweep leftover eval serving');
+    return [];
   }
 }
 

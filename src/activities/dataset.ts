@@ -74,6 +74,7 @@ export async function validateDataset(input: ValidateDatasetInput): Promise<Data
     warningCount: report.warningCount,
     overLimitLines: report.tokens.overLimitLines,
     contextLimit: report.tokens.contextLimit,
+    longestExampleTokens: report.tokens.perExample.max,
     ...(pii
       ? {
           pii: {

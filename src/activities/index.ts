@@ -1,7 +1,11 @@
-import type OpenAI from 'openai';
+import { Context } from '@temporalio/activity';
 import { validateDataset } from './dataset.js';
-import type { OpenAIActivityDeps } from './openai/deps.js';
-import { uploadDataset, waitForFileReady, type UploadDatasetInput } from './openai/files.js';
+import {
+  uploadDataset,
+  waitForFileReady,
+  type TrainingDeps,
+  type UploadDatasetInput,
+} from './training/files.js';
 import {
   cancelFineTuneJob,
   cancelJobForRun,
@@ -10,8 +14,7 @@ import {
   type CreateCheckpoint,
   type CreateJobInput,
   type PollOptions,
-} from './openai/jobs.js';
-import { openAIProvider } from '../providers/openai/index.js';
+} from './training/jobs.js';
 import type { ServeRequest } from '../providers/types.js';
 import type { ServingRecord } from '../shared/providerTypes.js';
 import type { WandbTarget } from '../shared/syncTypes.js';
@@ -20,19 +23,18 @@ import { materializeDataset } from './migration/materialize.js';
 import {
   checkTrainingRunway,
   deleteUploadedFiles,
+  estimateTrainingCost,
   prepareServing,
+  readServingStates,
   removeServing,
+  type CostInput,
   type RunwayInput,
 } from './providerChecks.js';
-import { summarizeResults } from './openai/results.js';
 import { pulsed, withPulse } from './pulse.js';
-import type { PartsCheckpoint } from './openai/uploadParts.js';
 import type { JobSnapshot, UploadedFile } from '../shared/types.js';
-import { describeJobForSync, listFineTuneJobIds } from './openai/syncJobs.js';
 import { createWandbActivities } from './wandb/index.js';
 import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
-import { openAIChat } from './openai/chat.js';
 import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
 import type { EventsConfig } from '../events/config.js';
@@ -41,49 +43,55 @@ import { createEventActivities } from './events.js';
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
 
+const signal = () => Context.current().cancellationSignal;
+
 /**
- * The activities the workflows call, bound to their clients. The names are provider-neutral: a
- * different fine-tuning provider implements this same object, and the workflows do not change.
+ * The activities the workflows call, bound to the worker's provider and W&B client. The names
+ * and the code are provider-neutral: every provider implements the same operations
+ * (src/providers/types.ts), and the workflows do not change.
  */
 export function createActivities(
-  deps: OpenAIActivityDeps & { wandb?: WandbClient; events?: EventsConfig } & ApprovalPolicyDeps,
+  deps: TrainingDeps & { wandb?: WandbClient; events?: EventsConfig } & ApprovalPolicyDeps,
 ) {
-  const provider = deps.provider ?? openAIProvider({ client: deps.client });
-  const client: OpenAI = provider.client;
-  const wandbDeps = { wandb: deps.wandb, openai: client };
+  const { provider } = deps;
+  const wandbDeps = { wandb: deps.wandb, provider };
   return {
     ...createWandbActivities(wandbDeps),
-    ...createGateActivities({ provider, chat: openAIChat(client), wandb: wandbDeps }),
+    ...createGateActivities({ provider, wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
     ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
     ...createEventActivities(deps.events),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
+    estimateTrainingCost: pulsed((input: CostInput) => estimateTrainingCost(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),
     removeServing: pulsed((record: ServingRecord) => removeServing(provider, record)),
+    readServingStates: pulsed((records: ServingRecord[]) => readServingStates(provider, records)),
     deleteUploadedFiles: pulsed((fileIds: string[]) => deleteUploadedFiles(provider, fileIds)),
     recordGoldenSet: (input: GoldenSetInput) =>
-      withPulse(() => recordGoldenSet(openAIChat(client), wandbDeps, input)),
+      withPulse(() => recordGoldenSet(provider.chat, wandbDeps, input)),
     materializeDataset: pulsed((input: { target: WandbTarget; ref: string }) =>
       materializeDataset(wandbDeps, input),
     ),
-    describeJobForSync: pulsed((jobId: string) => describeJobForSync(client, jobId)),
-    listFineTuneJobIds: pulsed((opts: { limit?: number }) => listFineTuneJobIds(client, opts)),
+    describeJobForSync: pulsed((jobId: string) => provider.jobs.forSync(jobId, signal())),
+    listFineTuneJobIds: pulsed((opts: { limit?: number }) =>
+      provider.jobs.listIds(opts.limit, signal()),
+    ),
     validateDataset,
     uploadDataset: (input: UploadDatasetInput) =>
-      withPulse<UploadedFile, PartsCheckpoint>((pulse) => uploadDataset(deps, input, pulse)),
-    waitForFileReady: (fileId: string) => waitForFileReady(client, fileId),
+      withPulse<UploadedFile>((pulse) => uploadDataset(deps, input, pulse)),
+    waitForFileReady: (fileId: string) => waitForFileReady(provider, fileId),
     createFineTuneJob: (input: CreateJobInput) =>
       withPulse<JobSnapshot, CreateCheckpoint>((pulse) =>
         createFineTuneJob(provider, input, pulse),
       ),
     pollFineTuneJob: pulsed((jobId: string, opts?: PollOptions) =>
-      pollFineTuneJob(client, jobId, opts),
+      pollFineTuneJob(provider, jobId, opts),
     ),
-    cancelFineTuneJob: pulsed((jobId: string) => cancelFineTuneJob(client, jobId)),
+    cancelFineTuneJob: pulsed((jobId: string) => cancelFineTuneJob(provider, jobId)),
     cancelJobForRun: pulsed((workflowId: string, runId: string) =>
       cancelJobForRun(provider, workflowId, runId),
     ),
-    summarizeResults: pulsed((fileId: string) => summarizeResults(client, fileId)),
+    summarizeResults: pulsed((fileId: string) => provider.results.summarize(fileId, signal())),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { CallContext } from '../providers/types.js';
 
 /**
  * Heartbeats on a timer while an activity works, re-sending the latest checkpoint each time.
@@ -10,6 +11,11 @@ export class Pulse<D = unknown> {
   private details: D | undefined;
 
   constructor(private readonly ctx: Context) {}
+
+  /** What the previous attempt checkpointed (its heartbeat details), if any. */
+  get resumeFrom(): D | undefined {
+    return this.ctx.info.heartbeatDetails as D | undefined;
+  }
 
   /** Records a checkpoint (what a retried attempt resumes from) and heartbeats it at once. */
   checkpoint(details: D): void {
@@ -49,4 +55,19 @@ export function pulsed<A extends unknown[], R>(
   fn: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
   return (...args: A) => withPulse(() => fn(...args));
+}
+
+/** The running activity as a provider call sees it: its cancellation, heartbeat and log. */
+export function activityCall(pulse?: Pulse): CallContext {
+  const ctx = Context.current();
+  return {
+    signal: ctx.cancellationSignal,
+    heartbeat: (details?: unknown) => {
+      if (pulse) pulse.beat();
+      else ctx.heartbeat(details);
+    },
+    log: (message, meta) => {
+      ctx.log.info(message, meta);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { PROVIDERS } from '../providers/registry.js';
 import { Command } from 'commander';
 import { COMMANDS } from './commandTable.js';
 import { readFileSync } from 'node:fs';
@@ -23,7 +24,9 @@ function packageVersion(): string {
 /** The `finetune` program with the commands `args` needs (all of them when it names none). */
 async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command('finetune')
-    .description('OpenAI fine-tuning as durable Temporal workflows')
+    .description(
+      `LLM fine-tuning as durable Temporal workflows, on ${PROVIDERS.map((p) => p.label).join(', ')}`,
+    )
     .version(packageVersion(), '-V, --version', 'print the version of temporal-finetune')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError();

@@ -1,3 +1,4 @@
+import { usd } from '../shared/money.js';
 import type { LineageVerification } from '../approvals/index.js';
 import type { LineageAnswer } from '../client/lineage.js';
 import type {
@@ -49,6 +50,12 @@ export function renderApproval(
     for (const d of p.datasetVersions) lines.push(`          ${datasetWas(d)}`);
     for (const r of p.datasetsRemoved ?? []) lines.push(`          ${removedLine(r, p.alias)}`);
     if (p.registryLink) lines.push(`registry  ${p.registryLink}`);
+    const d = p.serving?.deployment;
+    if (p.serving && d) {
+      const cost =
+        d.costPerHourUsd !== undefined ? `, ${usd(d.costPerHourUsd)}/hour while it runs` : '';
+      lines.push(`serving   ${p.serving.servedAs} on ${d.sku} × ${d.capacity}${cost}`);
+    }
     lines.push(...prunedLines(p.prunedDeployments, 'pruned    '));
   } else if (p?.note) {
     lines.push(`promotion ${p.note}`);
@@ -139,6 +146,12 @@ export function renderRollback(r: AliasMoveResult, by: string): string {
   return lines.join('\n');
 }
 
+/** `1x_nvidia_h100_80gb_sxm × 1, $3.99/hour while it runs (as recorded when it was served)`. */
+function servingLine(s: NonNullable<ResolvedAlias['serving']>): string {
+  const cost = s.costPerHourUsd !== null ? `, ${usd(s.costPerHourUsd)}/hour while it runs` : '';
+  return `${s.hardware} × ${s.replicas}${cost} (as recorded when it was served)`;
+}
+
 export function renderResolved(r: ResolvedAlias): string {
   return [
     `${r.alias} → ${r.servedAs ?? r.fineTunedModel ?? '(no model id recorded)'}`,
@@ -148,6 +161,11 @@ export function renderResolved(r: ResolvedAlias): string {
     `  promoted  ${r.promotedBy ? `by ${r.promotedBy} at ${r.promotedAt}` : '— (alias set outside a pipeline)'}`,
     `  replaced  ${r.replaced ?? 'none'}`,
     ...(r.servingUntil ? [`  serves    until ${r.servingUntil}`] : []),
+    ...(r.serving
+      ? [
+          `  ${r.serving.kind === 'dedicated-endpoint' ? 'endpoint' : 'deployed'}  ${servingLine(r.serving)}`,
+        ]
+      : []),
     ...(r.warning ? [`  WARNING   ${r.warning}`] : []),
   ].join('\n');
 }

@@ -165,7 +165,7 @@ export async function getPipelineStatus(
     notes.push(cancelledNote(status, description.typedSearchAttributes.get(FineTuneJobId)));
   if (execution === 'TERMINATED')
     notes.push(
-      'The pipeline was terminated (not cancelled): its OpenAI job, if any, was left as it was.',
+      'The pipeline was terminated (not cancelled): its fine-tuning job, if any, was left as it was at the provider.',
     );
   if (notes.length) status.notes = notes;
   return status;

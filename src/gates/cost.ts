@@ -42,8 +42,8 @@ export interface ParsedModelId {
   /** The base model id, lower case: `gpt-4.1-mini-2025-04-14`. */
   base: string;
   fineTuned: boolean;
-  /** Who named it: OpenAI's `ft:` form or Azure's `.ft-` suffix; `base` for a plain model. */
-  form: 'openai-ft' | 'azure-ft' | 'base';
+  /** How it is named: an `ft:` prefix, an `.ft-` suffix, or `base` for a plain model. */
+  form: 'ft-prefix' | 'ft-suffix' | 'base';
 }
 
 /**
@@ -53,10 +53,10 @@ export interface ParsedModelId {
 export function parseModelId(model: string): ParsedModelId {
   const name = model.trim().toLowerCase();
   if (name.startsWith('ft:')) {
-    return { base: name.split(':')[1] ?? '', fineTuned: true, form: 'openai-ft' };
+    return { base: name.split(':')[1] ?? '', fineTuned: true, form: 'ft-prefix' };
   }
   const azure = /^(.+)\.ft-[0-9a-z][0-9a-z_-]*$/.exec(name);
-  if (azure) return { base: azure[1]!, fineTuned: true, form: 'azure-ft' };
+  if (azure) return { base: azure[1]!, fineTuned: true, form: 'ft-suffix' };
   return { base: name, fineTuned: false, form: 'base' };
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../emulators/wandb/index.js';
 import type { FineTuneProvider } from '../providers/types.js';
 import { emulatedAzureProvider, LOCAL_ARM_TOKEN } from './azureEmulated.js';
+import { emulatedTogetherProvider, LOCAL_TOGETHER_KEY } from './togetherEmulated.js';
 import { startDevServer, type DevServer, type DevServerOptions } from '../temporal/devServer.js';
 import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
 import { createFineTuneWorker } from '../worker.js';
@@ -83,7 +84,7 @@ export interface LocalStackOptions {
   openai?: OpenAIEmulatorOptions;
   /**
    * Start the Together emulator with these options (its own server: Together has no webhooks).
-   * The worker is not pointed at it until a Together provider exists.
+   * Without the OpenAI emulator, the worker trains on it (the Together provider pointed there).
    */
   together?: TogetherEmulatorOptions;
   /** Start a webhook receiver that signals this stack's Temporal. */
@@ -258,7 +259,11 @@ export async function buildLocalStack(options: LocalStackOptions): Promise<Local
               apiKey: emulatorKey,
               armToken: options.openai?.azure?.armToken ?? LOCAL_ARM_TOKEN,
             })
-          : undefined);
+          : !openai && together
+            ? emulatedTogetherProvider(together, {
+                apiKey: options.together?.apiKey ?? LOCAL_TOGETHER_KEY,
+              })
+            : undefined);
       worker = localWorker({ ...options.worker, provider }, temporal, openaiSettings, wandb);
       stops.push(() => worker!.stop());
       if (options.worker.autoStart !== false) await worker.start();

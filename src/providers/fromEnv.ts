@@ -1,10 +1,11 @@
 import type { WorkerEnv } from '../config.js';
-import { createOpenAIClient } from '../activities/openai/deps.js';
+import { createOpenAIClient } from './openaiApi/client.js';
 import { azureProvider } from './azure/index.js';
 import { DEFAULT_ARM_API_VERSION } from './azure/arm.js';
 import { entraToken } from './azure/entra.js';
 import { openAIProvider } from './openai/index.js';
 import { RateLimiter } from './rateLimit.js';
+import { togetherProvider } from './together/index.js';
 import type { FineTuneProvider } from './types.js';
 
 /** `a=b,c=d` → { a: 'b', c: 'd' } */
@@ -23,6 +24,15 @@ export function parsePairs(raw: string | undefined): Record<string, string> {
   );
 }
 
+/** OpenAI itself, from a key and an optional base URL (a worker given no other provider). */
+export function openAIProviderFor(settings: {
+  apiKey: string;
+  baseURL?: string;
+  maxRps?: number;
+}): FineTuneProvider {
+  return openAIProvider({ client: createOpenAIClient(settings) });
+}
+
 /** The worker's one provider, from its environment (secrets stay in the worker). */
 export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
   // One bucket for the worker: every activity's provider calls draw from it.
@@ -35,6 +45,30 @@ export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
         limiter,
       }),
     });
+  }
+  if (env.FINETUNE_PROVIDER === 'together') {
+    return togetherProvider({
+      apiKey: env.TOGETHER_API_KEY!,
+      ...(env.TOGETHER_BASE_URL ? { baseURL: env.TOGETHER_BASE_URL } : {}),
+      ...(env.TOGETHER_PROJECT_ID ? { projectId: env.TOGETHER_PROJECT_ID } : {}),
+      ...(env.TOGETHER_INFERENCE_BASE_URL
+        ? { inferenceBaseURL: env.TOGETHER_INFERENCE_BASE_URL }
+        : {}),
+      endpoints: {
+        ...(env.TOGETHER_ENDPOINT_HARDWARE ? { hardware: env.TOGETHER_ENDPOINT_HARDWARE } : {}),
+        ...(env.TOGETHER_EVAL_ENDPOINT_HARDWARE
+          ? { evalHardware: env.TOGETHER_EVAL_ENDPOINT_HARDWARE }
+          : {}),
+        minReplicas: env.TOGETHER_ENDPOINT_MIN_REPLICAS,
+        maxReplicas: env.TOGETHER_ENDPOINT_MAX_REPLICAS,
+        pollMs: env.TOGETHER_ENDPOINT_POLL_MS,
+      },
+      chatModels: parsePairs(env.TOGETHER_CHAT_MODELS),
+      limiter,
+    });
+  }
+  if (env.FINETUNE_PROVIDER !== 'azure') {
+    throw new Error(`FINETUNE_PROVIDER=${env.FINETUNE_PROVIDER} has no provider in this build`);
   }
   const arm =
     env.AZURE_SUBSCRIPTION_ID && env.AZURE_RESOURCE_GROUP && env.AZURE_OPENAI_ACCOUNT

@@ -63,6 +63,8 @@ export interface WhereInput {
   /** Null for the user's own W&B. */
   wandbEmulatorKey: string | null;
   webhookReceiver: string;
+  /** A provider other than OpenAI's API: what to export instead of OPENAI_BASE_URL/_API_KEY. */
+  providerEnv?: Record<string, string>;
   /** The Temporal CLI binary (for the signal command when the Web UI is off). */
   temporalCli: string;
   /** Where the printed `npx finetune …` commands run: where the sandbox was started. */
@@ -88,6 +90,17 @@ function pipelineCommands(w: WhereInput, workflowId: string): PipelineCommands {
   };
 }
 
+/** Which keys printed here are the emulators' (not secrets). */
+function keysNote(w: WhereInput): string {
+  const key = w.providerEnv
+    ? (Object.keys(w.providerEnv).find((k) => k.endsWith('_API_KEY')) ?? 'the provider key')
+    : 'OPENAI_API_KEY';
+  const which = w.providerEnv ? 'provider' : 'OpenAI';
+  return w.wandbEmulatorKey
+    ? `${key} and WANDB_API_KEY here are the local emulators\u2019 keys, not secrets: they open nothing but these emulators.`
+    : `${key} here is the local ${which} emulator\u2019s key, not a secret. W&B is your own (WANDB_API_KEY from your environment, not printed).`;
+}
+
 export function describeSandbox(w: WhereInput): SandboxWhere {
   const webUiWorkflows = w.uiUrl
     ? `${w.uiUrl}/namespaces/${encodeURIComponent(w.namespace)}/workflows`
@@ -95,8 +108,7 @@ export function describeSandbox(w: WhereInput): SandboxWhere {
   const env: Record<string, string> = {
     TEMPORAL_ADDRESS: w.temporalAddress,
     TEMPORAL_NAMESPACE: w.namespace,
-    OPENAI_BASE_URL: w.openaiUrl,
-    OPENAI_API_KEY: w.openaiKey,
+    ...(w.providerEnv ?? { OPENAI_BASE_URL: w.openaiUrl, OPENAI_API_KEY: w.openaiKey }),
     WANDB_BASE_URL: w.wandbBaseUrl,
     ...(w.wandbEmulatorKey ? { WANDB_API_KEY: w.wandbEmulatorKey } : {}),
   };
@@ -123,9 +135,7 @@ export function describeSandbox(w: WhereInput): SandboxWhere {
     wandbKey: w.wandbEmulatorKey,
     webhookReceiver: w.webhookReceiver,
     env,
-    keysNote: w.wandbEmulatorKey
-      ? 'OPENAI_API_KEY and WANDB_API_KEY here are the local emulators\u2019 keys, not secrets: they open nothing but these emulators.'
-      : 'OPENAI_API_KEY here is the local OpenAI emulator\u2019s key, not a secret. W&B is your own (WANDB_API_KEY from your environment, not printed).',
+    keysNote: keysNote(w),
     commands: {
       cwd: w.cwd,
       ...pipelineCommands(w, w.workflowId),

@@ -23,12 +23,7 @@ import type {
 } from '../shared/promotionTypes.js';
 import type { PipelineInput, PipelineStage } from '../shared/types.js';
 import { describeSandbox, type SandboxWhere } from './instructions.js';
-import {
-  SANDBOX_OPENAI_KEY,
-  SANDBOX_TASK_QUEUE,
-  startSandboxStack,
-  type SandboxStack,
-} from './stack.js';
+import { SANDBOX_TASK_QUEUE, startSandboxStack, type SandboxStack } from './stack.js';
 
 export type { SandboxWhere } from './instructions.js';
 
@@ -46,8 +41,11 @@ export interface SandboxOptions {
    * pipeline waits at `awaiting_approval` for a person (`onAwaitingApproval` says how).
    */
   autoApprove?: { by: string; comment?: string };
-  /** The provider the sandbox trains on (both emulated): OpenAI, or Azure with deployments. */
-  provider?: 'openai' | 'azure';
+  /**
+   * The provider the sandbox trains on (all emulated): OpenAI, Azure with deployments, or
+   * Together (no webhooks; a dedicated endpoint at promotion; no state kept between runs).
+   */
+  provider?: 'openai' | 'azure' | 'together';
   /** The stack stays up after the result (the caller stops it either way); noted in the result. */
   keep?: boolean;
   /** Aborting stops waiting, stops the stack and rejects with SandboxInterruptedError. */
@@ -97,7 +95,7 @@ export interface SandboxResult {
   /** `succeeded`: the pipeline completed (trained; promoted or rejected, see `stage`). */
   status: 'succeeded' | 'failed';
   /** The (emulated) provider it trained on. */
-  provider: 'openai' | 'azure';
+  provider: 'openai' | 'azure' | 'together';
   /** Where the pipeline ended: `promoted`, `rejected`, `failed`, … */
   stage: PipelineStage | null;
   workflowId: string;
@@ -139,12 +137,18 @@ export interface SandboxResult {
   wallMs: number;
 }
 
-export function sampleInput(promotion?: PromotionConfig | false): PipelineInput {
+/** The open-weight base the Together sandbox trains (fine-tunable, and served per token). */
+export const SANDBOX_TOGETHER_BASE = 'Qwen/Qwen3-8B';
+
+export function sampleInput(
+  promotion?: PromotionConfig | false,
+  model = 'gpt-4.1-mini-2025-04-14',
+): PipelineInput {
   const data = join(projectRoot(), 'data', 'sample');
   return {
     training: { path: join(data, 'train.jsonl') },
     validation: { path: join(data, 'valid.jsonl') },
-    model: 'gpt-4.1-mini-2025-04-14',
+    model,
     method: { type: 'supervised', hyperparameters: { n_epochs: 3 } },
     suffix: 'sandbox',
     // Short safety-net polls so progress shows while the emulated job trains.
@@ -163,9 +167,12 @@ export async function runSandbox(
 ): Promise<{ result: SandboxResult; stack: SandboxStack }> {
   const began = Date.now();
   const runningMs = Math.max(1, opts.runningSeconds) * 1000;
+  const together = opts.provider === 'together';
   const stack = await startSandboxStack({
     ui: opts.ui,
-    persist: opts.persist,
+    // The Together emulator keeps no state: its sandbox starts fresh, history included.
+    persist: opts.persist && !together,
+    ...(together ? { together: { failTraining: opts.failTraining ?? false } } : {}),
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
     dropWebhooks: opts.dropWebhooks,
     onEvent: opts.onEvent,
@@ -199,7 +206,7 @@ export async function runSandbox(
     const promotion: PromotionConfig = opts.autoApprove
       ? { autoApprove: opts.autoApprove, startedBy: 'sandbox' }
       : { startedBy: 'sandbox' };
-    const input = sampleInput(promotion);
+    const input = sampleInput(promotion, together ? SANDBOX_TOGETHER_BASE : undefined);
     const started = await startFineTunePipeline(stack.client, input, {
       taskQueue: SANDBOX_TASK_QUEUE,
       workflowId: `sandbox-${new Date().toISOString().replace(/[:.]/g, '-')}`,
@@ -210,11 +217,12 @@ export async function runSandbox(
       namespace: stack.server.namespace,
       taskQueue: SANDBOX_TASK_QUEUE,
       uiUrl: stack.server.uiUrl,
-      openaiUrl: stack.openai.baseURL,
-      openaiKey: SANDBOX_OPENAI_KEY,
+      openaiUrl: stack.provider.url,
+      openaiKey: stack.provider.key,
+      ...(together ? { providerEnv: stack.provider.env } : {}),
       wandbBaseUrl: stack.wandb.baseUrl,
       wandbEmulatorKey: stack.wandb.emulatorKey ?? null,
-      webhookReceiver: stack.receiver.url,
+      webhookReceiver: stack.receiver?.url ?? 'none (the provider sends no webhooks)',
       temporalCli: stack.server.cli.path,
       cwd: process.cwd(),
       sample: {
@@ -261,7 +269,7 @@ function resultOf(
   where: SandboxWhere,
   stack: SandboxStack,
   began: number,
-  provider: 'openai' | 'azure',
+  provider: 'openai' | 'azure' | 'together',
 ): SandboxResult {
   const progress = final.progress;
   const approval = final.result?.approval ?? progress?.approval;
@@ -311,8 +319,8 @@ function resultOf(
         }
       : null,
     webhooks: {
-      accepted: stack.receiver.stats.accepted,
-      signalled: stack.receiver.stats.signalled,
+      accepted: stack.receiver?.stats.accepted ?? 0,
+      signalled: stack.receiver?.stats.signalled ?? 0,
     },
     wallMs: Date.now() - began,
   };

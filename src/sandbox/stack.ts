@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { OpenAIEmulatorOptions, RunningOpenAIEmulator } from '../emulators/openai/index.js';
+import type { RunningTogetherEmulator } from '../emulators/together/index.js';
 import type { RunningWandbEmulator } from '../emulators/wandb/index.js';
 import { buildLocalStack, userWandbFromEnv } from '../localStack/index.js';
 import { parseEventsConfig } from '../events/config.js';
@@ -20,6 +21,8 @@ import { installSandboxSdkLogs } from './sdkLogs.js';
 
 /** The emulator's key: not a secret, it opens nothing but the local emulator. */
 export const SANDBOX_OPENAI_KEY = 'sk-sandbox-local-emulator';
+/** The Together emulator's key: not a secret either. */
+export const SANDBOX_TOGETHER_KEY = 'together-sandbox-local-emulator';
 /**
  * The sandbox worker listens on the default task queue, so `finetune start`, `sync`, `resolve`, …
  * pointed at the sandbox's address (no --task-queue) reach it. Its dev server is its own, so this
@@ -47,18 +50,36 @@ export interface SandboxStackOptions {
   dropWebhooks: boolean;
   /** Called with each signed event the worker sends (verified by a local receiver). */
   onEvent?: (event: ReceivedEvent) => void;
+  /**
+   * Train on the Together emulator instead (no webhooks, a dedicated endpoint at promotion).
+   * It keeps no state of its own: a Together sandbox starts fresh.
+   */
+  together?: { failTraining?: boolean };
+}
+
+/** The emulated provider the worker trains on, as a person reaches it from another terminal. */
+export interface SandboxProvider {
+  url: string;
+  /** Its key: the emulator's, not a secret. */
+  key: string;
+  /** What to export for a `finetune worker` of one's own. */
+  env: Record<string, string>;
 }
 
 /** Everything the sandbox runs locally: Temporal, the OpenAI emulator, the webhook receiver, a worker. */
 export interface SandboxStack {
   server: DevServer;
   client: Client;
-  openai: RunningOpenAIEmulator;
+  /** The OpenAI emulator (its OpenAI or Azure flavour); null on Together. */
+  openai: RunningOpenAIEmulator | null;
+  together: RunningTogetherEmulator | null;
+  provider: SandboxProvider;
   /** Null when the user's own W&B (WANDB_API_KEY) is used instead of the emulator. */
   wandbEmulator: RunningWandbEmulator | null;
   /** `emulatorKey`: the local W&B emulator's key (not a secret); absent for the user's own W&B. */
   wandb: { baseUrl: string; entity?: string; emulated: boolean; emulatorKey?: string };
-  receiver: RunningWebhookReceiver;
+  /** Null on Together (it sends no webhooks). */
+  receiver: RunningWebhookReceiver | null;
   /** The local receiver of the worker's signed events (docs/events.md). */
   events: RunningEventReceiver;
   worker: Worker;
@@ -118,13 +139,27 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     temporal: {
       start: { ui: opts.ui, dbFile: opts.persist ? paths.temporalDb : undefined },
     },
-    // A fresh signing secret per sandbox: the receiver verifies what the emulator signs.
-    webhooks: { host: '127.0.0.1', port: 0, delivery: { dropRate: opts.dropWebhooks ? 1 : 0 } },
-    openai: {
-      ...opts.emulator,
-      apiKey: SANDBOX_OPENAI_KEY,
-      ...(opts.persist ? { stateDir: paths.openai } : {}),
-    },
+    ...(opts.together
+      ? {
+          together: {
+            apiKey: SANDBOX_TOGETHER_KEY,
+            timeScale: 200,
+            ...(opts.together.failTraining ? { failTraining: () => true } : {}),
+          },
+        }
+      : {
+          // A fresh signing secret per sandbox: the receiver verifies what the emulator signs.
+          webhooks: {
+            host: '127.0.0.1',
+            port: 0,
+            delivery: { dropRate: opts.dropWebhooks ? 1 : 0 },
+          },
+          openai: {
+            ...opts.emulator,
+            apiKey: SANDBOX_OPENAI_KEY,
+            ...(opts.persist ? { stateDir: paths.openai } : {}),
+          },
+        }),
     // Real W&B when the user has a key, else the local emulator.
     wandb: userWandb ?? {
       emulator: {
@@ -151,12 +186,29 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   return {
     server: stack.server!,
     client: stack.client,
-    openai: stack.openai!,
+    openai: stack.openai,
+    together: stack.together,
+    provider: stack.together
+      ? {
+          url: stack.together.baseURL,
+          key: SANDBOX_TOGETHER_KEY,
+          env: {
+            FINETUNE_PROVIDER: 'together',
+            TOGETHER_BASE_URL: stack.together.baseURL,
+            TOGETHER_API_KEY: SANDBOX_TOGETHER_KEY,
+            TOGETHER_PROJECT_ID: stack.together.identity.projectId,
+          },
+        }
+      : {
+          url: stack.openai!.baseURL,
+          key: SANDBOX_OPENAI_KEY,
+          env: { OPENAI_BASE_URL: stack.openai!.baseURL, OPENAI_API_KEY: SANDBOX_OPENAI_KEY },
+        },
     wandbEmulator: wandb!.emulator,
     wandb: emulated
       ? { baseUrl: wandb!.baseUrl, emulated, emulatorKey: SANDBOX_WANDB_KEY }
       : { baseUrl: wandb!.baseUrl, entity: wandb!.entity, emulated },
-    receiver: stack.receiver!,
+    receiver: stack.receiver,
     events,
     worker: worker!.current!,
     notices,

@@ -4,6 +4,22 @@ export const ErrorType = {
   DatasetUnreadable: 'DatasetUnreadable',
   PiiFound: 'PiiFound',
   TrainingNotAvailable: 'TrainingNotAvailable',
+  // A provider's refusals and outages, whichever provider (src/providers/<name>/errors.ts maps
+  // them, naming the setting to fix).
+  ProviderAuthentication: 'ProviderAuthentication',
+  ProviderPermissionDenied: 'ProviderPermissionDenied',
+  ProviderBadRequest: 'ProviderBadRequest',
+  ProviderNotFound: 'ProviderNotFound',
+  /** Quota or spending limit reached (OpenAI insufficient_quota, Together 402). */
+  ProviderQuotaExceeded: 'ProviderQuotaExceeded',
+  ProviderUnavailable: 'ProviderUnavailable',
+  ProviderRateLimited: 'ProviderRateLimited',
+  /** The estimate is above `--max-cost`, or the provider will not go ahead: nothing was trained. */
+  CostLimitExceeded: 'CostLimitExceeded',
+  /** Serving could not be started (the endpoint failed): production was not touched. */
+  ServingFailed: 'ServingFailed',
+  // The same failures as workers before the provider seam named them; kept so their histories
+  // and scripts that match on them still read.
   OpenAIAuthentication: 'OpenAIAuthentication',
   OpenAIPermissionDenied: 'OpenAIPermissionDenied',
   OpenAIBadRequest: 'OpenAIBadRequest',
@@ -51,6 +67,13 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.DatasetUnreadable,
   ErrorType.PiiFound,
   ErrorType.TrainingNotAvailable,
+  ErrorType.ProviderAuthentication,
+  ErrorType.ProviderPermissionDenied,
+  ErrorType.ProviderBadRequest,
+  ErrorType.ProviderNotFound,
+  ErrorType.ProviderQuotaExceeded,
+  ErrorType.CostLimitExceeded,
+  ErrorType.ServingFailed,
   ErrorType.OpenAIAuthentication,
   ErrorType.OpenAIPermissionDenied,
   ErrorType.OpenAIBadRequest,

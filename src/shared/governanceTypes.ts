@@ -161,6 +161,16 @@ export interface ResolvedAlias {
   /** The provider's serving end date for the base model, and a warning within 30 days. */
   servingUntil?: string | null;
   warning?: string;
+  /**
+   * What serves it, as recorded when it was last served: a deployment or a dedicated endpoint,
+   * its hardware and replicas, and (endpoints billed by the minute) its cost per hour.
+   */
+  serving?: {
+    kind: 'deployment' | 'dedicated-endpoint';
+    hardware: string;
+    replicas: number;
+    costPerHourUsd: number | null;
+  };
   jobId: string | null;
   baseModel: string | null;
   promotedBy: string | null;

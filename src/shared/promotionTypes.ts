@@ -207,6 +207,11 @@ export interface PromotionConfig {
    * The version the new one replaced keeps its deployment: it is what a rollback returns to.
    */
   pruneDeployments?: boolean;
+  /**
+   * Where the promoted model runs, for providers that serve on dedicated hardware billed by the
+   * minute (else the worker's defaults, e.g. TOGETHER_ENDPOINT_HARDWARE).
+   */
+  serving?: { hardware?: string; minReplicas?: number; maxReplicas?: number };
   gates?: GateConfig;
 }
 

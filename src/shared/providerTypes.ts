@@ -13,6 +13,37 @@ export interface RunwayReport {
   problem?: string;
   /** A warning for the person (e.g. fine-tunes stop serving within 30 days). */
   warning?: string;
+  /**
+   * What the provider's limits say of this request (context length, LoRA or full, batch sizes),
+   * when it publishes them; the request was refused before anything was uploaded otherwise.
+   */
+  limits?: string;
+  /** The provider estimates the training price only once the files are uploaded and checked. */
+  estimateAfterUpload?: boolean;
+}
+
+/** What training will cost, as the provider (or our token count) estimates it before the job. */
+export interface CostEstimate {
+  /** `provider`: its own estimate; `local`: our token count × a published price; `none`. */
+  source: 'provider' | 'local' | 'none';
+  /** Estimated USD; null when nobody could estimate. */
+  usd: number | null;
+  /** The provider's own go-ahead (`allowed_to_proceed`); null when it gives none. */
+  allowedToProceed: boolean | null;
+  /** The account's credit limit in USD, when the provider says it. */
+  limitUsd?: number | null;
+  trainTokens?: number | null;
+  evalTokens?: number | null;
+  /** Why there is no figure (e.g. the file is not validated yet). */
+  unavailable?: string;
+}
+
+/** A cost check's outcome, kept on the pipeline's progress and shown wherever the run is. */
+export interface CostCheck extends CostEstimate {
+  /** `--max-cost`, when given. */
+  maxUsd?: number;
+  /** Why the run stopped here, when it did. */
+  refused?: string;
 }
 
 /** How a model is served: what a caller passes as `model`, and the deployment made for it. */
@@ -30,5 +61,26 @@ export interface ServingRecord {
     expiresAt: string | null;
     /** How long the readiness probe took to get an answer. */
     readyAfterMs: number;
+    /** Dedicated endpoints: what runs it (hardware, replicas) and its price while it runs. */
+    kind?: 'deployment' | 'dedicated-endpoint';
+    /** Made for an evaluation (short-lived: stopped after it, or by the next worker's sweep). */
+    purpose?: 'eval' | 'production';
+    costPerHourUsd?: number;
+    /** The provider's ids of what was made (an endpoint and its deployment). */
+    endpointId?: string;
+    deploymentId?: string;
   };
+}
+
+/** Serving of ours as it is now: running (billed), stopped, or gone. */
+export interface ServingState {
+  /** The deployment or endpoint name (as in ServingRecord.deployment.name). */
+  name: string;
+  servedAs: string;
+  model: string;
+  state: 'running' | 'starting' | 'stopping' | 'stopped' | 'failed' | 'gone';
+  /** USD per hour while it runs (null: unknown); 0 when it costs nothing now. */
+  costPerHourUsd: number | null;
+  hardware?: string;
+  replicas?: number;
 }

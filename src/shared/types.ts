@@ -2,7 +2,7 @@
 // Everything here travels through workflow history, so it holds ids and small summaries only.
 import type { EmittedEvent } from './eventTypes.js';
 import type { ApprovalRecord, PiiFindings, PromotionConfig } from './promotionTypes.js';
-import type { RunwayReport } from './providerTypes.js';
+import type { CostCheck, RunwayReport } from './providerTypes.js';
 
 export type Auto = 'auto';
 export interface SupervisedHyperparameters {
@@ -38,6 +38,30 @@ export const FINE_TUNE_METHOD_TYPES = [
 type MissingMethod = Exclude<FineTuneMethodType, (typeof FINE_TUNE_METHOD_TYPES)[number]>;
 const methodListIsComplete: [MissingMethod] extends [never] ? true : never = true;
 void methodListIsComplete;
+
+/**
+ * Training settings beyond the method's hyperparameters, for providers that train open-weight
+ * models: adapters (LoRA, where the provider defaults to it) or every weight, an absolute
+ * learning rate, warm-up, evaluations, checkpoints. A provider refuses what it does not take,
+ * before anything is uploaded.
+ */
+export interface TuningSettings {
+  /** `lora` (an adapter) or `full` (every weight, where the base allows it). */
+  type?: 'lora' | 'full';
+  lora?: { r?: number; alpha?: number; dropout?: number; modules?: string };
+  /** Absolute learning rate (not OpenAI's multiplier). */
+  learningRate?: number;
+  /** Examples per batch, or `max` (the largest the base allows). */
+  batchSize?: number | 'max';
+  /** Fraction of steps with linear warm-up, 0 to 1. */
+  warmupRatio?: number;
+  /** Evaluations on the validation file during training. */
+  evals?: number;
+  /** Checkpoints saved during training (the final model included). */
+  checkpoints?: number;
+  /** Whether prompts count in the loss: `auto` lets the provider decide. */
+  trainOnInputs?: boolean | 'auto';
+}
 
 /** Where the worker reads a dataset from. A reference, never the contents. */
 export interface DatasetRef {
@@ -85,6 +109,13 @@ export interface PipelineInput {
   seed?: number;
   /** Extra job metadata (string pairs); `tf_workflow_id` is reserved. */
   metadata?: Record<string, string>;
+  /** Settings for providers that train open-weight models (LoRA or full, learning rate, …). */
+  tuning?: TuningSettings;
+  /**
+   * The most the training may cost, in USD: an estimate above it (or a provider that will not
+   * go ahead) stops the run before the job is created, with the figure.
+   */
+  maxCostUsd?: number;
   wait?: Partial<WaitPolicy>;
   piiScan?: PiiPolicy;
   /**
@@ -143,6 +174,8 @@ export interface DatasetSummary {
   /** First lines over the model's context limit, and that limit. */
   overLimitLines?: number[];
   contextLimit?: number;
+  /** Tokens of the longest example, by our count. */
+  longestExampleTokens?: number;
 }
 
 export interface UploadedFile {
@@ -174,6 +207,14 @@ export interface JobSnapshot {
   totalSteps: number | null;
   trainLoss: number | null;
   validLoss: number | null;
+  /** The status as the provider sent it, when the neutral `status` says it differently. */
+  rawStatus?: string;
+  /** `phase`: `estimatedFinish` is when the current phase ends (the provider tells no more). */
+  estimateCovers?: 'job' | 'phase';
+  /** Epochs done, when the provider reports them. */
+  epoch?: number | null;
+  /** What the job has cost so far in USD, when the provider reports it. */
+  costUsd?: number | null;
 }
 
 export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
@@ -225,6 +266,8 @@ export interface PipelineProgress {
   preflightPassed?: boolean;
   /** Why the results summary is missing although the job succeeded. */
   resultsError?: string;
+  /** The training price estimate (and `--max-cost`), checked before the job is created. */
+  cost?: CostCheck;
   /** The events this run emitted (docs/events.md); each names its delivery workflow. */
   events?: EmittedEvent[];
 }
@@ -272,7 +315,6 @@ export interface AwaitJobResult {
   wakeups: number;
 }
 
+/** The default task queue (an OpenAI worker's; other providers' workers add their name). */
 export const TASK_QUEUE = 'fine-tune';
-/** The default queue of a worker with FINETUNE_PROVIDER=azure: one provider per queue. */
-export const AZURE_TASK_QUEUE = 'fine-tune-azure';
 export const WORKFLOW_ID_METADATA_KEY = 'tf_workflow_id';

@@ -236,10 +236,14 @@ export const gateActivities = proxyActivities<Pick<Activities, 'measureDrift' | 
 
 /**
  * Provider checks and clean-up: short calls; a provider outage is waited out for a while, a
- * refusal (no runway, a suffix the provider rejects) fails at once with what to do.
+ * refusal (no runway, a suffix the provider rejects, a price above --max-cost) fails at once
+ * with what to do.
  */
 export const providerActivities = proxyActivities<
-  Pick<Activities, 'checkTrainingRunway' | 'deleteUploadedFiles' | 'removeServing'>
+  Pick<
+    Activities,
+    'checkTrainingRunway' | 'estimateTrainingCost' | 'deleteUploadedFiles' | 'removeServing'
+  >
 >({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT,

@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { PollOptions } from '../activities/openai/jobs.js';
+import type { PollOptions } from '../activities/training/jobs.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
 import { FineTuneJobId, FineTuneStage } from '../shared/searchAttributes.js';
 import type { AwaitJobInput, AwaitJobResult, JobSnapshot } from '../shared/types.js';

@@ -31,6 +31,8 @@ import type {
   PipelineStage,
   UploadedFile,
 } from '../shared/types.js';
+import { usd } from '../shared/money.js';
+import type { CostCheck } from '../shared/providerTypes.js';
 import { DEFAULT_WAIT_POLICY } from '../shared/types.js';
 import {
   approvalPolicyActivities,
@@ -60,8 +62,9 @@ import { pipelineRef } from './pipelineEvents.js';
 /**
  * The fine-tune pipeline. Each stage is one hop from here:
  *   1. validate   — datasetActivities.validateDataset (src/activities/dataset.ts)
- *   2. upload     — uploadActivities.uploadDataset + fileReadyActivities (src/activities/openai/files.ts)
- *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/openai/jobs.ts)
+ *   2. upload     — uploadActivities.uploadDataset + fileReadyActivities (src/activities/training/files.ts)
+ *   3. create job — jobActivities.createFineTuneJob (exactly once; src/activities/training/jobs.ts;
+ *                   the provider's own way: src/providers/<name>/)
  *   4. wait       — child workflow awaitFineTuneJob (webhook signal + adaptive poll)
  *   5. results    — resultActivities.summarizeResults
  *   6. promotion  — governPromotion (src/workflows/promotionStage.ts): gates (gates.ts), a person's
@@ -176,6 +179,12 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       progress.runway = await providerActivities.checkTrainingRunway({
         model: input.model,
         suffix: input.suffix,
+        // The request too, for the provider's limits (LoRA or full, batch size, context length).
+        method: method.type,
+        ...(method.hyperparameters ? { hyperparameters: { ...method.hyperparameters } } : {}),
+        ...(input.tuning ? { tuning: input.tuning } : {}),
+        longestExampleTokens: datasets[0]!.longestExampleTokens,
+        hasValidation: datasets.length > 1,
       });
     }
     // Pre-flight passed: the data is valid and the provider will train this model. `finetune
@@ -207,6 +216,30 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       progress.files = [...files];
     }
 
+    if (
+      (progress.runway?.estimateAfterUpload === true || input.maxCostUsd !== undefined) &&
+      patched(PATCH.trainingCostCheck)
+    ) {
+      // The price before the job: the provider's estimate of these uploaded files (or ours); a
+      // provider that will not go ahead, or a figure above --max-cost, stops here, and this run's
+      // uploads are removed.
+      showDetails(stageDetails('uploading', 'estimating the training price'));
+      progress.cost = await providerActivities
+        .estimateTrainingCost({
+          model: input.model,
+          trainingFileId: files[0]!.fileId,
+          ...(files[1] ? { validationFileId: files[1].fileId } : {}),
+          method,
+          ...(input.tuning ? { tuning: input.tuning } : {}),
+          ...(datasets[0]!.estimatedUsd !== undefined
+            ? { localUsd: datasets[0]!.estimatedUsd }
+            : {}),
+          ...(input.maxCostUsd !== undefined ? { maxUsd: input.maxCostUsd } : {}),
+        })
+        .catch((err: unknown) => cleanUpRefusedCost(err, files, progress));
+      showDetails(stageDetails('uploading', describeCost(progress.cost)));
+    }
+
     setStage('creating_job', 'the fine-tuning job, exactly once');
     const created = await createJobActivities
       .createFineTuneJob({
@@ -219,6 +252,8 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         suffix: input.suffix,
         seed: input.seed,
         metadata: input.metadata,
+        // Open-weight settings (LoRA, full, learning rate…): an optional field, so older runs replay.
+        ...(input.tuning ? { tuning: input.tuning } : {}),
       })
       .catch((err: unknown) => cleanUpRefusedTraining(err, files, progress.runway !== undefined));
     progress.jobId = created.jobId;
@@ -344,7 +379,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
 }
 
 /**
- * The provider refused to train (OpenAI's 403 training_not_available): the files this run uploaded
+ * The provider refused to train (e.g. a 403 training_not_available): the files this run uploaded
  * are deleted (never ones reused from earlier runs) and the failure says what to do instead.
  */
 async function cleanUpRefusedTraining(
@@ -364,7 +399,7 @@ async function cleanUpRefusedTraining(
   const deleted = ours.length ? await providerActivities.deleteUploadedFiles(ours) : [];
   throw ApplicationFailure.nonRetryable(
     `${cause.message} ${deleted.length ? `The ${deleted.length} file(s) this run uploaded were deleted (${deleted.join(', ')}).` : 'No file of this run was left behind.'} ` +
-      'Start the pipeline on an Azure OpenAI worker instead (FINETUNE_PROVIDER=azure, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to azure`.',
+      "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
     ErrorType.TrainingNotAvailable,
   );
 }
@@ -378,6 +413,37 @@ function failureType(err: unknown): string | undefined {
     e = e.cause;
   }
   return type;
+}
+
+/** A price refusal (CostLimitExceeded): this run's uploads are deleted, then it fails with the figure. */
+async function cleanUpRefusedCost(
+  err: unknown,
+  files: UploadedFile[],
+  progress: PipelineProgress,
+): Promise<never> {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== ErrorType.CostLimitExceeded) {
+    throw err;
+  }
+  // The refused figure stays in the status, as an accepted one would.
+  const check = cause.details?.[0] as CostCheck | undefined;
+  if (check) progress.cost = check;
+  const ours = files.filter((f) => !f.reused).map((f) => f.fileId);
+  const deleted = ours.length ? await providerActivities.deleteUploadedFiles(ours) : [];
+  throw ApplicationFailure.create({
+    message: `${cause.message} ${deleted.length ? `The ${deleted.length} file(s) this run uploaded were deleted (${deleted.join(', ')}).` : 'No file of this run was left behind.'}`,
+    type: ErrorType.CostLimitExceeded,
+    nonRetryable: true,
+    details: cause.details ? [...cause.details] : [],
+  });
+}
+
+/** The price line of the UI's details and the status. */
+function describeCost(c: CostCheck): string {
+  const figure = c.usd !== null ? usd(c.usd) : 'unknown';
+  const who = c.source === 'provider' ? "the provider's estimate" : 'our estimate';
+  const max = c.maxUsd !== undefined ? `, --max-cost ${usd(c.maxUsd)}` : '';
+  return `training price ${figure} (${who}${max})`;
 }
 
 function failUnlessSucceeded(

@@ -84,6 +84,18 @@ export const PATCHES = {
     },
     retire: APPROVAL_WAITS,
   },
+  trainingCostCheck: {
+    id: 'training-cost-check',
+    since: { date: '2026-12-07', commit: '3e82d9b' },
+    workflows: ['fineTunePipeline'],
+    state: 'patched',
+    guards: {
+      old: ['fineTunePipeline/wandb-aside-succeeded.json'],
+      new: ['fineTunePipeline/together-cost-checked.json'],
+    },
+    retire:
+      'Read only by runs whose provider estimates a price itself or that were given --max-cost; runs before it never reach the call. Keep while a run started before 2026-12-07 on such a worker may still be uploading.',
+  },
   servingAtPromotion: {
     id: 'serving-at-promotion',
     since: { date: '2026-12-01', commit: '73f0df9' },

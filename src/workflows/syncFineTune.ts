@@ -59,9 +59,9 @@ export async function syncFineTune(input: SyncJobInput): Promise<SyncOutcome> {
     integration.project === target.project &&
     (integration.entity ?? target.entity) === target.entity
   ) {
-    // OpenAI's own integration writes a run with this same id into this project: never a second one.
+    // The provider's own integration writes a run with this same id into this project: never a second one.
     return skip(
-      `OpenAI's W&B integration already logs this job to ${target.entity}/${target.project}/${input.jobId}`,
+      `the provider's own W&B integration already logs this job to ${target.entity}/${target.project}/${input.jobId}`,
     );
   }
   const existing = await wandbActivities.findWandbRun({ target, runId: input.jobId });

@@ -17,6 +17,7 @@ import { syncJobActivities } from './activityOptions.js';
 import { HANDLER_DESCRIPTIONS, syncBatchQuery } from './definitions.js';
 import { rethrowCancellation } from './failures.js';
 import { syncFineTune, syncWorkflowId } from './syncFineTune.js';
+import { rootMessage } from '../shared/rootCause.js';
 
 /**
  * The `WandbLogger.sync()` equivalent: one job, the N newest, or every job (all pages), each synced
@@ -101,10 +102,4 @@ export async function syncFineTunes(options: SyncOptions = {}): Promise<SyncFine
     skipped: jobs.filter((j) => j.outcome === 'skipped').length,
     jobs,
   };
-}
-
-function rootMessage(err: unknown): string {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInChild, workerMemoryPlan } from '../../src/workerMemory.js';
+import { eventually } from '../support/eventually.js';
 
 // How `finetune worker` mirrors the child it runs the worker in, with a stand-in child that
 // writes down what it received: the signals (and how often) and its memory settings.
@@ -11,7 +12,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'worker-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Records each SIGINT/SIGTERM; half a second after the first, writes a report and exits 0. */
+/**
+ * Records each SIGINT/SIGTERM; half a second after the first, writes a report and exits 0. Writes
+ * `<report>.ready` once its handlers are set, so a test signals only then (a loaded machine can take
+ * seconds to start a node process).
+ */
 const RECORDER = `
   const got = [];
   const report = (s) => {
@@ -25,8 +30,11 @@ const RECORDER = `
   };
   process.on('SIGINT', () => report('SIGINT'));
   process.on('SIGTERM', () => report('SIGTERM'));
+  require('node:fs').writeFileSync(process.argv[1] + '.ready', '');
   setInterval(() => {}, 1000);
 `;
+const handlersSet = (file: string) =>
+  eventually('the child to set its signal handlers', () => existsSync(`${file}.ready`), 60_000);
 
 interface Report {
   got: string[];
@@ -44,7 +52,7 @@ describe('runInChild: the command mirrors the worker process', () => {
   it('passes one Ctrl-C on once, even when it arrives twice (terminal and npx)', async () => {
     const file = join(dir, 'twice.json');
     const end = runInChild(workerMemoryPlan({ ...process.env, ...bare })!, ['-e', RECORDER, file]);
-    await sleep(400); // the child has set its handlers
+    await handlersSet(file);
     process.kill(process.pid, 'SIGINT');
     await sleep(100);
     process.kill(process.pid, 'SIGINT');
@@ -56,7 +64,7 @@ describe('runInChild: the command mirrors the worker process', () => {
   it('starts the child with the plan, and passes SIGHUP on as a clean SIGTERM', async () => {
     const file = join(dir, 'hup.json');
     const end = runInChild(workerMemoryPlan({ ...process.env, ...bare })!, ['-e', RECORDER, file]);
-    await sleep(400);
+    await handlersSet(file);
     process.kill(process.pid, 'SIGHUP');
     expect(await end).toEqual({ code: 0, signal: null });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createWandbClient } from '../../src/activities/wandb/index.js';
-import { createOpenAIClient } from '../../src/activities/openai/deps.js';
+import { openAIProviderFor } from '../../src/providers/fromEnv.js';
 import { traceFrom } from '../../src/client/lineage.js';
 import { listPipelines } from '../../src/client/list.js';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
@@ -100,7 +100,7 @@ describe('reads leave no workflow executions', () => {
     // An older worker on a queue of its own: the same workflows, no readModelAlias/Lineage.
     const taskQueue = `old-${randomUUID()}`;
     const all = createActivities({
-      client: createOpenAIClient({ apiKey: TEST_OPENAI_KEY, baseURL: `${h.openai.url}/v1` }),
+      provider: openAIProviderFor({ apiKey: TEST_OPENAI_KEY, baseURL: `${h.openai.url}/v1` }),
       multipartThresholdBytes: 64 * 1024 * 1024,
       partSizeBytes: 32 * 1024 * 1024,
       wandb: createWandbClient({ apiKey: TEST_WANDB_KEY, baseUrl: h.wandb!.url }),

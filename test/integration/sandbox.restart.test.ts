@@ -76,7 +76,7 @@ describe('a sandbox restarted on the same folder', () => {
 
       // The provider still has the first job, and its model answers.
       const openai = new OpenAI({
-        baseURL: second.stack.openai.baseURL,
+        baseURL: second.stack.openai!.baseURL,
         apiKey: SANDBOX_OPENAI_KEY,
       });
       const job = await openai.fineTuning.jobs.retrieve(first.result.jobId!);

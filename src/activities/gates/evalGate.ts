@@ -6,9 +6,7 @@ import { ErrorType } from '../../shared/errorTypes.js';
 import type { EvalOptions, EvalReport } from '../../shared/promotionTypes.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import type { WandbClient } from '../../wandb/index.js';
-import type { ChatFn } from '../openai/chat.js';
 import { Context } from '@temporalio/activity';
-import { parseModelId } from '../../gates/index.js';
 import type { FineTuneProvider } from '../../providers/types.js';
 import type { ServingRecord } from '../../shared/providerTypes.js';
 import { DEFAULT_GRADER_MODEL } from './evaluate.js';
@@ -79,19 +77,20 @@ async function withEvalDataset<T>(
  */
 export async function runEvalGate(
   provider: FineTuneProvider,
-  chat: ChatFn,
   deps: WandbActivityDeps,
   input: EvalGateInput,
 ): Promise<EvalReport> {
   const made: ServingRecord[] = [];
   const evaluate = async (path: string, label: string): Promise<EvalReport> => {
     const models = await servedForEval(provider, input, made);
-    const { report, rows } = await evaluateModels(chat, {
+    const { report, rows } = await evaluateModels(provider.chat, {
       models,
       path,
       label,
       options: input.options,
-      graderCallAs: provider.chatModelFor(input.options.graderModel ?? DEFAULT_GRADER_MODEL),
+      graderCallAs: provider.chatModelFor(
+        input.options.graderModel ?? provider.defaultGraderModel ?? DEFAULT_GRADER_MODEL,
+      ),
     });
     if (input.target && deps.wandb && rows.length > 0) {
       try {
@@ -110,15 +109,16 @@ export async function runEvalGate(
       return EMPTY('no validation file and no eval dataset', input.options);
     return await evaluate(input.validationPath, input.validationPath);
   } finally {
-    // Eval deployments (Azure developer tier) count against the resource's limit: remove them.
+    // What was started for the eval (a deployment, an endpoint billed by the minute) is removed.
     for (const record of made) await provider.unserve(record).catch(() => undefined);
   }
 }
 
 /**
- * What each model is called as: a fine-tuned model not yet callable is served for the eval (on
- * Azure a developer-tier deployment, named after the job so a retry finds it); base models and
- * the grader by the names the worker is configured with.
+ * What each model is called as: a fine-tuned model not yet callable is served for the eval (a
+ * short-lived deployment or endpoint, named after the job so a retry finds it); base models and
+ * the grader by the names the worker is configured with. A model the workflow already served
+ * (its `callAs`) is used as it is.
  */
 async function servedForEval(
   provider: FineTuneProvider,
@@ -128,7 +128,7 @@ async function servedForEval(
   const ctx = Context.current();
   const out: EvalModel[] = [];
   for (const m of input.models) {
-    if (m.callAs || !parseModelId(m.model).fineTuned) {
+    if (m.callAs || !provider.modelId.isFineTuned(m.model)) {
       out.push({ ...m, callAs: m.callAs ?? provider.chatModelFor(m.model) });
       continue;
     }

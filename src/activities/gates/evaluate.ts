@@ -18,7 +18,7 @@ import type {
   EvalReport,
   GraderKind,
 } from '../../shared/promotionTypes.js';
-import type { ChatFn } from '../openai/chat.js';
+import type { ChatFn } from '../../providers/types.js';
 import { withPulse } from '../pulse.js';
 import { readEvalExamples, type EvalExample } from './evalExamples.js';
 
@@ -29,7 +29,7 @@ const CONCURRENCY = 4;
 export interface EvalModel {
   role: EvalModelScore['role'];
   model: string;
-  /** What to pass as `model` when it differs from the id (an Azure deployment name). */
+  /** What to pass as `model` when it differs from the id (a deployment or endpoint name). */
   callAs?: string;
 }
 
@@ -40,7 +40,7 @@ export interface EvaluateInput {
   /** How the report names the data: the file, or the W&B dataset version. */
   label: string;
   options: EvalOptions;
-  /** What to pass as `model` for the grader (an Azure deployment name). */
+  /** What to pass as `model` for the grader (a deployment name, where there is one). */
   graderCallAs?: string;
 }
 

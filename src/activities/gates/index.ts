@@ -1,4 +1,3 @@
-import type { ChatFn } from '../openai/chat.js';
 import type { FineTuneProvider } from '../../providers/types.js';
 import type { WandbActivityDeps } from '../wandb/deps.js';
 import { measureDrift, type MeasureDriftInput } from './drift.js';
@@ -9,12 +8,10 @@ export type { EvalGateInput, MeasureDriftInput };
 /** The gates' measurements: drift (dataset vs production) and evaluation (model vs base). */
 export function createGateActivities(deps: {
   provider: FineTuneProvider;
-  chat: ChatFn;
   wandb: WandbActivityDeps;
 }) {
   return {
     measureDrift: (input: MeasureDriftInput) => measureDrift(deps.wandb, input),
-    evaluateForGate: (input: EvalGateInput) =>
-      runEvalGate(deps.provider, deps.chat, deps.wandb, input),
+    evaluateForGate: (input: EvalGateInput) => runEvalGate(deps.provider, deps.wandb, input),
   };
 }

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { ErrorType } from '../../shared/errorTypes.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
-import type { ChatFn } from '../openai/chat.js';
+import type { ChatFn } from '../../providers/types.js';
 import { readEvalExamples } from '../gates/evalExamples.js';
 import { requireWandb, type WandbActivityDeps } from '../wandb/deps.js';
 import { wandbCalling } from '../wandb/errors.js';

@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Context } from '@temporalio/activity';
-import OpenAI from 'openai';
 import { datasetArtifactMetadata, validateDatasetFile } from '../../dataset/index.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import type { FineTuneMethodType } from '../../shared/types.js';
@@ -14,9 +12,8 @@ import type { FineTuneMethodType } from '../../shared/types.js';
 /** Used only when a caller does not say which model the job trained (older workflow runs). */
 const DEFAULT_DESCRIBE_MODEL = 'gpt-4.1-mini';
 import { sanitizeArtifactName } from '../../wandb/index.js';
-import { toFailure } from '../openai/errors.js';
 import { withPulse } from '../pulse.js';
-import { artifactGone, emptyBody, streaming } from '../failures.js';
+import { artifactGone, streaming } from '../failures.js';
 import { writeDatasetTable } from './datasetTable.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
@@ -46,25 +43,28 @@ export function datasetArtifactName(role: LogDatasetInput['role'], fileId: strin
     : { name: sanitizeArtifactName(`valid-${fileId}`), type: 'validation_files' };
 }
 
+/** The file's bytes into `dest`; false when the provider no longer has the file. */
 async function download(
   deps: WandbActivityDeps,
   fileId: string,
   dest: string,
   signal: AbortSignal,
-) {
-  const response = await deps.openai.files.content(fileId, { signal });
-  if (!response.body) throw emptyBody(`file ${fileId}`);
-  const body = response.body as WebReadableStream<Uint8Array>;
+): Promise<boolean> {
+  const body = await deps.provider.files.download(fileId, signal);
+  if (!body) return false;
   await streaming(`Downloading file ${fileId}`, () =>
-    pipeline(Readable.fromWeb(body), createWriteStream(dest), { signal }),
+    pipeline(Readable.fromWeb(body), createWriteStream(dest), {
+      signal,
+    }),
   );
+  return true;
 }
 
 /**
  * Logs a training or validation file as an input artifact of the run, with its W&B Table (every
  * format, every row). An existing version for the same file is reused (no download); identical
  * content is deduplicated by W&B, so no extra version appears on a retry or a re-sync.
- * Returns null when OpenAI no longer has the file (as WandbLogger, the sync goes on without it).
+ * Returns null when the provider no longer has the file (as WandbLogger, the sync goes on without it).
  */
 export async function logDatasetArtifact(
   deps: WandbActivityDeps,
@@ -91,16 +91,11 @@ export async function logDatasetArtifact(
     let tablePath: string | undefined;
     try {
       const path = join(dir, 'data.jsonl');
-      try {
-        await download(deps, input.fileId, path, signal);
-      } catch (err) {
-        if (err instanceof OpenAI.NotFoundError) {
-          ctx.log.warn('dataset file could not be retrieved; logging the run without it', {
-            fileId: input.fileId,
-          });
-          return null;
-        }
-        throw toFailure(err, `Downloading ${input.role} file ${input.fileId}`);
+      if (!(await download(deps, input.fileId, path, signal))) {
+        ctx.log.warn('dataset file could not be retrieved; logging the run without it', {
+          fileId: input.fileId,
+        });
+        return null;
       }
       // Described as the job saw it: its model's tokenizer, its method's format (a DPO file is
       // no error for a DPO job); validation data is not trained on, so it carries no cost.
@@ -122,7 +117,7 @@ export async function logDatasetArtifact(
           role: 'input',
           name,
           type,
-          metadata: { ...datasetArtifactMetadata(report), openai_file_id: input.fileId },
+          metadata: { ...datasetArtifactMetadata(report), provider_file_id: input.fileId },
           aliases: [input.fileId],
           files: [
             { path: input.fileId, source: { path } },

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type OpenAI from 'openai';
+import type { FineTuneProvider } from '../../providers/types.js';
 import { WandbClient } from '../../wandb/index.js';
 import { ErrorType } from '../../shared/errorTypes.js';
 
@@ -9,10 +9,10 @@ export interface WandbSettings {
   entity?: string;
 }
 
-/** What the W&B activities need: our W&B client (when configured) and the OpenAI client. */
+/** What the W&B activities need: our W&B client (when configured) and the worker's provider. */
 export interface WandbActivityDeps {
   wandb: WandbClient | undefined;
-  openai: OpenAI;
+  provider: FineTuneProvider;
 }
 
 export function createWandbClient(settings: WandbSettings): WandbClient | undefined {

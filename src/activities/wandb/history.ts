@@ -1,10 +1,8 @@
 import { Context } from '@temporalio/activity';
-import { decodedResults, parseResultsRows, type ResultsRow } from '../../openai/resultsFile.js';
 import type { WandbTarget } from '../../shared/syncTypes.js';
-import { summaryFromHistory, type HistoryRow } from '../../wandb/index.js';
-import { calling } from '../openai/errors.js';
+import { summaryFromHistory } from '../../wandb/index.js';
 import { withPulse } from '../pulse.js';
-import { emptyBody, streaming } from '../failures.js';
+import { streaming } from '../failures.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
 
@@ -16,6 +14,7 @@ interface HistoryCheckpoint {
 export interface LogHistoryInput {
   target: WandbTarget;
   runId: string;
+  /** Where the provider reads the job's results from (a results file id, or the job's metrics). */
   resultsFileId: string;
 }
 
@@ -30,35 +29,10 @@ export interface LogHistoryResult {
 }
 
 /**
- * One results CSV row as a history step: `step` becomes `_step`; every non-empty cell is logged
- * under its column name — as a number when it is one, as text otherwise (WandbLogger crashed on
- * text). Empty cells are left out, so a sparse valid_loss column never logs zeros.
- */
-export function resultsRowToHistory(row: ResultsRow): HistoryRow | undefined {
-  // Number('') is 0: a blank cell must stay blank, not become step 0 or a metric of 0.
-  const stepText = row.step?.trim();
-  const step = stepText ? Number(stepText) : Number.NaN;
-  if (!Number.isInteger(step) || step < 0) return undefined;
-  const values: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(row)) {
-    if (key === 'step' || raw === undefined || raw.trim() === '') continue;
-    const n = Number(raw);
-    values[key] = Number.isFinite(n) ? n : raw;
-  }
-  return { step, values };
-}
-
-async function* historyRows(rows: AsyncIterable<ResultsRow>): AsyncGenerator<HistoryRow> {
-  for await (const row of rows) {
-    const h = resultsRowToHistory(row);
-    if (h) yield h;
-  }
-}
-
-/**
- * Streams the job's results file (plain or base64) into the run's history, one line per step,
- * at fixed file-stream offsets from line 0: a retry, a crash-and-resume or an overwrite re-sync
- * rewrites the same lines instead of adding rows. Memory stays flat in the file's size.
+ * Streams the job's results (the provider reads them: a results file, or a metrics endpoint) into
+ * the run's history, one line per step, at fixed file-stream offsets from line 0: a retry, a
+ * crash-and-resume or an overwrite re-sync rewrites the same lines instead of adding rows. Memory
+ * stays flat in the results' size.
  */
 export async function logResultsHistory(
   deps: WandbActivityDeps,
@@ -69,15 +43,11 @@ export async function logResultsHistory(
     const ctx = Context.current();
     const resumeFromLine =
       (ctx.info.heartbeatDetails as HistoryCheckpoint | undefined)?.nextLine ?? 0;
-    const response = await calling(`Downloading results file ${input.resultsFileId}`, () =>
-      deps.openai.files.content(input.resultsFileId, { signal: ctx.cancellationSignal }),
-    );
-    if (!response.body) throw emptyBody(`results file ${input.resultsFileId}`);
-    const { stream } = await decodedResults(response.body);
+    const rows = deps.provider.results.history(input.resultsFileId, ctx.cancellationSignal);
     const fileStream = wandb.fileStream({ ...input.target, runId: input.runId });
     const result = await streaming(`Reading results file ${input.resultsFileId}`, () =>
       wandbCalling('Writing history to W&B', () =>
-        fileStream.writeHistory(historyRows(parseResultsRows(stream)), {
+        fileStream.writeHistory(rows, {
           firstLine: 0,
           resumeFromLine,
           signal: ctx.cancellationSignal,

@@ -2,7 +2,6 @@ import { Context } from '@temporalio/activity';
 import type { WandbTarget } from '../../shared/syncTypes.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
-import { jobMetadata } from './jobFacts.js';
 import { readJob } from './runs.js';
 
 export interface LogModelInput {
@@ -26,7 +25,7 @@ export async function logModelArtifact(
   const wandb = requireWandb(deps);
   const signal = Context.current().cancellationSignal;
   const job = await readJob(deps, input.jobId, signal);
-  const metadata = jobMetadata(job);
+  const metadata = job.metadata;
   const logged = await wandbCalling(`Logging the ${input.name} artifact`, () =>
     wandb.logArtifact({
       ...input.target,

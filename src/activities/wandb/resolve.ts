@@ -30,6 +30,16 @@ export async function resolveAlias(
     version: v.version,
     fineTunedModel: str(v.metadata.fine_tuned_model),
     servedAs: facts?.serving?.servedAs ?? str(v.metadata.fine_tuned_model),
+    ...(facts?.serving?.deployment
+      ? {
+          serving: {
+            kind: facts.serving.deployment.kind ?? 'deployment',
+            hardware: facts.serving.deployment.sku,
+            replicas: facts.serving.deployment.capacity,
+            costPerHourUsd: facts.serving.deployment.costPerHourUsd ?? null,
+          },
+        }
+      : {}),
     jobId: str(v.metadata.id),
     baseModel: str(v.metadata.model),
     promotedBy: facts?.approvedBy ?? null,

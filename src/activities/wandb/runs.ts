@@ -1,9 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { ExistingRun, WandbRunOptions, WandbTarget } from '../../shared/syncTypes.js';
-import { calling } from '../openai/errors.js';
+import type { JobRecord } from '../../providers/types.js';
 import { requireWandb, type WandbActivityDeps } from './deps.js';
 import { wandbCalling } from './errors.js';
-import { isoUtc, jobOutcomeSummary, jobRunConfig } from './jobFacts.js';
 import {
   renderConfigYaml,
   renderMetadataJson,
@@ -62,21 +61,17 @@ export interface OpenRunInput {
   quick?: boolean;
 }
 
-type Job = Awaited<ReturnType<WandbActivityDeps['openai']['fineTuning']['jobs']['retrieve']>>;
-
-/** The full job object (the W&B config and metadata need every field, not the snapshot). */
-export async function readJob(
+/** The full job as W&B records it (the config and metadata need every field, not the snapshot). */
+export function readJob(
   deps: WandbActivityDeps,
   jobId: string,
   signal: AbortSignal,
-): Promise<Job> {
-  return calling(`Reading fine-tuning job ${jobId}`, () =>
-    deps.openai.fineTuning.jobs.retrieve(jobId, { signal }),
-  );
+): Promise<JobRecord> {
+  return deps.provider.jobs.record(jobId, signal);
 }
 
-function runConfig(job: Job, input: OpenRunInput): Record<string, unknown> {
-  return { ...input.runOptions?.config, ...jobRunConfig(job), ...input.extraConfig };
+function runConfig(job: JobRecord, input: OpenRunInput): Record<string, unknown> {
+  return { ...input.runOptions?.config, ...job.config, ...input.extraConfig };
 }
 
 async function upsert(
@@ -136,7 +131,7 @@ export async function finishWandbRun(
   const job = await readJob(deps, input.jobId, signal);
   const config = runConfig(job, input); // now with n_train / n_valid
   await upsert(wandb, input, config, signal);
-  const summary = { ...input.historySummary, ...jobOutcomeSummary(job) };
+  const summary = { ...input.historySummary, ...job.outcome };
   const run = { ...input.target, runId: input.jobId };
   // The run files the Python SDK leaves, so the Files tab and file-based tools find them too.
   const uploaded = await wandbCalling('Uploading run files', () =>
@@ -150,8 +145,8 @@ export async function finishWandbRun(
           source: {
             text: renderMetadataJson({
               program: 'temporal-finetune',
-              startedAt: isoUtc(job.created_at),
-              openaiJobId: job.id,
+              startedAt: job.createdAt,
+              jobId: job.jobId,
             }),
           },
         },

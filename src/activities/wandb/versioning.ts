@@ -13,7 +13,7 @@ import { wandbCalling } from './errors.js';
 import { rm } from 'node:fs/promises';
 
 export const DATASET_ARTIFACT_TYPE = 'dataset';
-/** The alias that carries the OpenAI file id of a version's bytes. */
+/** The alias that carries the provider file id of a version's bytes (`file-…` at every provider so far). */
 const FILE_ALIAS = /^file-[A-Za-z0-9_-]+$/;
 
 export interface VersionDatasetInput {
@@ -35,7 +35,7 @@ export interface DatasetVersion {
   ref: string;
   name: string;
   version: string | null;
-  /** An OpenAI file already holding these bytes (recorded by an earlier pipeline), if any. */
+  /** A provider file already holding these bytes (recorded by an earlier pipeline), if any. */
   knownFileId: string | null;
   /** False when identical content was already a version: no new version was made. */
   created: boolean;
@@ -102,7 +102,7 @@ export async function versionDataset(
           role: 'output',
           name,
           type: DATASET_ARTIFACT_TYPE,
-          description: `${input.role} data for OpenAI fine-tuning`,
+          description: `${input.role} data for fine-tuning`,
           metadata,
           files: [
             { path: fileName, source: { path: input.path } },
@@ -131,7 +131,7 @@ export async function versionDataset(
   });
 }
 
-/** Records which OpenAI file holds a version's bytes (as an alias), so it is never uploaded again. */
+/** Records which provider file holds a version's bytes (as an alias), so it is never uploaded again. */
 export interface RecordFileInput {
   target: WandbTarget;
   ref: string;

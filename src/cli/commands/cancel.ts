@@ -16,7 +16,7 @@ const ENDED: Record<string, string> = {
 export function cancelCommand(): Command {
   return withTemporalFlags(
     new Command('cancel')
-      .description('Cancel a pipeline; its OpenAI job is cancelled too')
+      .description('Cancel a pipeline; its fine-tuning job at the provider is cancelled too')
       .argument('<workflowId>', 'the pipeline to cancel')
       .option('--json', 'print JSON', false),
   ).action(async (workflowId: string, f: TemporalFlags & { json: boolean }) => {
@@ -43,7 +43,7 @@ export function cancelCommand(): Command {
     process.stdout.write(`cancellation requested for ${workflowId}\n`);
     if (outcome.workerPolling === false) {
       process.stderr.write(
-        `note: no worker is polling task queue "${outcome.taskQueue}", so the pipeline (and its OpenAI job) ` +
+        `note: no worker is polling task queue "${outcome.taskQueue}", so the pipeline (and its fine-tuning job) ` +
           `is cancelled only once one runs: \`${startWorkerHint(outcome.taskQueue)}\`.\n`,
       );
     }

@@ -25,7 +25,7 @@ interface DecideFlags extends TemporalFlags {
   printPayload: boolean;
   signature?: string;
   payload?: string;
-  validFor: number;
+  validForMinutes: number;
   json: boolean;
 }
 
@@ -64,7 +64,7 @@ function decideCommand(decision: DecisionKind): Command {
       .option('--payload <file>', 'with --signature: the signed payload, if not beside it')
       .option('--role <role>', 'the role you decide in (default: your first in the policy)')
       .option(
-        '--valid-for <minutes>',
+        '--valid-for-minutes <m>',
         "how long the signed decision stays valid (at most the policy's maxValidity)",
         numberIn(1, 7 * 24 * 60, true),
         60,
@@ -91,7 +91,7 @@ function decideCommand(decision: DecisionKind): Command {
       ...(f.by ? { approver: f.by } : {}),
       ...(f.role ? { role: f.role } : {}),
       ...(f.comment ? { comment: f.comment } : {}),
-      validForMs: f.validFor * 60_000,
+      validForMs: f.validForMinutes * 60_000,
     };
     try {
       if (f.printPayload) {

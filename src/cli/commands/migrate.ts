@@ -3,7 +3,9 @@ import { startMigration } from '../../client/migration.js';
 import { rootMessage } from '../../client/pipeline.js';
 import { NoWorkerError } from '../../client/pollers.js';
 import { DEFAULT_PROMOTION_ALIAS } from '../../shared/promotionTypes.js';
-import { AZURE_TASK_QUEUE, TASK_QUEUE } from '../../shared/types.js';
+import { defaultTaskQueue, PROVIDER_NAMES } from '../../providers/registry.js';
+import { SYNC_DEFAULTS } from '../../shared/syncTypes.js';
+import { TASK_QUEUE } from '../../shared/types.js';
 import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { WorkflowEndedError } from '../exitCodes.js';
@@ -13,10 +15,11 @@ import { addWaitFlags, type WaitFlags } from '../waitFlags.js';
 
 interface MigrateFlags extends TemporalFlags, PromotionFlags, WaitFlags {
   from: string;
-  to: 'azure' | 'openai';
+  to: string;
   fromTaskQueue: string;
   toTaskQueue?: string;
   base?: string;
+  model?: string;
   prompts?: string;
   maxExamples: number;
   minAgreement: number;
@@ -37,15 +40,19 @@ export function migrateCommand(): Command {
         .option('--from <alias|version|job>', 'what to move', DEFAULT_PROMOTION_ALIAS)
         .addOption(
           new Option('--to <provider>', 'the target provider')
-            .choices(['azure', 'openai'])
+            .choices(PROVIDER_NAMES)
             .makeOptionMandatory(),
         )
         .option('--from-task-queue <name>', "queue of the current provider's worker", TASK_QUEUE)
         .option(
           '--to-task-queue <name>',
-          `queue of the target's worker (default ${AZURE_TASK_QUEUE} for azure)`,
+          "queue of the target's worker (default: that provider's, e.g. fine-tune-<provider>)",
         )
         .option('--base <model>', "base model at the target (default: the current model's base)")
+        .option(
+          '--model <name>',
+          'the same as --base: the base model to train at the target (e.g. an open-weight model)',
+        )
         .option(
           '--prompts <ref>',
           'W&B dataset version whose prompts make the golden set (default: its validation version)',
@@ -57,7 +64,7 @@ export function migrateCommand(): Command {
           numberIn(0, 1),
           0.7,
         )
-        .option('--project <name>', 'W&B project', 'OpenAI-Fine-Tune')
+        .option('--project <name>', 'W&B project', SYNC_DEFAULTS.project)
         .option('--entity <name>', 'W&B entity')
         .option('--collection <name>', 'model artifact collection', 'model-metadata')
         .option('--suffix <text>', 'suffix of the new fine-tuned model')
@@ -65,6 +72,8 @@ export function migrateCommand(): Command {
     ),
   ).action(async (f: MigrateFlags) => {
     const { minAgreement, maxExamples } = f;
+    if (f.base && f.model && f.base !== f.model)
+      throw new UserError('--base and --model name the same thing: give one of them.');
     const promotion = promotionFromFlags(f);
     const client = await clientFor(f);
     const started = await startMigration(client, {
@@ -73,8 +82,8 @@ export function migrateCommand(): Command {
       entity: f.entity,
       collection: f.collection,
       sourceTaskQueue: f.fromTaskQueue,
-      targetTaskQueue: f.toTaskQueue ?? (f.to === 'azure' ? AZURE_TASK_QUEUE : TASK_QUEUE),
-      base: f.base,
+      targetTaskQueue: f.toTaskQueue ?? defaultTaskQueue(f.to),
+      base: f.base ?? f.model,
       evalDataset: f.prompts,
       maxExamples,
       minAgreement,

@@ -18,7 +18,7 @@ import { secondsFrom } from '../numberOption.js';
 
 interface SandboxFlags {
   json: boolean;
-  provider: 'openai' | 'azure';
+  provider: 'openai' | 'azure' | 'together';
   ui: boolean;
   persist: boolean;
   runningSeconds: number;
@@ -90,9 +90,9 @@ export function sandboxCommand(): Command {
     .addOption(
       new Option(
         '--provider <name>',
-        'the (emulated) provider to train on; azure deploys at promotion',
+        'the (emulated) provider to train on; azure deploys at promotion, together starts a dedicated endpoint (no webhooks, no state kept)',
       )
-        .choices(['openai', 'azure'])
+        .choices(['openai', 'azure', 'together'])
         .default('openai'),
     )
     .option(

@@ -29,8 +29,9 @@ import {
   type LocalCheck,
 } from './validate.js';
 import { addPromotionFlags, promotionFromFlags, type PromotionFlags } from '../promotionFlags.js';
+import { addTuningFlags, tuningFromFlags, type TuningFlags } from '../tuningFlags.js';
 
-interface StartFlags extends TemporalFlags, PromotionFlags, WaitFlags {
+interface StartFlags extends TemporalFlags, PromotionFlags, TuningFlags, WaitFlags {
   training: string;
   validation?: string;
   model: string;
@@ -105,48 +106,50 @@ function parseMetadata(pairs: string[]): Record<string, string> | undefined {
 
 export function startCommand(): Command {
   return withTemporalFlags(
-    addPromotionFlags(
-      addWaitFlags(new Command('start'), 'the pipeline')
-        .description(
-          'Start a fine-tune pipeline; once its pre-flight passed (datasets valid on the worker, the provider will train the model), prints the workflow id',
-        )
-        .requiredOption('--training <file.jsonl>', 'training data (JSONL)')
-        .option('--validation <file.jsonl>', 'validation data (JSONL)')
-        .requiredOption('--model <name>', 'base model snapshot, e.g. gpt-4.1-mini-2025-04-14')
-        .addOption(
-          new Option('--method <type>', 'fine-tuning method')
-            .choices(FINE_TUNE_METHOD_TYPES)
-            .default('supervised'),
-        )
-        .option('--grader <file.json>', 'grader definition (reinforcement)')
-        .option('--epochs <n|auto>', 'n_epochs (1-50)', positiveIntegerOrAuto(50))
-        .option('--batch-size <n|auto>', 'batch_size (1-256)', positiveIntegerOrAuto(256))
-        .option('--lr-multiplier <x|auto>', 'learning_rate_multiplier', positiveNumberOrAuto)
-        .option('--beta <x|auto>', 'DPO beta', positiveNumberOrAuto)
-        .option('--suffix <text>', 'fine-tuned model name suffix (1-64 chars)')
-        .option('--seed <n>', 'seed for reproducibility (0-2147483647)', seed)
-        .option('--metadata <key=value...>', 'job metadata pairs', [])
-        .option('--workflow-id <id>', 'workflow id (default: finetune-<uuid>)')
-        .option('--task-queue <name>', 'task queue of the worker', undefined)
-        .addOption(
-          new Option('--pii-scan <policy>', 'personal-data scan')
-            .choices(['off', 'warn', 'block'])
-            .default('off'),
-        )
-        .option(
-          '--no-local-check',
-          'skip the checks on this machine (that the files exist and pass `finetune validate`); the worker still validates',
-        )
-        .option(
-          '--no-worker-check',
-          'start even when no worker polls the task queue (the pipeline waits for one)',
-        )
-        .option(
-          '--webhooks',
-          "the provider's webhooks reach a `finetune webhook` receiver: poll only as a sparse safety net (status --watch still polls often); default $FINETUNE_WEBHOOKS=1",
-          process.env.FINETUNE_WEBHOOKS === '1' || process.env.FINETUNE_WEBHOOKS === 'true',
-        )
-        .option('--json', 'print JSON', false),
+    addTuningFlags(
+      addPromotionFlags(
+        addWaitFlags(new Command('start'), 'the pipeline')
+          .description(
+            'Start a fine-tune pipeline; once its pre-flight passed (datasets valid on the worker, the provider will train the model), prints the workflow id',
+          )
+          .requiredOption('--training <file.jsonl>', 'training data (JSONL)')
+          .option('--validation <file.jsonl>', 'validation data (JSONL)')
+          .requiredOption('--model <name>', 'base model snapshot, e.g. gpt-4.1-mini-2025-04-14')
+          .addOption(
+            new Option('--method <type>', 'fine-tuning method')
+              .choices(FINE_TUNE_METHOD_TYPES)
+              .default('supervised'),
+          )
+          .option('--grader <file.json>', 'grader definition (reinforcement)')
+          .option('--epochs <n|auto>', 'n_epochs (1-50)', positiveIntegerOrAuto(50))
+          .option('--batch-size <n|auto>', 'batch_size (1-256)', positiveIntegerOrAuto(256))
+          .option('--lr-multiplier <x|auto>', 'learning_rate_multiplier', positiveNumberOrAuto)
+          .option('--beta <x|auto>', 'DPO beta', positiveNumberOrAuto)
+          .option('--suffix <text>', 'fine-tuned model name suffix (1-64 chars)')
+          .option('--seed <n>', 'seed for reproducibility (0-2147483647)', seed)
+          .option('--metadata <key=value...>', 'job metadata pairs', [])
+          .option('--workflow-id <id>', 'workflow id (default: finetune-<uuid>)')
+          .option('--task-queue <name>', 'task queue of the worker', undefined)
+          .addOption(
+            new Option('--pii-scan <policy>', 'personal-data scan')
+              .choices(['off', 'warn', 'block'])
+              .default('off'),
+          )
+          .option(
+            '--no-local-check',
+            'skip the checks on this machine (that the files exist and pass `finetune validate`); the worker still validates',
+          )
+          .option(
+            '--no-worker-check',
+            'start even when no worker polls the task queue (the pipeline waits for one)',
+          )
+          .option(
+            '--webhooks',
+            "the provider's webhooks reach a `finetune webhook` receiver: poll only as a sparse safety net (status --watch still polls often); default $FINETUNE_WEBHOOKS=1",
+            process.env.FINETUNE_WEBHOOKS === '1' || process.env.FINETUNE_WEBHOOKS === 'true',
+          )
+          .option('--json', 'print JSON', false),
+      ),
     ),
   )
     .addHelpText('after', EXIT_CODES_HELP)
@@ -154,6 +157,7 @@ export function startCommand(): Command {
       if (f.suffix !== undefined && (f.suffix.length < 1 || f.suffix.length > 64)) {
         throw new UserError('--suffix must be 1 to 64 characters.');
       }
+      const tuning = tuningFromFlags(f);
       const input: PipelineInput = {
         training: { path: datasetPath('training', f.training, f.localCheck) },
         validation: f.validation
@@ -165,6 +169,8 @@ export function startCommand(): Command {
         seed: f.seed,
         metadata: parseMetadata(f.metadata),
         piiScan: f.piiScan,
+        ...(tuning ? { tuning } : {}),
+        ...(f.maxCost !== undefined ? { maxCostUsd: f.maxCost } : {}),
         promotion: promotionFromFlags(f),
         ...(f.webhooks ? { wait: { webhooks: true } } : {}),
       };

@@ -1,7 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { rootMessage } from '../../client/pipeline.js';
 import { NoWorkerError, requireWorker } from '../../client/pollers.js';
 import { renderSyncReport, startSync } from '../../client/sync.js';
+import { defaultTaskQueue, PROVIDER_NAMES } from '../../providers/registry.js';
 import { TASK_QUEUE } from '../../shared/types.js';
 import { WorkflowEndedError } from '../exitCodes.js';
 import { addSyncOptionFlags, syncOptionsFromFlags, type SyncOptionFlags } from '../syncOptions.js';
@@ -11,6 +12,7 @@ import { addWaitFlags, type WaitFlags } from '../waitFlags.js';
 
 interface SyncFlags extends TemporalFlags, SyncOptionFlags, WaitFlags {
   taskQueue?: string;
+  provider?: string;
   workerCheck: boolean;
   json: boolean;
 }
@@ -26,6 +28,12 @@ export function syncCommand(): Command {
       'the sync',
     )
       .option('--task-queue <name>', 'task queue of the worker')
+      .addOption(
+        new Option(
+          '--provider <name>',
+          "sync that provider's jobs: its worker's default task queue (--task-queue wins)",
+        ).choices(PROVIDER_NAMES),
+      )
       .option(
         '--no-worker-check',
         'start even when no worker polls the task queue (the sync waits for one)',
@@ -33,11 +41,12 @@ export function syncCommand(): Command {
       .option('--json', 'print JSON', false),
   ).action(async (f: SyncFlags) => {
     const options = syncOptionsFromFlags(f);
+    const taskQueue = f.taskQueue ?? (f.provider ? defaultTaskQueue(f.provider) : TASK_QUEUE);
     const client = await clientFor(f);
     if (f.workerCheck) {
       await requireWorker(
         client,
-        f.taskQueue ?? TASK_QUEUE,
+        taskQueue,
         'the sync',
         'pass --task-queue with the queue your worker listens on, or --no-worker-check to start it anyway.',
       ).catch((err: unknown) => {
@@ -46,7 +55,7 @@ export function syncCommand(): Command {
         throw err;
       });
     }
-    const started = await startSync(client, options, { taskQueue: f.taskQueue });
+    const started = await startSync(client, options, { taskQueue });
     if (f.detach) {
       process.stdout.write(
         f.json

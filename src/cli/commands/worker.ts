@@ -1,14 +1,15 @@
 import { Command } from 'commander';
+import { providerChoicesText } from '../../providers/registry.js';
 import { withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
 
 export function workerCommand(): Command {
   return withTemporalFlags(
     new Command('worker').description(
-      'Run a worker: FINETUNE_PROVIDER=openai (OPENAI_API_KEY) or azure (AZURE_OPENAI_ENDPOINT, …); FINETUNE_TASK_QUEUE',
+      `Run a worker: FINETUNE_PROVIDER is one of ${providerChoicesText()}; FINETUNE_TASK_QUEUE (default: the provider's own queue)`,
     ),
   ).action(async (f: TemporalFlags) => {
-    // The worker (SDK, activities, OpenAI client) is loaded only when this command runs.
+    // The worker (SDK, activities, the provider's client) is loaded only when this command runs.
     const [{ ConfigError }, { runWorkerFromEnv }] = await Promise.all([
       import('../../config.js'),
       import('../../worker.js'),

@@ -2,9 +2,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { ErrorType } from '../../shared/errorTypes.js';
 import { DEFAULT_PROVIDER_MAX_RPS, RateLimiter, rateLimitedFetch } from '../rateLimit.js';
-import type { FineTuneProvider } from '../types.js';
+import type { OpenAIApiProvider } from '../openai/index.js';
+import { OPENAI_MODEL_IDS } from '../openai/index.js';
+import { localEstimate, openAIApiOperations, tuningRefusals } from '../openaiApi/operations.js';
+import type { ProviderCapabilities } from '../types.js';
 import { ArmClient, type ArmSettings } from './arm.js';
 import { deploy, DEFAULT_DEPLOYMENT_SETTINGS, type DeploymentSettings } from './deploy.js';
+import { AZURE_IDENTITY } from './errors.js';
 import { azureRunway } from './runway.js';
 
 export interface AzureProviderOptions {
@@ -46,8 +50,26 @@ export function azureClient(
  * characters, no server-side metadata filter, model ids `<base>.ft-<hex>`, and models that answer
  * only once deployed on the management plane.
  */
-export function azureProvider(o: AzureProviderOptions): FineTuneProvider {
+export function azureProvider(o: AzureProviderOptions): OpenAIApiProvider {
   const client = azureClient(o);
+  const capabilities: ProviderCapabilities = {
+    webhooks: true,
+    jobMetadata: 'kept',
+    deploymentStep: 'deployment',
+    priceEstimate: 'local',
+    upload: { maxFileBytes: 512 * 1024 * 1024 - 1, parts: o.uploads ? 'try' : 'no' },
+    timeLeft: 'job',
+    methods: ['supervised', 'dpo', 'reinforcement'],
+    suffix: {
+      maxLength: 40,
+      pattern: /^[A-Za-z0-9_-]{1,40}$/,
+      describe: 'up to 40 characters: letters, digits, "-" and "_"',
+    },
+  };
+  const ops = openAIApiOperations(client, AZURE_IDENTITY, capabilities.upload, {
+    filtersJobsByMetadata: false,
+    createExtras: () => ({ trainingType: o.trainingType }),
+  });
   const arm = o.arm ? new ArmClient(o.arm) : undefined;
   const settings = { ...DEFAULT_DEPLOYMENT_SETTINGS, ...o.deployment };
   // A worker set up without the management plane stays so until restarted: retrying cannot help.
@@ -62,15 +84,41 @@ export function azureProvider(o: AzureProviderOptions): FineTuneProvider {
     name: 'azure',
     label: 'Azure OpenAI',
     client,
-    suffix: {
-      maxLength: 40,
-      pattern: /^[A-Za-z0-9_-]{1,40}$/,
-      describe: 'up to 40 characters: letters, digits, "-" and "_"',
+    capabilities,
+    suffix: capabilities.suffix,
+    modelId: {
+      ...OPENAI_MODEL_IDS,
+      example: 'gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789abcdef-support',
     },
-    filtersJobsByMetadata: false,
-    uploadsApi: o.uploads ? 'try' : 'no',
-    maxFileBytes: 512 * 1024 * 1024 - 1,
-    jobCreateExtras: () => ({ trainingType: o.trainingType }),
+    files: ops.files,
+    jobs: ops.jobs,
+    results: ops.results,
+    chat: ops.chat,
+    toFailure: ops.toFailure,
+    checkRequest: (input) =>
+      Promise.resolve({ problems: tuningRefusals('Azure OpenAI', input.tuning) }),
+    estimateCost: (input) => Promise.resolve(localEstimate(input.localUsd)),
+    async servingStates(records, signal) {
+      if (!arm) return [];
+      const out = [];
+      for (const r of records) {
+        if (!r.deployment) continue;
+        const d = await arm.getDeployment(r.deployment.name, signal);
+        out.push({
+          name: r.deployment.name,
+          servedAs: r.servedAs,
+          model: r.model,
+          state: d ? ('running' as const) : ('gone' as const),
+          // Azure bills a fine-tune's hosting by the hour, at a price the API does not give.
+          costPerHourUsd: null,
+          hardware: r.deployment.sku,
+          replicas: r.deployment.capacity,
+        });
+      }
+      return out;
+    },
+    // Developer-tier eval deployments are deleted by Azure itself after 24 hours.
+    sweepEvalServing: () => Promise.resolve([]),
     async checkRunway(model, nowMs, signal) {
       return azureRunway(model, arm ? await arm.listModels(signal) : null, nowMs);
     },

@@ -3,14 +3,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseModelId } from '../../gates/index.js';
 import { ErrorType } from '../../shared/errorTypes.js';
 import type { RunwayReport } from '../../shared/providerTypes.js';
+import { localEstimate, openAIApiOperations, tuningRefusals } from '../openaiApi/operations.js';
 import { daysUntil, servingWarning } from '../runwayDates.js';
-import type { FineTuneProvider } from '../types.js';
+import type { FineTuneProvider, ProviderCapabilities } from '../types.js';
+import { OPENAI_IDENTITY } from './errors.js';
 
 /** OpenAI ends fine-tuning job creation for every organisation on this day. */
 export const OPENAI_TRAINING_ENDS = '2027-01-06';
 
 const ALTERNATIVE =
-  'Train on Azure OpenAI instead (a worker with FINETUNE_PROVIDER=azure; `finetune start --task-queue <its queue>`), or move a promoted model there with `finetune migrate`.';
+  'Train on Azure OpenAI or Together AI instead (a worker with FINETUNE_PROVIDER=azure or together; `finetune start --task-queue <its queue>`), or move a promoted model there with `finetune migrate --to azure|together`.';
 
 export interface OpenAIProviderOptions {
   client: OpenAI;
@@ -18,23 +20,54 @@ export interface OpenAIProviderOptions {
   trainingEnds?: string | null;
 }
 
+/** A provider that speaks OpenAI's API through the `openai` package (tests use its client). */
+export type OpenAIApiProvider = FineTuneProvider & { readonly client: OpenAI };
+
+export const OPENAI_CAPABILITIES: ProviderCapabilities = {
+  webhooks: true,
+  jobMetadata: 'filtered',
+  deploymentStep: 'none',
+  priceEstimate: 'local',
+  upload: { maxFileBytes: 512 * 1024 * 1024, parts: 'yes' },
+  timeLeft: 'job',
+  methods: ['supervised', 'dpo', 'reinforcement'],
+  suffix: { maxLength: 64, pattern: /^.{1,64}$/s, describe: '1 to 64 characters' },
+};
+
+/** `ft:<base>:<org>:<suffix>:<id>` fine-tunes (checkpoints included) and Azure's `<base>.ft-<hex>`. */
+export const OPENAI_MODEL_IDS = {
+  isFineTuned: (model: string) => parseModelId(model).fineTuned,
+  baseOf: (model: string) => parseModelId(model).base,
+  example: 'ft:gpt-4.1-mini-2025-04-14:my-org:support:AbC123',
+};
+
 /**
  * OpenAI itself: models are called by their id, nothing to deploy; job metadata filters work on
- * the server; the Uploads API takes large files in parts.
+ * the server; the Uploads API takes large files in parts; signed webhooks.
  */
-export function openAIProvider(options: OpenAIProviderOptions): FineTuneProvider {
+export function openAIProvider(options: OpenAIProviderOptions): OpenAIApiProvider {
   const { client } = options;
   const trainingEnds =
     options.trainingEnds === undefined ? OPENAI_TRAINING_ENDS : options.trainingEnds;
+  const ops = openAIApiOperations(client, OPENAI_IDENTITY, OPENAI_CAPABILITIES.upload, {
+    filtersJobsByMetadata: true,
+  });
   return {
     name: 'openai',
     label: 'OpenAI',
     client,
-    suffix: { maxLength: 64, pattern: /^.{1,64}$/s, describe: '1 to 64 characters' },
-    filtersJobsByMetadata: true,
-    uploadsApi: 'yes',
-    maxFileBytes: 512 * 1024 * 1024,
-    jobCreateExtras: () => ({}),
+    capabilities: OPENAI_CAPABILITIES,
+    suffix: OPENAI_CAPABILITIES.suffix,
+    modelId: OPENAI_MODEL_IDS,
+    files: ops.files,
+    jobs: ops.jobs,
+    results: ops.results,
+    chat: ops.chat,
+    toFailure: ops.toFailure,
+    checkRequest: (input) => Promise.resolve({ problems: tuningRefusals('OpenAI', input.tuning) }),
+    estimateCost: (input) => Promise.resolve(localEstimate(input.localUsd)),
+    servingStates: () => Promise.resolve([]),
+    sweepEvalServing: () => Promise.resolve([]),
     async checkRunway(model, nowMs, signal): Promise<RunwayReport> {
       const base = parseModelId(model).fineTuned ? parseModelId(model).base : model;
       let servingUntil: string | null = null;

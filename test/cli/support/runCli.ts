@@ -12,7 +12,8 @@ export interface CliRun {
 
 /**
  * Runs `finetune …` as a user does, from source: `node --import tsx src/cli/main.ts …` in the
- * project root. Killed (and failed by the caller's assertions) after `timeoutMs`.
+ * project root. Killed (and failed by the caller's assertions) after `timeoutMs` (default just under
+ * the cli tier's test timeout: from source under tsx, a loaded 2-core machine can take a minute).
  */
 export function runCli(
   args: string[],
@@ -33,7 +34,7 @@ export function runCli(
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 110_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(kill);

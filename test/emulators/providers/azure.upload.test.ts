@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uploadDataset } from '../../../src/activities/openai/files.js';
+import { uploadDataset } from '../../../src/activities/training/files.js';
 import { Pulse } from '../../../src/activities/pulse.js';
-import type { PartsCheckpoint } from '../../../src/activities/openai/uploadParts.js';
 import type { RunningOpenAIEmulator } from '../../../src/emulators/openai/index.js';
 import type { FineTuneProvider } from '../../../src/providers/types.js';
 import { ErrorType } from '../../../src/shared/errorTypes.js';
@@ -26,9 +25,9 @@ function upload(provider: FineTuneProvider, digest: string): Promise<UploadedFil
   // A tiny threshold: the sample file counts as "large", as a 100 MB file would.
   return env.run(() =>
     uploadDataset(
-      { client: provider.client, provider, multipartThresholdBytes: 100, partSizeBytes: 1024 },
+      { provider, multipartThresholdBytes: 100, partSizeBytes: 1024 },
       { path: TRAIN, digest },
-      new Pulse<PartsCheckpoint>(env.context),
+      new Pulse(env.context),
     ),
   );
 }
@@ -46,7 +45,11 @@ describe('large files on Azure (its v1 API describes no Uploads API)', () => {
     const world = await azureWorld();
     emulator = world.emulator;
     const { size } = await stat(TRAIN);
-    const small: FineTuneProvider = { ...world.provider, maxFileBytes: size - 1 };
+    const caps = world.provider.capabilities;
+    const small: FineTuneProvider = {
+      ...world.provider,
+      capabilities: { ...caps, upload: { ...caps.upload, maxFileBytes: size - 1 } },
+    };
     const err = await upload(small, 'sha256:2222222222222222').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe(ErrorType.FileTooLarge);
@@ -55,10 +58,10 @@ describe('large files on Azure (its v1 API describes no Uploads API)', () => {
   });
 
   it("with uploads set to 'try': a 404 from the Uploads API falls back to one Files request", async () => {
-    const world = await azureWorld();
+    const world = await azureWorld({}, { uploads: true });
     emulator = world.emulator;
-    const trying: FineTuneProvider = { ...world.provider, uploadsApi: 'try' };
-    const file = await upload(trying, 'sha256:3333333333333333');
+    expect(world.provider.capabilities.upload.parts).toBe('try');
+    const file = await upload(world.provider, 'sha256:3333333333333333');
     expect(file.via).toBe('files');
     expect(world.emulator.stats().filesCreated).toBe(1);
   });

@@ -4,7 +4,7 @@ import {
   type RunningOpenAIEmulator,
 } from '../../../src/emulators/openai/index.js';
 import { azureProvider } from '../../../src/providers/azure/index.js';
-import type { FineTuneProvider } from '../../../src/providers/types.js';
+import type { OpenAIApiProvider } from '../../../src/providers/openai/index.js';
 
 export const AZURE_KEY = 'azure-test-key';
 export const ARM_TOKEN = 'arm-test-token';
@@ -12,8 +12,8 @@ export const ARM_TOKEN = 'arm-test-token';
 /** The Azure flavour with quick phases, and the product's Azure provider pointed at it. */
 export async function azureWorld(
   options: OpenAIEmulatorOptions = {},
-  provider: { trainingType?: string; deployments?: Record<string, string> } = {},
-): Promise<{ emulator: RunningOpenAIEmulator; provider: FineTuneProvider }> {
+  provider: { trainingType?: string; deployments?: Record<string, string>; uploads?: boolean } = {},
+): Promise<{ emulator: RunningOpenAIEmulator; provider: OpenAIApiProvider }> {
   const emulator = await startOpenAIEmulator({
     flavor: 'azure',
     apiKey: AZURE_KEY,
@@ -49,6 +49,7 @@ export async function azureWorld(
       },
       deployment: { pollMs: 50, timeoutMs: 20_000 },
       deployments: provider.deployments,
+      uploads: provider.uploads,
     }),
   };
 }

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadDataset } from '../../../src/activities/openai/files.js';
-import type { OpenAIActivityDeps } from '../../../src/activities/openai/deps.js';
-import type { PartsCheckpoint } from '../../../src/activities/openai/uploadParts.js';
+import { uploadDataset, type TrainingDeps } from '../../../src/activities/training/files.js';
+import type { PartsCheckpoint } from '../../../src/providers/openaiApi/uploadParts.js';
+import { openAIProvider } from '../../../src/providers/openai/index.js';
 import { withPulse } from '../../../src/activities/pulse.js';
 import {
   startOpenAIEmulator,
@@ -20,15 +20,20 @@ const PART = 1024;
 
 describe('uploading a large dataset through the Uploads API in parts', () => {
   let emu: RunningOpenAIEmulator;
-  let deps: OpenAIActivityDeps;
+  let deps: TrainingDeps;
+  let client: OpenAI;
   let path: string;
   let bytes: Buffer;
   let digest: string;
   beforeAll(async () => {
     emu = await startOpenAIEmulator({ apiKey: 'sk-parts' });
-    const client = new OpenAI({ apiKey: 'sk-parts', baseURL: `${emu.url}/v1`, maxRetries: 0 });
+    client = new OpenAI({ apiKey: 'sk-parts', baseURL: `${emu.url}/v1`, maxRetries: 0 });
     // Tiny thresholds so a small file takes the multipart path: about six parts.
-    deps = { client, multipartThresholdBytes: PART, partSizeBytes: PART };
+    deps = {
+      provider: openAIProvider({ client }),
+      multipartThresholdBytes: PART,
+      partSizeBytes: PART,
+    };
     const line = `${JSON.stringify({
       messages: [
         { role: 'user', content: 'hi' },
@@ -43,11 +48,7 @@ describe('uploading a large dataset through the Uploads API in parts', () => {
   afterAll(() => emu?.close());
 
   const upload = (env: MockActivityEnvironment): Promise<UploadedFile> =>
-    env.run(() =>
-      withPulse<UploadedFile, PartsCheckpoint>((pulse) =>
-        uploadDataset(deps, { path, digest }, pulse),
-      ),
-    );
+    env.run(() => withPulse<UploadedFile>((pulse) => uploadDataset(deps, { path, digest }, pulse)));
 
   it('resumes after a crash from the heartbeat checkpoint: same upload, parts not re-sent', async () => {
     const parts = Math.ceil(bytes.length / PART);
@@ -71,7 +72,7 @@ describe('uploading a large dataset through the Uploads API in parts', () => {
     const stats = emu.stats();
     expect(stats.uploadsCreated).toBe(1);
     expect(stats.requests['POST /v1/uploads/:upload_id/parts']).toBe(parts);
-    const content = Buffer.from(await (await deps.client.files.content(file.fileId)).arrayBuffer());
+    const content = Buffer.from(await (await client.files.content(file.fileId)).arrayBuffer());
     expect(content.equals(readFileSync(path))).toBe(true);
 
     // A third attempt (or a later pipeline) finds the finished file by its digest name.

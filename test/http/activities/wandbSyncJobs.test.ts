@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFineTuneJobIds } from '../../../src/activities/openai/syncJobs.js';
+import { listJobIds } from '../../../src/providers/openaiApi/syncJobs.js';
 import {
   startOpenAIEmulator,
   type RunningOpenAIEmulator,
@@ -12,7 +12,7 @@ const TRAIN = join(import.meta.dirname, '..', '..', '..', 'data', 'sample', 'tra
 /** More than one page of the activity's page size (100). */
 const JOBS = 230;
 
-describe('listFineTuneJobIds (which jobs "sync everything" means)', () => {
+describe('listJobIds (which jobs "sync everything" means)', () => {
   let emulator: RunningOpenAIEmulator;
   let client: OpenAI;
   /** Newest first, as the API lists them. */
@@ -39,14 +39,14 @@ describe('listFineTuneJobIds (which jobs "sync everything" means)', () => {
 
   it('every job, across pages, newest first (WandbLogger read only the first page of 20)', async () => {
     const before = emulator.stats().requests['GET /v1/fine_tuning/jobs'] ?? 0;
-    const ids = await listFineTuneJobIds(client, {});
+    const ids = await listJobIds(client, undefined);
     expect(ids).toEqual(created);
     const pages = (emulator.stats().requests['GET /v1/fine_tuning/jobs'] ?? 0) - before;
     expect(pages).toBeGreaterThanOrEqual(3);
   });
 
   it('with a limit: the N newest, even when N spans pages', async () => {
-    expect(await listFineTuneJobIds(client, { limit: 2 })).toEqual(created.slice(0, 2));
-    expect(await listFineTuneJobIds(client, { limit: 150 })).toEqual(created.slice(0, 150));
+    expect(await listJobIds(client, 2)).toEqual(created.slice(0, 2));
+    expect(await listJobIds(client, 150)).toEqual(created.slice(0, 150));
   });
 });

@@ -16,7 +16,7 @@ import {
   decodedResults,
   parseResultsRows,
   type ResultsRow,
-} from '../../../src/openai/resultsFile.js';
+} from '../../../src/providers/openaiApi/resultsFile.js';
 import type {
   SyncFineTunesResult,
   SyncOptions,

@@ -12,22 +12,26 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(h: Harness, extraEnv: NodeJS.ProcessEnv = {}): WorkerProcess {
+  return spawnWorkerWith({
+    TEMPORAL_ADDRESS: h.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    OPENAI_API_KEY: TEST_OPENAI_KEY,
+    OPENAI_BASE_URL: `${h.openai.url}/v1`,
+    FINETUNE_TASK_QUEUE: h.taskQueue,
+    FINETUNE_WORKFLOW_BUNDLE: h.bundlePath,
+    WANDB_API_KEY: h.wandb ? TEST_WANDB_KEY : '',
+    WANDB_BASE_URL: h.wandb?.url ?? '',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  });
+}
+
+/** A worker process with exactly this environment (over the test's own). */
+export function spawnWorkerWith(env: NodeJS.ProcessEnv): WorkerProcess {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: h.temporalAddress,
-      TEMPORAL_NAMESPACE: 'default',
-      OPENAI_API_KEY: TEST_OPENAI_KEY,
-      OPENAI_BASE_URL: `${h.openai.url}/v1`,
-      FINETUNE_TASK_QUEUE: h.taskQueue,
-      FINETUNE_WORKFLOW_BUNDLE: h.bundlePath,
-      WANDB_API_KEY: h.wandb ? TEST_WANDB_KEY : '',
-      WANDB_BASE_URL: h.wandb?.url ?? '',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
+    env: { ...process.env, ...env },
   });
   let err = '';
   child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-8000)));

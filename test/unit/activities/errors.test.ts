@@ -1,7 +1,8 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { toFailure } from '../../../src/activities/openai/errors.js';
+import { azureFailure } from '../../../src/providers/azure/errors.js';
+import { openAIFailure as toFailure } from '../../../src/providers/openai/errors.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../../../src/shared/errorTypes.js';
 
 const apiError = (
@@ -44,7 +45,7 @@ describe('toFailure: openai errors become Temporal failures once, at the boundar
         'x',
       ),
     );
-    expect(f.type).toBe(ErrorType.OpenAIAuthentication);
+    expect(f.type).toBe(ErrorType.ProviderAuthentication);
     expect(f.message).not.toMatch(/sk-proj/);
   });
 
@@ -57,7 +58,7 @@ describe('toFailure: openai errors become Temporal failures once, at the boundar
     const quota = asFailure(
       toFailure(apiError(429, { message: 'quota', code: 'insufficient_quota' }), 'x'),
     );
-    expect(quota.type).toBe(ErrorType.OpenAIQuotaExceeded);
+    expect(quota.type).toBe(ErrorType.ProviderQuotaExceeded);
     expect(NON_RETRYABLE_ERROR_TYPES).toContain(quota.type);
   });
 
@@ -65,18 +66,18 @@ describe('toFailure: openai errors become Temporal failures once, at the boundar
     const bad = asFailure(
       toFailure(apiError(400, { message: 'invalid suffix', param: 'suffix' }), 'x'),
     );
-    expect(bad.type).toBe(ErrorType.OpenAIBadRequest);
+    expect(bad.type).toBe(ErrorType.ProviderBadRequest);
     expect(bad.message).toMatch(/parameter: suffix/);
     for (const status of [409, 500, 503]) {
       const f = asFailure(toFailure(apiError(status, { message: 'oops' }), 'x'));
-      expect(f.type).toBe(ErrorType.OpenAIUnavailable);
+      expect(f.type).toBe(ErrorType.ProviderUnavailable);
       expect(NON_RETRYABLE_ERROR_TYPES).not.toContain(f.type);
     }
   });
 
   it('network failures are retryable', () => {
     const f = asFailure(toFailure(new OpenAI.APIConnectionError({ message: 'ECONNRESET' }), 'x'));
-    expect(f.type).toBe(ErrorType.OpenAIUnavailable);
+    expect(f.type).toBe(ErrorType.ProviderUnavailable);
     expect(f.nonRetryable).toBe(false);
   });
 
@@ -84,5 +85,23 @@ describe('toFailure: openai errors become Temporal failures once, at the boundar
     const f = toFailure(new OpenAI.APIUserAbortError(), 'Uploading part 3');
     expect(f).toBeInstanceOf(CancelledFailure);
     expect(f.message).toBe('Uploading part 3: cancelled');
+  });
+
+  it('each provider names its own key: Azure OpenAI never says OPENAI_API_KEY', () => {
+    const refused = apiError(401, { message: 'Access denied due to invalid subscription key.' });
+    const openai = asFailure(toFailure(refused, 'Reading a job'));
+    expect(openai.message).toMatch(
+      /OpenAI rejected the API key \(401\)\. Set a valid OPENAI_API_KEY/,
+    );
+    const azure = asFailure(azureFailure(refused, 'Reading a job'));
+    expect(azure.type).toBe(ErrorType.ProviderAuthentication);
+    expect(azure.message).toMatch(
+      /Azure OpenAI rejected the API key \(401\)\. Set a valid AZURE_OPENAI_API_KEY/,
+    );
+    expect(azure.message).not.toMatch(/OPENAI_API_KEY(?<!AZURE_OPENAI_API_KEY)/);
+    const unreachable = asFailure(
+      azureFailure(new OpenAI.APIConnectionError({ message: 'ECONNREFUSED' }), 'x'),
+    );
+    expect(unreachable.message).toMatch(/could not reach Azure OpenAI/);
   });
 });

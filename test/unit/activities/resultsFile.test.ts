@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodedResults, parseResultsRows } from '../../../src/openai/resultsFile.js';
+import { decodedResults, parseResultsRows } from '../../../src/providers/openaiApi/resultsFile.js';
 
 const csv = [
   'step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy',

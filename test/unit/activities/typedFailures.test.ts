@@ -7,7 +7,9 @@ import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { validateDataset } from '../../../src/activities/dataset.js';
 import { artifactGone, emptyBody, streaming } from '../../../src/activities/failures.js';
-import { summarizeResults } from '../../../src/activities/openai/results.js';
+import { callingWith, openAIApiFailure } from '../../../src/providers/openaiApi/errors.js';
+import { resultsFiles } from '../../../src/providers/openaiApi/results.js';
+import type { FineTuneProvider } from '../../../src/providers/types.js';
 import { azureProvider } from '../../../src/providers/azure/index.js';
 import { recordDatasetFile } from '../../../src/activities/wandb/versioning.js';
 import { ErrorType, NON_RETRYABLE_ERROR_TYPES } from '../../../src/shared/errorTypes.js';
@@ -30,6 +32,9 @@ const retryable = (f: ApplicationFailure) =>
 /** A client whose files.content answers with `body` (what a broken download looks like). */
 const contentClient = (body: unknown) =>
   ({ files: { content: () => Promise.resolve({ body }) } }) as unknown as OpenAI;
+const calling = callingWith(openAIApiFailure({ label: 'OpenAI', keyHint: 'Set a valid key' }));
+const summarizeResults = (client: OpenAI, fileId: string) =>
+  resultsFiles(client, calling).summarize(fileId);
 
 describe('failures that used to escape as plain Errors', () => {
   it('a results file with no body is retried, typed', async () => {
@@ -57,7 +62,7 @@ describe('failures that used to escape as plain Errors', () => {
     const f = await failure(
       env.run(() =>
         recordDatasetFile(
-          { wandb, openai: {} as OpenAI },
+          { wandb, provider: {} as FineTuneProvider },
           { target: { entity: 'e', project: 'p' }, ref: 'e/p/train:v3', fileId: 'file-1' },
         ),
       ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resultsRowToHistory } from '../../../src/activities/wandb/history.js';
+import { resultsRowToHistory } from '../../../src/providers/openaiApi/results.js';
 
 describe('resultsRowToHistory', () => {
   it('makes step the W&B step and every numeric cell a number', () => {

@@ -5,7 +5,7 @@ import {
   jobMetadata,
   jobOutcomeSummary,
   jobRunConfig,
-} from '../../../src/activities/wandb/jobFacts.js';
+} from '../../../src/providers/openaiApi/jobRecord.js';
 
 type Job = OpenAI.FineTuning.FineTuningJob;
 

@@ -1,88 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { digestOf, verifyLineage } from '../../../src/approvals/index.js';
-import type { CandidateIdentity } from '../../../src/shared/approvalTypes.js';
-import type { GovernanceEvent, LineageReport } from '../../../src/shared/governanceTypes.js';
-import type { GateResult } from '../../../src/shared/promotionTypes.js';
-import { policyFor, signedBy, testSigner } from '../../support/approvalKeys.js';
+import { verifyLineage } from '../../../src/approvals/index.js';
+import type { LineageReport } from '../../../src/shared/governanceTypes.js';
+import { policyFor } from '../../support/approvalKeys.js';
+import {
+  alice,
+  AT,
+  bob,
+  gates,
+  loaded,
+  mallory,
+  report,
+  sign,
+} from '../../support/signedLineage.js';
 
 // The offline re-check of a model version's signed decisions: a faithful record verifies, and
 // each kind of tampering with the metadata (or the signatures, or the stored policy) is named.
-
-const alice = testSigner('alice', ['ml-lead']);
-const bob = testSigner('bob', ['security']);
-const mallory = testSigner('mallory', ['ml-lead']);
-const loaded = policyFor([alice, bob], { promote: { approvals: 2 } });
-const gates: GateResult[] = [
-  { gate: 'pii', policy: 'block', verdict: 'pass', summary: 'no PII found' },
-];
-const MODEL = 'team/proj/model-metadata:v3';
-const candidate: CandidateIdentity = {
-  kind: 'fine-tune',
-  jobId: 'ftjob-1',
-  fineTunedModel: 'ft:gpt-4.1-mini:acme::abc',
-  baseModel: 'gpt-4.1-mini',
-  modelVersion: MODEL,
-  modelDigest: 'd1g35t',
-  datasets: [{ role: 'training', digest: 'aa11', version: 'team/proj/train:v2' }],
-  gatesDigest: digestOf(gates),
-};
-const AT = '2026-12-07T12:00:00.000Z';
-const sign = (who = alice, over: Partial<Parameters<typeof signedBy>[1]> = {}) =>
-  signedBy(who, {
-    workflowId: 'wf-1',
-    candidate,
-    policyDigest: loaded.digest,
-    issuedAt: new Date(Date.parse(AT) - 60_000),
-    ...over,
-  });
-
-function report(decisions = [sign(alice), sign(bob)], by = 'alice, bob'): LineageReport {
-  const promoted: GovernanceEvent = {
-    id: 'wf-1/promote:promoted',
-    kind: 'promoted',
-    alias: 'production',
-    at: AT,
-    by,
-    how: 'update',
-    workflowId: 'wf-1',
-    replaced: null,
-    signed: { policyDigest: loaded.digest, decisions },
-  };
-  return {
-    model: {
-      ref: MODEL,
-      aliases: ['production', 'ftjob-1'],
-      jobId: 'ftjob-1',
-      fineTunedModel: 'ft:gpt-4.1-mini:acme::abc',
-      servedAs: null,
-      baseModel: 'gpt-4.1-mini',
-      digest: 'd1g35t',
-    },
-    migratedFrom: null,
-    runPath: 'team/proj/ftjob-1',
-    datasets: [
-      {
-        role: 'training',
-        ref: 'team/proj/train:v2',
-        digest: 'aa11',
-        examples: 10,
-        fileIds: [],
-        aliases: [],
-      },
-    ],
-    promotion: {
-      approvedBy: by,
-      at: AT,
-      how: 'update',
-      comment: null,
-      replaced: null,
-      workflowId: 'wf-1',
-    },
-    gates,
-    log: [promoted],
-    approvalPolicies: { [loaded.digest]: loaded.policy },
-  };
-}
 
 const problemsOf = (r: LineageReport) => verifyLineage(r, loaded.policy).problems.join('\n');
 

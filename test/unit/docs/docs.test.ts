@@ -74,6 +74,18 @@ describe('docs', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('every file or folder docs/architecture.md names exists (a moved file names its line here)', () => {
+    const named = [
+      ...read('docs/architecture.md').matchAll(
+        /`((?:src|test|scripts|bench|deploy|docs|tools)\/[^`\s*]*)`/g,
+      ),
+    ]
+      .map((m) => m[1]!)
+      .filter((path) => !path.includes('{'));
+    expect(named.length).toBeGreaterThan(40);
+    expect(named.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
+
   it('every `npm run …` in the docs is a script of package.json', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     const missing = PAGES.flatMap((page) =>

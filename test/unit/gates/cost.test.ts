@@ -11,7 +11,7 @@ describe('parseModelId', () => {
     expect(parseModelId('ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123')).toEqual({
       base: 'gpt-4.1-mini-2025-04-14',
       fineTuned: true,
-      form: 'openai-ft',
+      form: 'ft-prefix',
     });
     expect(parseModelId('ft:gpt-4o-mini-2024-07-18:acme::B1x2:ckpt-step-100').base).toBe(
       'gpt-4o-mini-2024-07-18',
@@ -19,7 +19,7 @@ describe('parseModelId', () => {
     expect(parseModelId('gpt-4.1-mini-2025-04-14.ft-0123abcd')).toEqual({
       base: 'gpt-4.1-mini-2025-04-14',
       fineTuned: true,
-      form: 'azure-ft',
+      form: 'ft-suffix',
     });
     expect(parseModelId('gpt-4o-2024-08-06.ft-0123abcd-my-suffix').base).toBe('gpt-4o-2024-08-06');
     expect(parseModelId(' GPT-4o ')).toEqual({ base: 'gpt-4o', fineTuned: false, form: 'base' });

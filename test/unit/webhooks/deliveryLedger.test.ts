@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryLedger } from '../../../src/webhooks/deliveryLedger.js';
 import { redactSecrets } from '../../../src/shared/redact.js';
-import { providerFileName } from '../../../src/activities/openai/fileNames.js';
+import { providerFileName } from '../../../src/activities/training/fileNames.js';
 
 describe('DeliveryLedger', () => {
   it('accepts an id once and forgets the oldest beyond capacity', () => {

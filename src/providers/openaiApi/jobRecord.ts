@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import type { JobRecord } from '../types.js';
 
 type Job = OpenAI.FineTuning.FineTuningJob;
 
@@ -45,4 +46,16 @@ export function jobOutcomeSummary(job: Job): Record<string, unknown> {
   const error = errorOf(job);
   if (error) summary.error = error;
   return summary;
+}
+
+/** The job as W&B records it (config, model metadata, outcome summary). */
+export function jobRecord(job: Job): JobRecord {
+  return {
+    jobId: job.id,
+    status: job.status,
+    config: jobRunConfig(job),
+    metadata: jobMetadata(job),
+    outcome: jobOutcomeSummary(job),
+    createdAt: isoUtc(job.created_at),
+  };
 }

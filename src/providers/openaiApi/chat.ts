@@ -1,24 +1,9 @@
 import type OpenAI from 'openai';
-import { calling } from './errors.js';
-
-export interface ChatRequest {
-  model: string;
-  messages: { role: 'system' | 'developer' | 'user' | 'assistant'; content: string }[];
-  maxTokens?: number;
-  signal?: AbortSignal;
-}
-
-export interface ChatAnswer {
-  content: string;
-  promptTokens: number;
-  completionTokens: number;
-}
-
-/** What the eval gate needs of a provider: one chat completion. */
-export type ChatFn = (req: ChatRequest) => Promise<ChatAnswer>;
+import type { ChatAnswer, ChatFn, ChatRequest } from '../types.js';
+import type { Calling } from './errors.js';
 
 /** One chat completion at temperature 0 (evaluations should be repeatable), errors mapped. */
-export function openAIChat(client: OpenAI): ChatFn {
+export function openAIChat(client: OpenAI, calling: Calling): ChatFn {
   return (req) =>
     calling(`Asking ${req.model}`, async () => {
       // The SDK keeps a listener on the signal it is given: hand it a per-call signal, linked to

@@ -1,14 +1,11 @@
-import { Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { JobForSync } from '../../shared/syncTypes.js';
-import { calling } from './errors.js';
 import { jobError } from './snapshot.js';
 
-/** The job facts the W&B sync needs, including whether OpenAI's own W&B integration is on. */
-export async function describeJobForSync(client: OpenAI, jobId: string): Promise<JobForSync> {
-  const job = await calling(`Reading fine-tuning job ${jobId}`, () =>
-    client.fineTuning.jobs.retrieve(jobId, { signal: Context.current().cancellationSignal }),
-  );
+type Job = OpenAI.FineTuning.FineTuningJob;
+
+/** The job facts the W&B sync needs, including whether the service's own W&B integration is on. */
+export function jobForSync(job: Job): JobForSync {
   const wandb = (job.integrations ?? []).find((i) => i.type === 'wandb')?.wandb;
   return {
     jobId: job.id,
@@ -28,17 +25,16 @@ export async function describeJobForSync(client: OpenAI, jobId: string): Promise
  * Job ids to sync, newest first, across every page (WandbLogger read only the first page of 20,
  * and took the oldest N of it). With `limit`, the N newest.
  */
-export async function listFineTuneJobIds(
+export async function listJobIds(
   client: OpenAI,
-  opts: { limit?: number },
+  limit: number | undefined,
+  signal?: AbortSignal,
 ): Promise<string[]> {
   const ids: string[] = [];
-  await calling('Listing fine-tuning jobs', async () => {
-    const pageSize = Math.min(100, opts.limit ?? 100);
-    for await (const job of client.fineTuning.jobs.list({ limit: pageSize })) {
-      ids.push(job.id);
-      if (opts.limit !== undefined && ids.length >= opts.limit) break;
-    }
-  });
+  const pageSize = Math.min(100, limit ?? 100);
+  for await (const job of client.fineTuning.jobs.list({ limit: pageSize }, { signal })) {
+    ids.push(job.id);
+    if (limit !== undefined && ids.length >= limit) break;
+  }
   return ids;
 }

@@ -1,10 +1,9 @@
 import { open } from 'node:fs/promises';
-import { activityInfo, Context } from '@temporalio/activity';
 import OpenAI, { toFile } from 'openai';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../shared/errorTypes.js';
-import type { Pulse } from '../pulse.js';
-import { calling } from './errors.js';
+import type { UploadContext } from '../types.js';
+import type { Calling } from './errors.js';
 
 /** Heartbeat details: enough to resume after a worker crash, nothing more. */
 export interface PartsCheckpoint {
@@ -41,12 +40,12 @@ async function readPart(path: string, offset: number, length: number): Promise<B
  */
 export async function uploadInParts(
   client: OpenAI,
+  calling: Calling,
   args: { path: string; filename: string; bytes: number; partSize: number },
-  pulse: Pulse<PartsCheckpoint>,
+  ctx: UploadContext,
 ): Promise<OpenAI.Files.FileObject> {
-  const ctx = Context.current();
-  let cp: PartsCheckpoint | undefined = resumable(activityInfo().heartbeatDetails, Date.now());
-  if (cp) ctx.log.info('resuming upload', { uploadId: cp.uploadId, partsDone: cp.partIds.length });
+  let cp: PartsCheckpoint | undefined = resumable(ctx.resumeFrom, Date.now());
+  if (cp) ctx.log('resuming upload', { uploadId: cp.uploadId, partsDone: cp.partIds.length });
   if (!cp) {
     const upload = await calling('Starting a multipart upload', () =>
       client.uploads.create({
@@ -57,7 +56,7 @@ export async function uploadInParts(
       }),
     );
     cp = { uploadId: upload.id, createdAtMs: Date.now(), partIds: [] };
-    pulse.checkpoint(cp);
+    ctx.checkpoint(cp);
   }
   const totalParts = Math.max(1, Math.ceil(args.bytes / args.partSize));
   for (let i = cp.partIds.length; i < totalParts; i++) {
@@ -70,11 +69,11 @@ export async function uploadInParts(
         client.uploads.parts.create(
           uploadId,
           { data: await toFile(data, `part-${i}`) },
-          { signal: ctx.cancellationSignal },
+          { signal: ctx.signal },
         ),
     );
     cp = { ...cp, partIds: [...cp.partIds, part.id] };
-    pulse.checkpoint(cp);
+    ctx.checkpoint(cp);
   }
   const { uploadId, partIds } = cp;
   const done = await calling('Completing the multipart upload', () =>

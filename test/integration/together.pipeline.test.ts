@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFineTunePipeline } from '../../src/client/pipeline.js';
+import { resolve, rollback } from '../../src/client/promotion.js';
+import { progressQuery } from '../../src/workflows/definitions.js';
+import { eventually, TEST_WANDB_ENTITY } from './support/harness.js';
+import { startTogetherHarness, togetherInput, type TogetherHarness } from './support/together.js';
+
+describe('the pipeline on Together AI (emulated, official together-ai client), end to end', () => {
+  let h: TogetherHarness;
+  beforeAll(async () => {
+    h = await startTogetherHarness({
+      failTraining: (job) => job.suffix?.startsWith('fail-me') ?? false,
+    });
+    await h.startWorker();
+  });
+  afterAll(() => h?.close());
+
+  it('trains one job, syncs W&B from the metrics endpoint, serves on a dedicated endpoint at promotion, and stops the eval endpoint', async () => {
+    const project = `together-${randomUUID().slice(0, 8)}`;
+    const started = await startFineTunePipeline(
+      h.client,
+      togetherInput({
+        suffix: 'support',
+        tuning: { lora: { r: 8 } },
+        wandb: { project },
+        promotion: { autoApprove: { by: 'ops' } },
+      }),
+      { taskQueue: h.taskQueue },
+    );
+    const result = await started.handle.result();
+    expect(result.stage).toBe('promoted');
+
+    // One job at Together, carrying the run's key in its suffix, trained with our LoRA rank.
+    const { data: jobs } = await h.api.fineTuning.list();
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    expect(job.id).toBe(result.jobId);
+    expect(job.suffix).toMatch(/^support-tf[a-z2-7]{10}$/);
+    expect(job.training_type).toMatchObject({ type: 'Lora', lora_r: 8, lora_alpha: 16 });
+    expect(result.fineTunedModel).toBe(job.model_output_name);
+
+    // W&B: run id = job id, one history line per step from the metrics endpoint.
+    const run = h.wandb.state.run(TEST_WANDB_ENTITY, project, result.jobId);
+    expect(run).toBeDefined();
+    const steps = run!.history.map((line) => line._step);
+    expect(steps.length).toBeGreaterThan(0);
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(result.wandb.errors).toEqual([]);
+
+    // Serving: a dedicated endpoint, its hardware and price per hour on the promotion record.
+    const serving = result.approval!.promotion!.serving!;
+    expect(serving.provider).toBe('together');
+    expect(serving.deployment).toMatchObject({ kind: 'dedicated-endpoint', purpose: 'production' });
+    expect(serving.deployment!.costPerHourUsd).toBeGreaterThan(0);
+    expect(serving.servedAs).toMatch(/^emulated-org\/tf-/);
+    // What production resolves to answers a real chat completion.
+    const where = { project, collection: 'model-metadata', alias: 'production' };
+    const resolved = await resolve(h.client, where, { taskQueue: h.taskQueue });
+    expect(resolved?.servedAs).toBe(serving.servedAs);
+    // resolve says what it runs on and what it costs per hour while it runs.
+    expect(resolved?.serving).toMatchObject({
+      kind: 'dedicated-endpoint',
+      costPerHourUsd: serving.deployment!.costPerHourUsd,
+    });
+    const answer = await h.api.chat.completions.create({
+      model: resolved!.servedAs!,
+      messages: [{ role: 'user', content: 'The display shows E2.' }],
+    });
+    expect(answer.choices[0]?.message?.content).toBeTruthy();
+
+    // The eval gate ran the candidate on an endpoint of its own, gone now; production's runs.
+    const eval_ = result.approval!.gates.find((g) => g.gate === 'eval')!;
+    expect(eval_.verdict).toBe('pass');
+    const names: string[] = [];
+    for await (const e of h.apiV2.beta.endpoints.list({})) names.push(e.name);
+    expect(names).toEqual([serving.servedAs]);
+    const charges = h.together.servingCharges();
+    expect(charges.some((c) => !c.running)).toBe(true);
+  });
+
+  it("a failed job fails the pipeline with the job's error; cancelling cancels the Together job", async () => {
+    const failed = await startFineTunePipeline(h.client, togetherInput({ suffix: 'fail-me' }), {
+      taskQueue: h.taskQueue,
+    });
+    await expect(failed.handle.result()).rejects.toThrow(/failed/);
+
+    const cancelled = await startFineTunePipeline(
+      h.client,
+      togetherInput({ suffix: 'cancel-me' }),
+      {
+        taskQueue: h.taskQueue,
+      },
+    );
+    const jobId = await eventually(
+      'the Together job',
+      async () => (await cancelled.handle.query(progressQuery)).jobId,
+    );
+    await cancelled.handle.cancel();
+    await expect(cancelled.handle.result()).rejects.toThrow();
+    await eventually('the job cancelled at Together', async () => {
+      const status = (await h.api.fineTuning.retrieve(jobId)).status;
+      return status === 'cancelled' || status === 'cancel_requested' || undefined;
+    });
+  });
+
+  it('nothing is spent blindly: a base Together does not fine-tune is refused before upload; a price above --max-cost stops before the job', async () => {
+    const files = async () => (await h.api.files.list()).data.length;
+    const jobs = async () => (await h.api.fineTuning.list()).data.length;
+    const [filesBefore, jobsBefore] = [await files(), await jobs()];
+    const unknown = await startFineTunePipeline(
+      h.client,
+      togetherInput({ model: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', suffix: 'no-base' }),
+      { taskQueue: h.taskQueue },
+    );
+    await expect(unknown.handle.result()).rejects.toThrow();
+    const refusal = await unknown.handle.query(progressQuery);
+    expect(refusal.error).toMatch(/does not fine-tune "meta-llama\/Llama-3.3-70B-Instruct-Turbo"/);
+    expect(await files()).toBe(filesBefore);
+
+    const dear = await startFineTunePipeline(
+      h.client,
+      togetherInput({ suffix: 'too-dear', maxCostUsd: 0.000001 }),
+      { taskQueue: h.taskQueue },
+    );
+    await expect(dear.handle.result()).rejects.toThrow();
+    const p = await dear.handle.query(progressQuery);
+    expect(p.error).toMatch(
+      /Training would cost an estimated \$[0-9.e-]+ \(Together AI's estimate\), above --max-cost/,
+    );
+    expect(p.cost).toMatchObject({ source: 'provider', maxUsd: 0.000001 });
+    expect(p.cost!.usd).toBeGreaterThan(0.000001);
+    expect(await jobs()).toBe(jobsBefore);
+  });
+
+  it('rollback to a stopped endpoint starts it again before production points at it', async () => {
+    const project = `together-rb-${randomUUID().slice(0, 8)}`;
+    const promote = async (suffix: string) => {
+      const started = await startFineTunePipeline(
+        h.client,
+        togetherInput({
+          suffix,
+          wandb: { project },
+          promotion: { autoApprove: { by: 'ops' }, gates: { eval: 'off', drift: 'off' } },
+        }),
+        { taskQueue: h.taskQueue },
+      );
+      const r = await started.handle.result();
+      expect(r.stage).toBe('promoted');
+      return r.approval!.promotion!.serving!;
+    };
+    const first = await promote('roll-a');
+    await promote('roll-b');
+    // The earlier model's endpoint is stopped (as a person, or a prune, would).
+    const { endpointId, deploymentId } = first.deployment!;
+    await h.apiV2.beta.endpoints.deployments.update(deploymentId!, {
+      endpointId: endpointId!,
+      autoscaling: { minReplicas: 0, maxReplicas: 0 },
+    });
+    const state = async () =>
+      (
+        await h.apiV2.beta.endpoints.deployments.retrieve(deploymentId!, {
+          endpointId: endpointId!,
+        })
+      ).status.state;
+    await eventually('the endpoint stopped', async () =>
+      (await state()) === 'DEPLOYMENT_STATE_STOPPED' ? true : undefined,
+    );
+    const where = { project, collection: 'model-metadata', alias: 'production' };
+    await rollback(h.client, { ...where, by: 'ops', reason: 'worse' }, { taskQueue: h.taskQueue });
+    const back = await resolve(h.client, where, { taskQueue: h.taskQueue });
+    expect(back?.servedAs).toBe(first.servedAs);
+    expect(await state()).toBe('DEPLOYMENT_STATE_READY');
+    const answer = await h.api.chat.completions.create({
+      model: back!.servedAs!,
+      messages: [{ role: 'user', content: 'The display shows E2.' }],
+    });
+    expect(answer.choices[0]?.message?.content).toBeTruthy();
+  });
+});

@@ -13,6 +13,7 @@ import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { ConfigError, readWorkerEnv } from './config.js';
 import { readPolicyFile } from './activities/approvalPolicy.js';
+import { readEventsConfig, type EventsConfig } from './events/config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
@@ -51,6 +52,8 @@ export interface FineTuneWorkerOptions {
   shutdownGraceTime?: string;
   /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
   approvalPolicy?: string;
+  /** The operator's event endpoints (FINETUNE_EVENTS_FILE / FINETUNE_EVENTS_URL); none when omitted. */
+  events?: EventsConfig;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
@@ -71,6 +74,7 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
       ...deps,
       wandb: createWandbClient(opts.wandb ?? {}),
       approvalPolicyPath: opts.approvalPolicy,
+      events: opts.events,
     }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
@@ -90,6 +94,8 @@ export async function runWorkerFromEnv(
         throw new ConfigError(err.message);
       })
     : undefined;
+  // Read before connecting: a bad setting stops the worker at once, naming it.
+  const events = readEventsConfig();
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
   const provider = providerFromEnv(env);
@@ -106,6 +112,7 @@ export async function runWorkerFromEnv(
       : undefined,
     tuning,
     approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
+    events,
   });
   logger.info(
     {
@@ -120,6 +127,9 @@ export async function runWorkerFromEnv(
       memorySetBy: process.env[WORKER_MEMORY_APPLIED]
         ? `finetune worker (${process.env[WORKER_MEMORY_APPLIED]})`
         : 'the environment',
+      events: events
+        ? `${events.endpoints.map((e) => e.name).join(', ')} (settings ${events.digest})`
+        : 'none',
     },
     'worker started',
   );

@@ -37,6 +37,8 @@ import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
+import type { EventsConfig } from '../events/config.js';
+import { createEventActivities } from './events.js';
 
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
@@ -49,7 +51,7 @@ const signal = () => Context.current().cancellationSignal;
  * (src/providers/types.ts), and the workflows do not change.
  */
 export function createActivities(
-  deps: TrainingDeps & { wandb?: WandbClient } & ApprovalPolicyDeps,
+  deps: TrainingDeps & { wandb?: WandbClient; events?: EventsConfig } & ApprovalPolicyDeps,
 ) {
   const { provider } = deps;
   const wandbDeps = { wandb: deps.wandb, provider };
@@ -58,6 +60,7 @@ export function createActivities(
     ...createGateActivities({ provider, wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
     ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
+    ...createEventActivities(deps.events),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     estimateTrainingCost: pulsed((input: CostInput) => estimateTrainingCost(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),

@@ -1,3 +1,4 @@
+import type { EventsConfig } from '../events/config.js';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -65,6 +66,8 @@ export interface LocalWorkerOptions {
   provider?: FineTuneProvider;
   /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
   approvalPolicy?: string;
+  /** Where the worker sends its events (docs/events.md); none when omitted. */
+  events?: EventsConfig;
 }
 
 export interface LocalStackOptions {
@@ -320,6 +323,7 @@ function localWorker(
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
           approvalPolicy: opts.approvalPolicy,
+          events: opts.events,
         });
         running = { worker, run: worker.run(), connection };
         return worker;

@@ -55,6 +55,9 @@ export const ErrorType = {
   InvalidApprovalPolicy: 'InvalidApprovalPolicy',
   ApprovalDrift: 'ApprovalDrift',
   GateCannotMeasure: 'GateCannotMeasure',
+  EventEndpointRejected: 'EventEndpointRejected',
+  EventEndpointUnavailable: 'EventEndpointUnavailable',
+  EventEndpointNotConfigured: 'EventEndpointNotConfigured',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -96,4 +99,6 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.InvalidApprovalPolicy,
   ErrorType.ApprovalDrift,
   ErrorType.GateCannotMeasure,
+  ErrorType.EventEndpointRejected,
+  ErrorType.EventEndpointNotConfigured,
 ];

@@ -7,3 +7,4 @@ export { moveModelAlias } from './moveModelAlias.js';
 export { rollbackPromotion } from './rollbackPromotion.js';
 export { resolveModelAlias, traceModelLineage } from './governanceReads.js';
 export { migrateModel } from './migrateModel.js';
+export { deliverEvent } from './deliverEvent.js';

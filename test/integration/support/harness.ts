@@ -11,6 +11,7 @@ import type {
   RunningWandbEmulator,
   WandbEmulatorOptions,
 } from '../../../src/emulators/wandb/index.js';
+import type { EventsConfig } from '../../../src/events/config.js';
 import { buildLocalStack } from '../../../src/localStack/index.js';
 import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
 import { installTestSdkLogs } from '../../support/sdkLogs.js';
@@ -44,7 +45,7 @@ export interface Harness {
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
-  workerOptions: { approvalPolicy?: string } = {},
+  workerOptions: { approvalPolicy?: string; events?: EventsConfig } = {},
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');

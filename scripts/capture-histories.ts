@@ -24,6 +24,7 @@ import { captureSigned } from './captureSigned.js';
 import { captureKnowledgeBase } from './captureKnowledgeBase.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
 import { captureTogether } from './captureTogether.js';
+import { captureEvents, eventsCaptureConfig } from './captureEvents.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'replay', 'histories');
 const DATA = join(import.meta.dirname, '..', 'data', 'sample');
@@ -37,6 +38,7 @@ const overwrite = process.argv.includes('--overwrite');
  * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
  * `--only=patches`: just the branches of patches no other scenario reaches;
  * `--only=together`: just the pipeline on the Together emulator (a worker of its own);
+ * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's);
  * `--only=kb`: just the knowledge-base workflows (a stack of their own: its worker has a store).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -131,6 +133,7 @@ async function main() {
     );
     if (only) return;
   }
+  const events = only === 'events' ? await eventsCaptureConfig() : undefined;
   const stack = await buildLocalStack({
     temporal: { start: {} },
     webhooks: { secret: SECRET },
@@ -142,17 +145,19 @@ async function main() {
       overrunEstimateMs: (job) => (job.suffix === 'late' ? 2000 : 0),
     },
     wandb: { emulator: { apiKeys: [WANDB_KEY], defaultEntity: 'capture' } },
-    worker: { taskQueue: 'capture' },
+    worker: { taskQueue: 'capture', ...(events ? { events: events.config } : {}) },
   });
   try {
     cliPath = stack.server!.cli.path;
     address = stack.server!.address;
-    if (only !== 'failures' && only !== 'patches' && only !== 'together') await capture(stack);
+    if (events) await captureEvents(stack, save);
+    else if (only !== 'failures' && only !== 'patches' && only !== 'together') await capture(stack);
     if (!only || only === 'failures') await captureFailures(stack, save);
     if (!only || only === 'patches') await capturePatchPaths(stack, save);
     if (!only || only === 'together') await captureTogether(stack.temporal, WANDB_KEY, save);
   } finally {
     await stack.stop();
+    await events?.receiver.close();
   }
 }
 

@@ -125,3 +125,26 @@ export {
 export * from './shared/promotionTypes.js';
 export * from './shared/governanceTypes.js';
 export * from './shared/migrationTypes.js';
+// Signed outgoing events (docs/events.md): settings, a receiver, `finetune events tail`.
+export * from './shared/eventTypes.js';
+export {
+  EventsConfigError,
+  parseEventsConfig,
+  readEventsConfig,
+  type EventEndpoint,
+  type EventsConfig,
+} from './events/config.js';
+export {
+  startEventReceiver,
+  type EventReceiverOptions,
+  type ReceivedEvent,
+  type RunningEventReceiver,
+} from './events/receiver.js';
+export { describeReceivedEvent } from './events/describe.js';
+export {
+  newSigningSecret,
+  tailEvents,
+  type TailEventsOptions,
+  type TailingEvents,
+} from './events/tail.js';
+export { readEventDeliveries, type EventStatus } from './client/events.js';

@@ -14,6 +14,7 @@ import type { FineTuneProvider } from './providers/types.js';
 import { createWandbClient, type WandbSettings } from './activities/wandb/index.js';
 import { ConfigError, readWorkerEnv } from './config.js';
 import { readPolicyFile } from './activities/approvalPolicy.js';
+import { readEventsConfig, type EventsConfig } from './events/config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
@@ -54,6 +55,8 @@ export interface FineTuneWorkerOptions {
   knowledgeBase?: KbSettings;
   /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
   approvalPolicy?: string;
+  /** The operator's event endpoints (FINETUNE_EVENTS_FILE / FINETUNE_EVENTS_URL); none when omitted. */
+  events?: EventsConfig;
 }
 
 export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise<Worker> {
@@ -75,6 +78,7 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
       wandb: createWandbClient(opts.wandb ?? {}),
       knowledgeBase: opts.knowledgeBase,
       approvalPolicyPath: opts.approvalPolicy,
+      events: opts.events,
     }),
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild(workflowsPath())),
     shutdownGraceTime: opts.shutdownGraceTime ?? '30s',
@@ -94,6 +98,8 @@ export async function runWorkerFromEnv(
         throw new ConfigError(err.message);
       })
     : undefined;
+  // Read before connecting: a bad setting stops the worker at once, naming it.
+  const events = readEventsConfig();
   const { connection, namespace } = await connectWorkerConnection(overrides);
   await registerSearchAttributes(overrides, namespace);
   const provider = providerFromEnv(env);
@@ -115,6 +121,7 @@ export async function runWorkerFromEnv(
       embedConcurrency: env.FINETUNE_KB_EMBED_CONCURRENCY,
     },
     approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
+    events,
   });
   logger.info(
     {
@@ -129,6 +136,9 @@ export async function runWorkerFromEnv(
       memorySetBy: process.env[WORKER_MEMORY_APPLIED]
         ? `finetune worker (${process.env[WORKER_MEMORY_APPLIED]})`
         : 'the environment',
+      events: events
+        ? `${events.endpoints.map((e) => e.name).join(', ')} (settings ${events.digest})`
+        : 'none',
     },
     'worker started',
   );

@@ -39,6 +39,8 @@ import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './appro
 import type { WandbClient } from '../wandb/index.js';
 import { embeddingsFromProvider } from '../providers/embeddingsSeam.js';
 import { createKnowledgeBaseActivities, kbDeps, type KbSettings } from './knowledgeBase/index.js';
+import type { EventsConfig } from '../events/config.js';
+import { createEventActivities } from './events.js';
 
 export type { CreateJobInput, UploadDatasetInput };
 export type { ValidateDatasetInput } from './dataset.js';
@@ -51,7 +53,11 @@ const signal = () => Context.current().cancellationSignal;
  * (src/providers/types.ts), and the workflows do not change.
  */
 export function createActivities(
-  deps: TrainingDeps & { wandb?: WandbClient; knowledgeBase?: KbSettings } & ApprovalPolicyDeps,
+  deps: TrainingDeps & {
+    wandb?: WandbClient;
+    events?: EventsConfig;
+    knowledgeBase?: KbSettings;
+  } & ApprovalPolicyDeps,
 ) {
   const { provider } = deps;
   const wandbDeps = { wandb: deps.wandb, provider };
@@ -62,6 +68,7 @@ export function createActivities(
     ...createGateActivities({ provider, wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),
     ...createApprovalPolicyActivities({ approvalPolicyPath: deps.approvalPolicyPath }),
+    ...createEventActivities(deps.events),
     checkTrainingRunway: pulsed((input: RunwayInput) => checkTrainingRunway(provider, input)),
     estimateTrainingCost: pulsed((input: CostInput) => estimateTrainingCost(provider, input)),
     prepareServing: (req: ServeRequest) => prepareServing(provider, req),

@@ -23,6 +23,7 @@ export const COMMANDS: readonly (readonly [name: string, load: CommandLoader])[]
   ['schedule-sync', async () => (await import('./commands/scheduleSync.js')).scheduleSyncCommand()],
   ['worker', async () => (await import('./commands/worker.js')).workerCommand()],
   ['webhook', async () => (await import('./commands/webhook.js')).webhookCommand()],
+  ['events', async () => (await import('./commands/events.js')).eventsCommand()],
   ['emulate', async () => (await import('./commands/emulate.js')).emulateCommand()],
   ['sandbox', async () => (await import('./commands/sandbox.js')).sandboxCommand()],
   ['temporal-cli', async () => (await import('./commands/temporalCli.js')).temporalCliCommand()],

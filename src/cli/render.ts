@@ -3,6 +3,7 @@ import type { DecisionCommands } from '../shared/commandHints.js';
 import { usd } from '../shared/money.js';
 import { isTerminal } from '../shared/types.js';
 import { renderApproval } from './renderGovernance.js';
+import { renderEvents } from './renderEvents.js';
 
 /** A text progress bar: `[██████░░░░░░]  50% step 15/30`. Pure, so it is unit-tested. */
 export function progressBar(done: number, total: number, width = 30): string {
@@ -80,6 +81,7 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
   if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
   const approval = s.result?.approval ?? p?.approval;
   if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage, decide));
+  lines.push(...renderEvents(s.events ?? []));
   if (s.failure) lines.push(`error     ${s.failure}`);
   for (const note of s.notes ?? []) lines.push(`note      ${note}`);
   return lines.join('\n');

@@ -1,3 +1,4 @@
+import { readEventDeliveries, type EventStatus } from './events.js';
 import { rootMessage } from '../shared/rootCause.js';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Connection, WorkflowNotFoundError } from '@temporalio/client';
@@ -68,6 +69,8 @@ export interface PipelineStatus {
   stage?: string;
   /** Sentences a person needs to read the rest: why it does not move, what a cancel did. */
   notes?: string[];
+  /** The events it emitted and their deliveries (a dead endpoint shows here). */
+  events?: EventStatus[];
 }
 
 /** `status` or `cancel` of a workflow id the namespace does not know. */
@@ -134,6 +137,9 @@ export async function getPipelineStatus(
         .query(jobProgressQuery)
         .catch(() => undefined);
     }
+  }
+  if (status.progress?.events?.length) {
+    status.events = await readEventDeliveries(client, status.progress.events);
   }
   if (!status.progress) {
     const stage = description.typedSearchAttributes.get(FineTuneStage);

@@ -1,3 +1,4 @@
+import type { EventsConfig } from '../events/config.js';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -68,6 +69,8 @@ export interface LocalWorkerOptions {
   knowledgeBase?: KbSettings;
   /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
   approvalPolicy?: string;
+  /** Where the worker sends its events (docs/events.md); none when omitted. */
+  events?: EventsConfig;
 }
 
 export interface LocalStackOptions {
@@ -324,6 +327,7 @@ function localWorker(
           shutdownGraceTime: opts.shutdownGraceTime,
           knowledgeBase: opts.knowledgeBase,
           approvalPolicy: opts.approvalPolicy,
+          events: opts.events,
         });
         running = { worker, run: worker.run(), connection };
         return worker;

@@ -1,3 +1,4 @@
+import type { ReceivedEvent } from '../events/receiver.js';
 import type { ServingRecord } from '../shared/providerTypes.js';
 import { join } from 'node:path';
 import {
@@ -55,6 +56,8 @@ export interface SandboxOptions {
   onReady?: (where: SandboxWhere) => void;
   /** Called at start with what a person should know about the kept state (an older folder). */
   onNotice?: (text: string) => void;
+  /** Called with each signed event the pipeline sends, as the sandbox's receiver verified it. */
+  onEvent?: (event: ReceivedEvent) => void;
   /**
    * Called once when the pipeline waits for a decision. May return a cleanup, called when the
    * pipeline moves on (decided here or elsewhere) or the sandbox stops.
@@ -172,6 +175,7 @@ export async function runSandbox(
     ...(together ? { together: { failTraining: opts.failTraining ?? false } } : {}),
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
     dropWebhooks: opts.dropWebhooks,
+    onEvent: opts.onEvent,
     emulator: {
       durations: { validatingMs: 800, queuedMs: 800, runningMs },
       steps: 30,

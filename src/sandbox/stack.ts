@@ -6,6 +6,13 @@ import type { OpenAIEmulatorOptions, RunningOpenAIEmulator } from '../emulators/
 import type { RunningTogetherEmulator } from '../emulators/together/index.js';
 import type { RunningWandbEmulator } from '../emulators/wandb/index.js';
 import { buildLocalStack, userWandbFromEnv } from '../localStack/index.js';
+import { parseEventsConfig } from '../events/config.js';
+import {
+  startEventReceiver,
+  type ReceivedEvent,
+  type RunningEventReceiver,
+} from '../events/receiver.js';
+import { newSigningSecret } from '../events/tail.js';
 import { projectRoot } from '../projectRoot.js';
 import { TASK_QUEUE } from '../shared/types.js';
 import type { DevServer } from '../temporal/devServer.js';
@@ -41,6 +48,8 @@ export interface SandboxStackOptions {
   emulator: Pick<OpenAIEmulatorOptions, 'durations' | 'steps' | 'flavor' | 'failTraining'>;
   /** Deliver no webhooks: the adaptive poll alone finds the job's end. */
   dropWebhooks: boolean;
+  /** Called with each signed event the worker sends (verified by a local receiver). */
+  onEvent?: (event: ReceivedEvent) => void;
   /**
    * Train on the Together emulator instead (no webhooks, a dedicated endpoint at promotion).
    * It keeps no state of its own: a Together sandbox starts fresh.
@@ -71,6 +80,8 @@ export interface SandboxStack {
   wandb: { baseUrl: string; entity?: string; emulated: boolean; emulatorKey?: string };
   /** Null on Together (it sends no webhooks). */
   receiver: RunningWebhookReceiver | null;
+  /** The local receiver of the worker's signed events (docs/events.md). */
+  events: RunningEventReceiver;
   worker: Worker;
   /** What a person should know about the kept state (an older sandbox folder), once, at start. */
   notices: string[];
@@ -121,6 +132,9 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   // The SDK's own logs as one-liners, without the failure the sandbox reports itself (before the
   // stack: the builder then keeps this Runtime).
   installSandboxSdkLogs();
+  // The worker's events go to a receiver here, which verifies them as any receiver would.
+  const secret = newSigningSecret();
+  const events = await startEventReceiver({ secret, onEvent: opts.onEvent });
   const stack = await buildLocalStack({
     temporal: {
       start: { ui: opts.ui, dbFile: opts.persist ? paths.temporalDb : undefined },
@@ -158,7 +172,14 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       taskQueue: SANDBOX_TASK_QUEUE,
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
+      events: parseEventsConfig(
+        { endpoints: [{ name: 'sandbox', url: events.url, secret }] },
+        'the sandbox',
+      ),
     },
+  }).catch(async (err: unknown) => {
+    await events.close();
+    throw err;
   });
   const { wandb, worker } = stack;
   const emulated = wandb!.emulator !== null;
@@ -188,8 +209,12 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       ? { baseUrl: wandb!.baseUrl, emulated, emulatorKey: SANDBOX_WANDB_KEY }
       : { baseUrl: wandb!.baseUrl, entity: wandb!.entity, emulated },
     receiver: stack.receiver,
+    events,
     worker: worker!.current!,
     notices,
-    stop: () => stack.stop().catch(() => undefined),
+    stop: async () => {
+      await stack.stop().catch(() => undefined);
+      await events.close().catch(() => undefined);
+    },
   };
 }

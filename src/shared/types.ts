@@ -1,5 +1,6 @@
 // Types that cross the workflow/activity/client boundary. Workflow-safe: no Node imports.
 // Everything here travels through workflow history, so it holds ids and small summaries only.
+import type { EmittedEvent } from './eventTypes.js';
 import type { ApprovalRecord, PiiFindings, PromotionConfig } from './promotionTypes.js';
 import type { CostCheck, RunwayReport } from './providerTypes.js';
 
@@ -267,6 +268,8 @@ export interface PipelineProgress {
   resultsError?: string;
   /** The training price estimate (and `--max-cost`), checked before the job is created. */
   cost?: CostCheck;
+  /** The events this run emitted (docs/events.md); each names its delivery workflow. */
+  events?: EmittedEvent[];
 }
 
 export interface ResultsSummary {

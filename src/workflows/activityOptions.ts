@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../shared/errorTypes.js';
 
@@ -387,3 +387,32 @@ export const approvalPolicyActivities = proxyActivities<Pick<Activities, 'loadAp
   scheduleToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '10 seconds', nonRetryableErrorTypes },
 });
+
+/**
+ * Which endpoints want an event: a read of the worker's own settings, in-process (a local
+ * activity), so emitting an event costs the pipeline milliseconds. A failure is recorded on the
+ * event, never the pipeline's.
+ */
+export const eventRouteActivities = proxyLocalActivities<Pick<Activities, 'routeEvent'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes },
+});
+
+/**
+ * One event to one endpoint, in the deliverEvent workflow (never the pipeline's own budget). A
+ * receiver that is down is retried with backoff (2 s doubling to 5 min) for the endpoint's
+ * `giveUpAfterMs` (default an hour), then recorded dead; a refusal (4xx other than 408/429) is
+ * dead at once. Each attempt is one POST of at most 10 s.
+ */
+export function eventDeliveryActivities(giveUpAfterMs: number) {
+  return proxyActivities<Pick<Activities, 'deliverEvent'>>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: giveUpAfterMs,
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes,
+    },
+  });
+}

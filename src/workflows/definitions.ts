@@ -9,6 +9,7 @@ import type { SyncOutcome } from '../shared/syncTypes.js';
 import type { DecisionKind, DecisionReply, DecisionRequest } from '../shared/promotionTypes.js';
 import type { KbProgress } from '../shared/knowledgeBaseTypes.js';
 import type { ApprovalRequestView } from '../shared/approvalTypes.js';
+import type { EventDeliveryResult } from '../shared/eventTypes.js';
 
 /** Sent by the webhook receiver when OpenAI reports a job event; wakes the waiting workflow. */
 export const jobEventSignal = defineSignal<[JobEventSignal]>('jobEvent');
@@ -67,6 +68,9 @@ export interface SyncBatchProgress {
 }
 export const syncBatchQuery = defineQuery<SyncBatchProgress>('syncBatch');
 
+/** deliverEvent: each endpoint's delivery of the event so far (delivering, delivered, dead). */
+export const eventDeliveryQuery = defineQuery<EventDeliveryResult>('eventDelivery');
+
 /**
  * Approval by signal (what the Temporal UI's "Send a Signal" sends): fire-and-forget; a signal in
  * the wrong state or from someone not allowed is recorded in the pipeline and ignored.
@@ -119,6 +123,8 @@ export const HANDLER_DESCRIPTIONS = {
     "The knowledge base ingest's stage, corpus, embeddings requested and reused, manifest check, gates and decision (what `finetune kb status` shows).",
   syncProgress: 'Where the W&B sync of this job is: checking, waiting, logging, done.',
   syncBatch: 'How far the batch sync is: jobs in total and the outcome of each done.',
+  eventDelivery:
+    'Where this event is, per endpoint: delivering (retried with backoff), delivered, or dead (given up, and why).',
   queueForAliasMove:
     'internal: sent by a promotion or rollback waiting for this alias move to finish, so it is handed the lock at once; not for people.',
   aliasMoveQueue:

@@ -56,6 +56,8 @@ import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
 import { SYNC_GRACE_MS } from './wandbBudgets.js';
 import { PATCH } from './patches.js';
+import { WorkflowEvents } from './events.js';
+import { pipelineRef } from './pipelineEvents.js';
 
 /**
  * The fine-tune pipeline. Each stage is one hop from here:
@@ -82,11 +84,15 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
   // W&B work gets short budgets and is owed to the sync child past them; the sync runs beside
   // the rest of the pipeline, awaited only where promotion needs W&B.
   const wandbAside = patched(PATCH.wandbNeverHoldsTheFineTune);
+  // Signed events to the operator's endpoints (src/workflows/events.ts), in runs since they came.
+  const events = new WorkflowEvents(patched(PATCH.outgoingEvents));
   const method = input.method ?? { type: 'supervised' as const };
   const policy = resolveWaitPolicy(DEFAULT_WAIT_POLICY, input.wait);
   const progress: PipelineProgress = { stage: 'validating', datasets: [], files: [] };
   const wandb = new PipelineWandb(input, { labelActivities: governed, deferOnOutage: wandbAside });
   progress.wandb = wandb.result;
+  if (events.enabled) progress.events = events.emitted;
+  const eventRef = () => pipelineRef(input, progress, wandb);
   const promotion = governed && input.promotion !== false ? (input.promotion ?? {}) : false;
   const desk = new ApprovalDesk(promotion, () => progress.stage);
   if (governed) {
@@ -108,7 +114,9 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
     },
     { description: HANDLER_DESCRIPTIONS.jobSnapshot },
   );
+  let lastActiveStage: PipelineStage = progress.stage;
   const setStage = (stage: PipelineStage, details?: string) => {
+    if (stage !== 'failed') lastActiveStage = stage;
     progress.stage = stage;
     upsertSearchAttributes([{ key: FineTuneStage, value: stage }]);
     showDetails(stageDetails(stage, details));
@@ -314,6 +322,8 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         desk,
         setStage,
         signing,
+        events,
+        eventRef,
       });
     } else if (governed) {
       stage = 'succeeded';
@@ -356,6 +366,14 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
       progress.error = rootMessage(err);
       setStage('failed', progress.error);
     }
+    if (!isCancellation(err)) {
+      await events.emit('pipeline.failed', {
+        ...eventRef(),
+        stage: lastActiveStage,
+        error: progress.error ?? rootMessage(err),
+        ...(failureType(err) ? { errorType: failureType(err) } : {}),
+      });
+    }
     throw err;
   }
 }
@@ -384,6 +402,17 @@ async function cleanUpRefusedTraining(
       "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
     ErrorType.TrainingNotAvailable,
   );
+}
+
+/** The innermost typed failure's type, for a receiver to branch on. */
+function failureType(err: unknown): string | undefined {
+  let e: unknown = err;
+  let type: string | undefined;
+  while (e instanceof Error) {
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+    e = e.cause;
+  }
+  return type;
 }
 
 /** A price refusal (CostLimitExceeded): this run's uploads are deleted, then it fails with the figure. */

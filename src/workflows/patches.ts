@@ -239,6 +239,25 @@ export const PATCHES = {
     retire:
       'A migration that passed here without a base went on to record the golden set (retried without a limit) and then a pipeline on an empty model name, which fails its pre-flight: keep while users may upgrade from a checkout of before 2026-12-07 in the middle of one.',
   },
+  outgoingEvents: {
+    id: 'outgoing-events',
+    since: { date: '2026-12-07', commit: '2e85447' },
+    workflows: ['fineTunePipeline', 'rollbackPromotion'],
+    state: 'patched',
+    guards: {
+      old: [
+        'fineTunePipeline/approved-by-update.json',
+        'fineTunePipeline/job-failed.json',
+        'rollbackPromotion/to-other-dataset-name.json',
+      ],
+      new: [
+        'fineTunePipeline/events-approved.json',
+        'fineTunePipeline/events-job-failed.json',
+        'rollbackPromotion/events-rolled-back.json',
+      ],
+    },
+    retire: APPROVAL_WAITS,
+  },
   signedApprovals: {
     id: 'signed-approvals',
     since: { date: '2026-12-07', commit: 'e8bed1d' },

@@ -12,6 +12,7 @@ import { runGates } from './gates.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import { PATCH } from './patches.js';
 import type { PromotionContext } from './promotionContext.js';
+import { eventDecision, eventGates, howToDecide, promotionCompleted } from './pipelineEvents.js';
 
 const now = (): string => new Date(Date.now()).toISOString();
 
@@ -29,7 +30,15 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     const verdict = combineGates(desk.record.gates);
     const gatesText = describeGates(desk.record.gates);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
-    if (verdict.blocked) desk.blockedBy = blocking.join('; ');
+    if (verdict.blocked) {
+      desk.blockedBy = blocking.join('; ');
+      await ctx.events.emit('gate.blocked', {
+        ...ctx.eventRef(),
+        alias,
+        blockedBy: blocking,
+        gates: eventGates(desk.record.gates),
+      });
+    }
     await ctx.wandb.synced('the model version is marked in W&B as the candidate');
     const marked = await markCandidate(ctx, workflowId);
     if (ctx.signing) {
@@ -56,6 +65,12 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
         'awaiting_approval',
         awaitingApprovalText(workflowId, workflowInfo().namespace, gatesText, desk.record.policy),
       );
+      await ctx.events.emit('approval.requested', {
+        ...ctx.eventRef(),
+        alias,
+        gates: eventGates(desk.record.gates),
+        decide: howToDecide(workflowId, workflowInfo().namespace),
+      });
       const decided = await condition(() => desk.decision !== undefined, config.approvalTimeoutMs);
       if (!decided) {
         desk.decideAs(
@@ -67,6 +82,11 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     }
 
     const decision = desk.decision!;
+    await ctx.events.emit('approval.decided', {
+      ...ctx.eventRef(),
+      alias,
+      decision: eventDecision(decision),
+    });
     if (decision.decision === 'reject') {
       // Under a policy, every signed decision (approvals short of the quorum too) is logged.
       const signedReject = desk.signedRecord(true);
@@ -111,6 +131,10 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
       p.promoted
         ? `"${alias}" → ${p.modelVersion} (was ${p.replaced ?? 'none'}), approved by ${decision.by}`
         : `approved by ${decision.by}; ${p.note}`,
+    );
+    await ctx.events.emit(
+      'promotion.completed',
+      promotionCompleted(ctx.eventRef(), p, decision.by),
     );
     return 'promoted';
   } finally {

@@ -1,9 +1,16 @@
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  patched,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AliasMoveResult, RollbackInput } from '../shared/governanceTypes.js';
 import { FineTuneStage } from '../shared/searchAttributes.js';
 import { promotionActivities } from './activityOptions.js';
 import { wandbNotConfigured } from './failures.js';
 import { moveUnderLock } from './moveModelAlias.js';
+import { WorkflowEvents } from './events.js';
+import { PATCH } from './patches.js';
 
 /**
  * `finetune rollback`: moves the alias back — by default to the version the current one replaced
@@ -36,6 +43,19 @@ export async function rollbackPromotion(input: RollbackInput): Promise<AliasMove
     },
   );
   upsertSearchAttributes([{ key: FineTuneStage, value: 'rolled_back' }]);
+  await new WorkflowEvents(patched(PATCH.outgoingEvents)).emit('rollback.completed', {
+    workflowId: info.workflowId,
+    runId: info.firstExecutionRunId,
+    namespace: info.namespace,
+    collection: input.collection,
+    alias: input.alias,
+    modelVersion: result.model.ref,
+    replaced: result.model.replaced,
+    datasetVersions: result.datasets.map((d) => ({ role: d.role, ref: d.ref })),
+    ...(result.serving ? { servedAs: result.serving.servedAs } : {}),
+    by: input.by,
+    reason: input.reason,
+  });
   setCurrentDetails(
     `"${input.alias}" rolled back to **${result.model.ref}** (from ${result.model.replaced ?? 'none'}) by ${input.by}: ${input.reason}`,
   );

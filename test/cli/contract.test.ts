@@ -42,6 +42,11 @@ const FAILURES: Record<string, { args: string[]; env?: NodeJS.ProcessEnv; says: 
     says: /OPENAI_API_KEY is not set/,
   },
   webhook: { args: ['webhook'], env: { OPENAI_WEBHOOK_SECRET: '' }, says: /OPENAI_WEBHOOK_SECRET/ },
+  events: {
+    args: ['events', 'tail', '--port', '0'],
+    env: { FINETUNE_EVENTS_SECRET: 'not-a-secret' },
+    says: /FINETUNE_EVENTS_SECRET must be whsec_/,
+  },
   emulate: { args: ['emulate', 'openai', '--port', '70000'], says: /--port <n>.*is invalid/ },
   sandbox: { args: ['sandbox', '--running-seconds', '0'], says: /--running-seconds <s>.*invalid/ },
   'temporal-cli': {

@@ -26,6 +26,7 @@ describe('replay of committed workflow histories', () => {
         'rollbackPromotion',
         'resolveModelAlias',
         'traceModelLineage',
+        'deliverEvent',
         'migrateModel',
         'knowledgeBasePipeline',
         'moveKbProduction',

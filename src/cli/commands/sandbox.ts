@@ -1,3 +1,5 @@
+import type { ReceivedEvent } from '../../events/receiver.js';
+import { describeReceivedEvent } from '../../events/describe.js';
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { setDefaultLogLevel } from '../../logging.js';
@@ -159,6 +161,10 @@ export function sandboxCommand(): Command {
           onReady: (w) => say(renderWhere(w)),
           // Even with --json (stdout carries the JSON): a stale .sandbox/ explains odd answers.
           onNotice: (text) => process.stderr.write(`note: ${text}\n`),
+          // The pipeline's signed events, as a receiver of the operator's would get them.
+          ...(f.json
+            ? {}
+            : { onEvent: (e: ReceivedEvent) => say(`event  ${describeReceivedEvent(e)}\n`) }),
           ...(f.json ? {} : { onProgress: show, onAwaitingApproval }),
         });
         stack = ran.stack;

@@ -1,5 +1,5 @@
-// `finetune kb …` as a person runs it, as a process against the dev server: ingest --wait returns
-// when a person must decide (exit 3), approve moves production, status, resolve, query and rollback
+// `finetune kb …` as a person runs it, as a process against the dev server: ingest --detach, then
+// status --watch returns when a person must decide (exit 3), approve moves production, status, resolve, query and rollback
 // print what the library answers (--json), a rejected second ingest leaves production alone
 // (status exits 2), and a rollback with nothing to go back to says so (exit 1).
 import { randomUUID } from 'node:crypto';
@@ -54,12 +54,19 @@ describe('finetune kb', () => {
       '64',
       '--golden',
       join(work, 'golden.jsonl'),
-      '--wait',
+      '--detach',
       '--json',
     );
+  /** Starts an ingest (--detach), then `kb status --watch`: back when a person must decide. */
+  const ingestToDecision = async () => {
+    const started = await ingest();
+    expect(started.code).toBe(EXIT.ok);
+    const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
+    return kbCli('status', workflowId, '--watch', '--json');
+  };
 
-  it('ingest --wait stops for a person (exit 3); approve, resolve, query; a rejected second ingest changes nothing; rollback with nothing replaced exits 1', async () => {
-    const first = await ingest();
+  it('ingest --detach, then status --watch stops for a person (exit 3); approve, resolve, query; a rejected second ingest changes nothing; rollback with nothing replaced exits 1', async () => {
+    const first = await ingestToDecision();
     expect(first.stderr).toBe('');
     expect(first.code).toBe(EXIT.awaitingDecision);
     const waiting = JSON.parse(first.stdout) as KnowledgeBaseStatus;
@@ -93,7 +100,7 @@ describe('finetune kb', () => {
     expect(answer.hits.map((hit) => hit.docId)).toContain(id);
 
     editDocuments(corpus, 0.2);
-    const second = await ingest();
+    const second = await ingestToDecision();
     expect(second.code).toBe(EXIT.awaitingDecision);
     const secondId = (JSON.parse(second.stdout) as KnowledgeBaseStatus).workflowId;
     const rejected = await kbCli('reject', secondId, '--by', 'bob', '--comment', 'not yet');

@@ -20,6 +20,15 @@ const LIBRARY_FOR: Record<string, readonly (keyof typeof library)[] | 'dev tool'
   'schedule-sync': ['upsertSyncSchedule', 'deleteSyncSchedule'],
   worker: ['createFineTuneWorker'],
   webhook: ['startWebhookReceiver'],
+  kb: [
+    'startKnowledgeBaseIngest',
+    'getKnowledgeBaseStatus',
+    'decideKnowledgeBase',
+    'rollBackKnowledgeBase',
+    'resolveKnowledgeBase',
+    'queryKnowledgeBase',
+    'knowledgeBaseLineage',
+  ],
   // Local tools for trying the project, not for scripts that run pipelines.
   emulate: 'dev tool',
   sandbox: 'dev tool',

@@ -15,6 +15,7 @@ import {
 } from '../renderKnowledgeBase.js';
 import { clientFor, withTemporalFlags, type TemporalFlags } from '../temporalOptions.js';
 import { UserError } from '../userError.js';
+import { addWaitFlags } from '../waitFlags.js';
 
 // `finetune kb …`: the knowledge base's commands, each a call of one library function
 // (src/client/knowledgeBase.ts). Loaded only when `finetune kb` runs.
@@ -142,7 +143,7 @@ function ingestInput(sources: string[], f: IngestFlags): KnowledgeBaseInput {
 }
 
 function ingestCommand(): Command {
-  return where(
+  const cmd = where(
     new Command('ingest')
       .description(
         'Ingest documents (Markdown, text, HTML, JSONL) into a new index version beside production: chunks, embeddings (only what changed), gates, then a decision',
@@ -172,29 +173,29 @@ function ingestCommand(): Command {
     .option('--approver <name...>', 'who may decide (default: anyone)')
     .option('--auto-approve <name>', 'approve as NAME unless a gate blocks (scripts)')
     .option('--approval-timeout <minutes>', 'reject after this long', numberIn(1, 525_600, true))
-    .option('--no-promotion', 'end at the sealed version: no decision, production untouched')
-    .option('--wait', 'wait until a person must decide (exit 3) or the ingest ends', false)
-    .option('--detach', 'print the workflow id and return at once (the default)', false)
-    .action(async (sources: string[], f: IngestFlags) => {
-      if (f.wait && f.detach) throw new UserError('--wait and --detach exclude each other');
-      const { startKnowledgeBaseIngest } = await lib();
-      const client = await clientFor(f);
-      const started = await asUserError(
-        startKnowledgeBaseIngest(client, ingestInput(sources, f), { taskQueue: f.taskQueue }),
+    .option('--no-promotion', 'end at the sealed version: no decision, production untouched');
+  return addWaitFlags(cmd, 'the ingest').action(async (sources: string[], f: IngestFlags) => {
+    const { startKnowledgeBaseIngest } = await lib();
+    const client = await clientFor(f);
+    const started = await asUserError(
+      startKnowledgeBaseIngest(client, ingestInput(sources, f), { taskQueue: f.taskQueue }),
+    );
+    if (!f.wait) {
+      print(f, { workflowId: started.workflowId, runId: started.runId }, () =>
+        [
+          `started ${started.workflowId}`,
+          `follow it: finetune kb status ${started.workflowId}`,
+        ].join('\n'),
       );
-      if (!f.wait) {
-        print(f, { workflowId: started.workflowId, runId: started.runId }, () =>
-          [
-            `started ${started.workflowId}`,
-            `follow it: finetune kb status ${started.workflowId}`,
-          ].join('\n'),
-        );
-        return;
-      }
-      const status = await waitForPerson(client, started.workflowId);
-      print(f, status, () => renderKbStatus(status));
-      process.exitCode = pipelineExitCode(status.execution, status.progress?.stage);
-    });
+      return;
+    }
+    // --wait: until the ingest ends (a person's decision included), as `start --wait` does.
+    await started.handle.result().catch(() => undefined);
+    const { getKnowledgeBaseStatus } = await lib();
+    const status = await getKnowledgeBaseStatus(client, started.workflowId);
+    print(f, status, () => renderKbStatus(status));
+    process.exitCode = pipelineExitCode(status.execution, status.progress?.stage ?? status.stage);
+  });
 }
 
 /** Polls the ingest until a person must decide or it ends. */
@@ -216,12 +217,12 @@ function statusCommand(): Command {
       .description("An ingest's stage, corpus, embeddings requested and reused, gates and decision")
       .argument('<workflowId>', 'the ingest'),
   )
-    .option('--wait', 'wait until a person must decide (exit 3) or the ingest ends', false)
-    .action(async (workflowId: string, f: KbFlags & { wait: boolean }) => {
+    .option('--watch', 'return when a person must decide (exit 3) or the ingest ends', false)
+    .action(async (workflowId: string, f: KbFlags & { watch: boolean }) => {
       const { getKnowledgeBaseStatus } = await lib();
       const client = await clientFor(f);
       const s = await asUserError(
-        f.wait ? waitForPerson(client, workflowId) : getKnowledgeBaseStatus(client, workflowId),
+        f.watch ? waitForPerson(client, workflowId) : getKnowledgeBaseStatus(client, workflowId),
       );
       print(f, s, () => renderKbStatus(s));
       process.exitCode = pipelineExitCode(s.execution, s.progress?.stage ?? s.stage);

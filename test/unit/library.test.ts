@@ -20,6 +20,7 @@ const LIBRARY_FOR: Record<string, readonly (keyof typeof library)[] | 'dev tool'
   'schedule-sync': ['upsertSyncSchedule', 'deleteSyncSchedule'],
   worker: ['createFineTuneWorker'],
   webhook: ['startWebhookReceiver'],
+  events: ['tailEvents', 'startEventReceiver'],
   // Local tools for trying the project, not for scripts that run pipelines.
   emulate: 'dev tool',
   sandbox: 'dev tool',

@@ -241,7 +241,7 @@ export const PATCHES = {
   },
   outgoingEvents: {
     id: 'outgoing-events',
-    since: { date: '2026-12-07', commit: '2e85447' },
+    since: { date: '2026-12-07', commit: 'bd0163c' },
     workflows: ['fineTunePipeline', 'rollbackPromotion'],
     state: 'patched',
     guards: {

@@ -20,6 +20,7 @@ const LIBRARY_FOR: Record<string, readonly (keyof typeof library)[] | 'dev tool'
   'schedule-sync': ['upsertSyncSchedule', 'deleteSyncSchedule'],
   worker: ['createFineTuneWorker'],
   webhook: ['startWebhookReceiver'],
+  events: ['tailEvents', 'startEventReceiver'],
   kb: [
     'startKnowledgeBaseIngest',
     'getKnowledgeBaseStatus',

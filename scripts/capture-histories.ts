@@ -21,6 +21,7 @@ import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
 import { captureSigned } from './captureSigned.js';
+import { captureKnowledgeBase } from './captureKnowledgeBase.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
 import { captureTogether } from './captureTogether.js';
 import { captureEvents, eventsCaptureConfig } from './captureEvents.js';
@@ -36,8 +37,9 @@ const overwrite = process.argv.includes('--overwrite');
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
  * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
  * `--only=patches`: just the branches of patches no other scenario reaches;
- * `--only=together`: just the pipeline on the Together emulator (a worker of its own).
- * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's).
+ * `--only=together`: just the pipeline on the Together emulator (a worker of its own);
+ * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's);
+ * `--only=kb`: just the knowledge-base workflows (a stack of their own: its worker has a store).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -109,6 +111,17 @@ async function settle(handle: WorkflowHandle): Promise<void> {
 }
 
 async function main() {
+  if (!only || only === 'kb') {
+    await captureKnowledgeBase(
+      { wandbKey: WANDB_KEY, openaiKey: KEY },
+      (cli, at) => {
+        cliPath = cli;
+        address = at;
+      },
+      save,
+    );
+    if (only) return;
+  }
   if (!only || only === 'signed') {
     await captureSigned(
       { wandbKey: WANDB_KEY, openaiKey: KEY },

@@ -88,6 +88,12 @@ const WorkerEnv = z.object({
   FINETUNE_MAX_CONCURRENT_ACTIVITIES: blankIsDefault(
     z.coerce.number().int().positive().default(DEFAULT_MAX_CONCURRENT_ACTIVITIES),
   ),
+  /** The knowledge base's folder on this worker: run corpora and the embedding cache (default ~/.finetune/kb). */
+  FINETUNE_KB_DIR: optional(z.string().min(1)),
+  /** The store an ingest names none of: a LanceDB folder or postgres://… (default <FINETUNE_KB_DIR>/lancedb). */
+  FINETUNE_KB_STORE: optional(z.string().min(1)),
+  /** Embedding requests one ingest keeps in flight (all within FINETUNE_PROVIDER_MAX_RPS). */
+  FINETUNE_KB_EMBED_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
   /** Most provider requests per second this worker sends, all activities together (token bucket). */
   FINETUNE_PROVIDER_MAX_RPS: blankIsDefault(
     z.coerce.number().positive().default(DEFAULT_PROVIDER_MAX_RPS),

@@ -36,6 +36,22 @@ export {
   type TokenReport,
   type ValidateDatasetOptions,
 } from './dataset/index.js';
+// The knowledge base (RAG): ingest, status, decide, rollback, resolve, query, lineage.
+export {
+  decideKnowledgeBase,
+  getKnowledgeBaseStatus,
+  knowledgeBaseLineage,
+  KnowledgeBaseInputError,
+  queryKnowledgeBase,
+  resolveKnowledgeBase,
+  rollBackKnowledgeBase,
+  startKnowledgeBaseIngest,
+  type KbRunOptions,
+  type KnowledgeBaseStatus,
+  type StartedKnowledgeBase,
+} from './client/knowledgeBase.js';
+export type * from './shared/knowledgeBaseTypes.js';
+export { KB_DEFAULTS } from './shared/knowledgeBaseTypes.js';
 // Signed decisions, and verifying a model version's signed lineage.
 export {
   approvalRequest,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
+import type { KbSettings } from './activities/knowledgeBase/index.js';
 import {
   DEFAULT_MULTIPART_THRESHOLD,
   DEFAULT_PART_SIZE,
@@ -50,6 +51,8 @@ export interface FineTuneWorkerOptions {
   tuning?: WorkerTuning;
   /** Give in-flight uploads time to checkpoint on shutdown. */
   shutdownGraceTime?: string;
+  /** The knowledge base's folder (run corpora, embedding cache) and default store. */
+  knowledgeBase?: KbSettings;
   /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
   approvalPolicy?: string;
   /** The operator's event endpoints (FINETUNE_EVENTS_FILE / FINETUNE_EVENTS_URL); none when omitted. */
@@ -73,6 +76,7 @@ export async function createFineTuneWorker(opts: FineTuneWorkerOptions): Promise
     activities: createActivities({
       ...deps,
       wandb: createWandbClient(opts.wandb ?? {}),
+      knowledgeBase: opts.knowledgeBase,
       approvalPolicyPath: opts.approvalPolicy,
       events: opts.events,
     }),
@@ -111,6 +115,11 @@ export async function runWorkerFromEnv(
       ? { codePath: process.env.FINETUNE_WORKFLOW_BUNDLE }
       : undefined,
     tuning,
+    knowledgeBase: {
+      dir: env.FINETUNE_KB_DIR,
+      store: env.FINETUNE_KB_STORE,
+      embedConcurrency: env.FINETUNE_KB_EMBED_CONCURRENCY,
+    },
     approvalPolicy: env.FINETUNE_APPROVAL_POLICY,
     events,
   });

@@ -37,6 +37,8 @@ import { createGateActivities } from './gates/index.js';
 import { createGovernanceReadActivities } from './governanceReads.js';
 import { createApprovalPolicyActivities, type ApprovalPolicyDeps } from './approvalPolicy.js';
 import type { WandbClient } from '../wandb/index.js';
+import { embeddingsFromProvider } from '../providers/embeddingsSeam.js';
+import { createKnowledgeBaseActivities, kbDeps, type KbSettings } from './knowledgeBase/index.js';
 import type { EventsConfig } from '../events/config.js';
 import { createEventActivities } from './events.js';
 
@@ -51,11 +53,17 @@ const signal = () => Context.current().cancellationSignal;
  * (src/providers/types.ts), and the workflows do not change.
  */
 export function createActivities(
-  deps: TrainingDeps & { wandb?: WandbClient; events?: EventsConfig } & ApprovalPolicyDeps,
+  deps: TrainingDeps & {
+    wandb?: WandbClient;
+    events?: EventsConfig;
+    knowledgeBase?: KbSettings;
+  } & ApprovalPolicyDeps,
 ) {
   const { provider } = deps;
   const wandbDeps = { wandb: deps.wandb, provider };
+  const kb = kbDeps(deps.knowledgeBase ?? {}, embeddingsFromProvider(provider), wandbDeps);
   return {
+    ...createKnowledgeBaseActivities(kb),
     ...createWandbActivities(wandbDeps),
     ...createGateActivities({ provider, wandb: wandbDeps }),
     ...createGovernanceReadActivities({ provider, wandb: wandbDeps }),

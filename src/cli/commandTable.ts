@@ -18,6 +18,7 @@ export const COMMANDS: readonly (readonly [name: string, load: CommandLoader])[]
   ['lineage', async () => (await import('./commands/lineage.js')).lineageCommand()],
   ['list', async () => (await import('./commands/list.js')).listCommand()],
   ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand()],
+  ['kb', async () => (await import('./commands/kb.js')).kbCommand()],
   ['sync', async () => (await import('./commands/sync.js')).syncCommand()],
   ['schedule-sync', async () => (await import('./commands/scheduleSync.js')).scheduleSyncCommand()],
   ['worker', async () => (await import('./commands/worker.js')).workerCommand()],

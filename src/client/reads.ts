@@ -66,7 +66,12 @@ export interface ReadRequest {
   /** For messages: `resolve "production"`. */
   what: string;
   /** The worker's activity (src/activities/governanceReads.ts). */
-  activity: 'readModelAlias' | 'readModelLineage';
+  activity:
+    | 'readModelAlias'
+    | 'readModelLineage'
+    | 'readKnowledgeBase'
+    | 'queryKnowledgeBase'
+    | 'readKbLineage';
   input: unknown;
   taskQueue: string;
 }

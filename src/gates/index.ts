@@ -65,3 +65,16 @@ export {
   type InferencePrice,
   type ParsedModelId,
 } from './cost.js';
+export {
+  firstRanks,
+  meanScores,
+  scoreQuery,
+  type MeanScores,
+  type QueryScores,
+} from './retrieval.js';
+export {
+  corpusChangeVerdict,
+  DEFAULT_CORPUS_THRESHOLDS,
+  kbPiiVerdict,
+  retrievalVerdict,
+} from './kbVerdict.js';

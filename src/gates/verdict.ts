@@ -18,6 +18,8 @@ export const GATE_LABELS: Readonly<Record<GateName, string>> = Object.freeze({
   tokenLimit: 'token limit',
   drift: 'drift',
   eval: 'eval',
+  corpusChange: 'corpus change',
+  retrieval: 'retrieval',
 });
 
 /** Defaults of the eval gate: not worse than the base model, at most 5 points below production. */

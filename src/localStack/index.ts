@@ -19,6 +19,7 @@ import {
   type WandbEmulatorOptions,
 } from '../emulators/wandb/index.js';
 import type { FineTuneProvider } from '../providers/types.js';
+import type { KbSettings } from '../activities/knowledgeBase/index.js';
 import { emulatedAzureProvider, LOCAL_ARM_TOKEN } from './azureEmulated.js';
 import { emulatedTogetherProvider, LOCAL_TOGETHER_KEY } from './togetherEmulated.js';
 import { startDevServer, type DevServer, type DevServerOptions } from '../temporal/devServer.js';
@@ -64,6 +65,8 @@ export interface LocalWorkerOptions {
   maxProviderRps?: number;
   /** Any provider instead (it wins over `openai`): e.g. Azure, for the emulator's azure flavour. */
   provider?: FineTuneProvider;
+  /** The knowledge base's folder and default store (default ~/.finetune/kb). */
+  knowledgeBase?: KbSettings;
   /** The approvers policy file (FINETUNE_APPROVAL_POLICY); none: decisions are names as typed. */
   approvalPolicy?: string;
   /** Where the worker sends its events (docs/events.md); none when omitted. */
@@ -322,6 +325,7 @@ function localWorker(
             : undefined,
           workflowBundle: opts.workflowBundle,
           shutdownGraceTime: opts.shutdownGraceTime,
+          knowledgeBase: opts.knowledgeBase,
           approvalPolicy: opts.approvalPolicy,
           events: opts.events,
         });

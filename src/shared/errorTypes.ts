@@ -58,6 +58,11 @@ export const ErrorType = {
   EventEndpointRejected: 'EventEndpointRejected',
   EventEndpointUnavailable: 'EventEndpointUnavailable',
   EventEndpointNotConfigured: 'EventEndpointNotConfigured',
+  KbInvalidInput: 'KbInvalidInput',
+  KbSourcesChanged: 'KbSourcesChanged',
+  KbStoreRefused: 'KbStoreRefused',
+  KbIndexMismatch: 'KbIndexMismatch',
+  KbGoldenSetInvalid: 'KbGoldenSetInvalid',
 } as const;
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 
@@ -101,4 +106,9 @@ export const NON_RETRYABLE_ERROR_TYPES: ErrorTypeName[] = [
   ErrorType.GateCannotMeasure,
   ErrorType.EventEndpointRejected,
   ErrorType.EventEndpointNotConfigured,
+  ErrorType.KbInvalidInput,
+  ErrorType.KbSourcesChanged,
+  ErrorType.KbStoreRefused,
+  ErrorType.KbIndexMismatch,
+  ErrorType.KbGoldenSetInvalid,
 ];

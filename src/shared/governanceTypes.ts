@@ -35,7 +35,8 @@ export interface GovernanceEvent {
 
 /** The version refs a move touches, resolved once (recorded in history) before anything changes. */
 export interface VersionMove {
-  role: 'model' | 'training' | 'validation';
+  /** A model and its datasets; a knowledge base's index (as `model`) and its documents and chunks. */
+  role: 'model' | 'training' | 'validation' | 'documents' | 'chunks';
   collection: string;
   /** `entity/project/collection:vN` and the server id of the version that gets the alias. */
   ref: string;
@@ -71,7 +72,7 @@ export interface AliasMoveRequest {
   /** promote: the version to promote (an alias such as the job id, or vN); rollback: `--to`. */
   version?: string;
   /** promote: the pipeline's dataset versions, to move the alias on too. */
-  datasets?: { role: 'training' | 'validation'; ref: string }[];
+  datasets?: { role: Exclude<VersionMove['role'], 'model'>; ref: string }[];
   registry?: { collection: string; kind?: 'registry' | 'legacy'; registryName?: string };
   /**
    * promote: afterwards, remove the deployments of earlier versions that no alias points to,

@@ -1,5 +1,6 @@
 import type { ServingRecord } from './providerTypes.js';
 import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
+import type { CorpusChange, KbPiiFindings, RetrievalReport } from './kbGateTypes.js';
 import type {
   CandidateIdentity,
   PolicySummary,
@@ -16,7 +17,8 @@ import type {
 export type GatePolicy = 'off' | 'warn' | 'block';
 /** `skipped`: the gate could not measure (no baseline, no eval data); it never blocks. */
 export type GateVerdict = 'pass' | 'warn' | 'block' | 'skipped' | 'off';
-export type GateName = 'pii' | 'tokenLimit' | 'drift' | 'eval';
+/** The fine-tune's gates, then the knowledge base's (corpusChange, retrieval; pii is shared). */
+export type GateName = 'pii' | 'tokenLimit' | 'drift' | 'eval' | 'corpusChange' | 'retrieval';
 
 export interface GateResult {
   gate: GateName;
@@ -27,6 +29,10 @@ export interface GateResult {
   pii?: PiiFindings;
   drift?: DriftReport;
   eval?: EvalReport;
+  /** Knowledge base: PII in its documents (by document, not line). */
+  kbPii?: KbPiiFindings;
+  corpus?: CorpusChange;
+  retrieval?: RetrievalReport;
 }
 
 export interface PiiFindings {
@@ -222,7 +228,7 @@ export const CANDIDATE_ALIAS = 'candidate';
 export interface PromotionOutcome {
   promoted: boolean;
   alias: string;
-  /** `entity/project/model-metadata:vN` of the new version. */
+  /** `entity/project/model-metadata:vN` of the new version (a knowledge base: `<kb>-index:vN`). */
   modelVersion?: string;
   /** The version that held the alias before, or null when this is the first. */
   replaced?: string | null;
@@ -236,6 +242,21 @@ export interface PromotionOutcome {
   prunedDeployments?: PrunedServing[];
   /** Why nothing was moved (W&B off, a blocking gate, …). */
   note?: string;
+  /** A knowledge base: the store's own `production` pointer, which is what RAG services read. */
+  index?: IndexPointerOutcome;
+}
+
+/** How a knowledge base's store pointer moved at promotion or rollback. */
+export interface IndexPointerOutcome {
+  kb: string;
+  /** `lancedb` or `postgres`, and where (a folder, or a URI without its password). */
+  store: string;
+  location: string;
+  /** The store's version id production held before (null: none) and holds now. */
+  from: string | null;
+  to: string;
+  /** False when it already held `to` (a retried move). */
+  moved: boolean;
 }
 
 export interface ApprovalRecord {

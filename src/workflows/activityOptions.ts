@@ -275,6 +275,109 @@ export const servingCleanupActivities = proxyActivities<
   retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
 
+// ---- knowledge base (src/workflows/knowledgeBasePipeline.ts) -----------------------------------
+
+/**
+ * The pre-flight (store, production, one tiny embeddings request) and the run's reads and writes
+ * on the worker's folder: short, retried through an embeddings or store outage for an hour; a
+ * refusal (a bad key, a model the host does not serve, a vector size the store cannot take)
+ * fails at once with what to change.
+ */
+export const kbPrepareActivities = proxyActivities<
+  Pick<Activities, 'prepareKnowledgeBase' | 'resolveKbGolden'>
+>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/**
+ * Reading and chunking streams every document into the run folder; a retry finds a whole folder
+ * and keeps it. Heartbeats every few seconds, so a killed worker is noticed within a minute.
+ */
+export const kbReadActivities = proxyActivities<Pick<Activities, 'readCorpus'>>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5s',
+    maximumInterval: '2 minutes',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
+});
+
+/**
+ * Embedding and writing the candidate: long (hours for a large corpus at a low rate limit), with
+ * heartbeats every few seconds. A retry (a killed worker, a host outage) resumes from the cache and
+ * the candidate themselves: only the batches in flight are embedded again. Rate limits and outages
+ * are waited out for a day; refusals (a bad key, an over-long input) fail at once.
+ */
+export const kbEmbedActivities = proxyActivities<Pick<Activities, 'embedAndWrite'>>({
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '5s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** The manifest check lists the candidate's ids and seals it: minutes; a mismatch is an answer, not an error. */
+export const kbCheckActivities = proxyActivities<Pick<Activities, 'checkAndSeal'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '2 hours',
+  retry: { initialInterval: '5s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
+});
+
+/**
+ * Versioning in W&B is the record, not the index: a few tries over twenty minutes, then the
+ * pipeline goes on and reports what W&B could not take (promotion then moves the store's pointer
+ * only and says so).
+ */
+export const kbWandbActivities = proxyActivities<
+  Pick<Activities, 'versionKbCorpus' | 'versionKbIndex' | 'resolveWandbTarget'>
+>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '20 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/**
+ * The retrieval gate: the golden set's questions against both indexes (exact search). An outage
+ * is retried for an hour; after that the gate says it could not measure and fails closed.
+ */
+export const kbGateActivities = proxyActivities<Pick<Activities, 'measureKbRetrieval'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '2s', maximumInterval: '2 minutes', nonRetryableErrorTypes },
+});
+
+/**
+ * Moving production (the store's pointer, then W&B's alias) is the promotion itself: an outage is
+ * waited out for a day rather than failing an approved promotion. Compare-and-swap and idempotent,
+ * so retries never move anything twice.
+ */
+export const kbMoveActivities = proxyActivities<
+  Pick<
+    Activities,
+    'planKbMove' | 'moveKbPointer' | 'applyAliasMove' | 'resolveWandbTarget' | 'resolveKbStore'
+  >
+>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '2s', maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});
+
+/** Clean-up after a run (its folder, a rejected candidate): best effort, ten minutes of tries. */
+export const kbCleanupActivities = proxyActivities<Pick<Activities, 'cleanUpKbRun'>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
 /**
  * The approvers policy, read from the worker's file once per pipeline at its start: a local
  * read, seconds at most; a broken policy fails at once (InvalidApprovalPolicy) naming the file.

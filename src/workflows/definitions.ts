@@ -7,6 +7,7 @@ import type {
 } from '../shared/types.js';
 import type { SyncOutcome } from '../shared/syncTypes.js';
 import type { DecisionKind, DecisionReply, DecisionRequest } from '../shared/promotionTypes.js';
+import type { KbProgress } from '../shared/knowledgeBaseTypes.js';
 import type { ApprovalRequestView } from '../shared/approvalTypes.js';
 import type { EventDeliveryResult } from '../shared/eventTypes.js';
 
@@ -31,6 +32,9 @@ export const jobSnapshotSignal = defineSignal<[JobSnapshot]>('jobSnapshot');
 
 /** Pipeline: where it is, what it made so far. */
 export const progressQuery = defineQuery<PipelineProgress>('progress');
+
+/** knowledgeBasePipeline: where the ingest is, what it read, embedded, reused and measured. */
+export const kbProgressQuery = defineQuery<KbProgress>('kbProgress');
 
 /** awaitFineTuneJob: the latest job snapshot and how much polling it took. */
 export interface AwaitJobProgress {
@@ -115,6 +119,8 @@ export const HANDLER_DESCRIPTIONS = {
     "The pipeline's stage, datasets, files, job, gates and decision (what `finetune status` shows).",
   jobProgress:
     "The job's latest snapshot (status, step, loss), the polls and webhook wake-ups so far, and the next check.",
+  kbProgress:
+    "The knowledge base ingest's stage, corpus, embeddings requested and reused, manifest check, gates and decision (what `finetune kb status` shows).",
   syncProgress: 'Where the W&B sync of this job is: checking, waiting, logging, done.',
   syncBatch: 'How far the batch sync is: jobs in total and the outcome of each done.',
   eventDelivery:

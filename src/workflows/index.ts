@@ -8,3 +8,6 @@ export { rollbackPromotion } from './rollbackPromotion.js';
 export { resolveModelAlias, traceModelLineage } from './governanceReads.js';
 export { migrateModel } from './migrateModel.js';
 export { deliverEvent } from './deliverEvent.js';
+export { knowledgeBasePipeline } from './knowledgeBasePipeline.js';
+export { moveKbProduction } from './kb/moveProduction.js';
+export { rollbackKnowledgeBase } from './kb/rollback.js';

@@ -28,6 +28,9 @@ describe('replay of committed workflow histories', () => {
         'traceModelLineage',
         'deliverEvent',
         'migrateModel',
+        'knowledgeBasePipeline',
+        'moveKbProduction',
+        'rollbackKnowledgeBase',
       ]),
     );
   });

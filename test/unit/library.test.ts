@@ -21,6 +21,15 @@ const LIBRARY_FOR: Record<string, readonly (keyof typeof library)[] | 'dev tool'
   worker: ['createFineTuneWorker'],
   webhook: ['startWebhookReceiver'],
   events: ['tailEvents', 'startEventReceiver'],
+  kb: [
+    'startKnowledgeBaseIngest',
+    'getKnowledgeBaseStatus',
+    'decideKnowledgeBase',
+    'rollBackKnowledgeBase',
+    'resolveKnowledgeBase',
+    'queryKnowledgeBase',
+    'knowledgeBaseLineage',
+  ],
   // Local tools for trying the project, not for scripts that run pipelines.
   emulate: 'dev tool',
   sandbox: 'dev tool',

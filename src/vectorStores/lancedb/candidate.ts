@@ -3,7 +3,7 @@ import { checkVector, VectorStoreError } from '../errors.js';
 import type { CandidateWriter, ChunkRecord, IndexVersion } from '../types.js';
 import { branchOf, sealedTagOf, versionIdOf } from './names.js';
 import { LanceReader } from './reader.js';
-import { inList, toRow } from './schema.js';
+import { chunkRows, inList } from './schema.js';
 
 /** Lance's IN lists stay short: deletes go in slices. */
 const DELETE_SLICE = 500;
@@ -67,7 +67,7 @@ export class LanceCandidate extends LanceReader implements CandidateWriter {
       .mergeInsert('chunk_id')
       .whenMatchedUpdateAll()
       .whenNotMatchedInsertAll()
-      .execute([...byId.values()].map(toRow));
+      .execute(chunkRows([...byId.values()], this.dims));
     return { written: byId.size };
   }
 

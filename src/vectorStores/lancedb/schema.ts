@@ -10,6 +10,7 @@ import {
   type Schema as ArrowSchema,
 } from 'apache-arrow';
 import type { ChunkRecord } from '../types.js';
+import { arrowTable } from './arrowRows.js';
 
 // One Lance table per knowledge base, this schema on every branch. The vector column is a
 // fixed-size list of float32 (Lance searches only that; a plain list is not a vector column).
@@ -42,26 +43,18 @@ export function schemaDims(schema: ArrowSchema): number | undefined {
   return type?.typeId === Type.FixedSizeList ? (type as FixedSizeList).listSize : undefined;
 }
 
-export type ChunkRow = Record<string, unknown> & {
-  chunk_id: string;
-  doc_id: string;
-  content_hash: string;
-  text: string;
-  start_char: number;
-  end_char: number;
-  vector: number[];
-};
-
-export function toRow(c: ChunkRecord): ChunkRow {
-  return {
-    chunk_id: c.chunkId,
-    doc_id: c.docId,
-    content_hash: c.contentHash,
-    text: c.text,
-    start_char: c.start,
-    end_char: c.end,
-    vector: Array.from(c.vector),
-  };
+/** Chunks as one Arrow table in the schema's column order (the fast path for writes). */
+export function chunkRows(chunks: readonly ChunkRecord[], dims: number) {
+  return arrowTable({
+    strings: {
+      chunk_id: chunks.map((c) => c.chunkId),
+      doc_id: chunks.map((c) => c.docId),
+      content_hash: chunks.map((c) => c.contentHash),
+      text: chunks.map((c) => c.text),
+    },
+    ints: { start_char: chunks.map((c) => c.start), end_char: chunks.map((c) => c.end) },
+    vectors: { name: VECTOR_COLUMN, dims, rows: chunks.map((c) => c.vector) },
+  });
 }
 
 /** A string literal for Lance's SQL filters. */

@@ -14,6 +14,7 @@ import type {
 import type { EventsConfig } from '../../../src/events/config.js';
 import { buildLocalStack } from '../../../src/localStack/index.js';
 import type { RunningWebhookReceiver } from '../../../src/webhooks/receiver.js';
+import type { KbSettings } from '../../../src/activities/knowledgeBase/index.js';
 import { installTestSdkLogs } from '../../support/sdkLogs.js';
 import { eventually } from '../../support/eventually.js';
 
@@ -45,7 +46,11 @@ export interface Harness {
 export async function startHarness(
   emulator: OpenAIEmulatorOptions = {},
   wandbOptions: WandbEmulatorOptions | false = {},
-  workerOptions: { approvalPolicy?: string; events?: EventsConfig } = {},
+  workerOptions: {
+    approvalPolicy?: string;
+    events?: EventsConfig;
+    knowledgeBase?: KbSettings;
+  } = {},
 ): Promise<Harness> {
   const temporalAddress = inject('temporalAddress');
   const bundlePath = inject('workflowBundlePath');

@@ -54,7 +54,7 @@ describe('CLI contract', () => {
   it('--wait and --detach come together and exclude each other', async () => {
     const commands = await everyCommand();
     const withEither = commands.filter((c) => option(c, '--wait') || option(c, '--detach'));
-    expect(withEither.map(label).sort()).toEqual(['migrate', 'start', 'sync']);
+    expect(withEither.map(label).sort()).toEqual(['kb ingest', 'migrate', 'start', 'sync']);
     for (const c of withEither) {
       expect(option(c, '--wait')?.conflictsWith, label(c)).toEqual(['detach']);
       expect(option(c, '--detach')?.conflictsWith, label(c)).toEqual(['wait']);

@@ -1,0 +1,47 @@
+import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import type { KbMoveResult, RollbackKnowledgeBaseInput } from '../../shared/knowledgeBaseTypes.js';
+import { KB_DEFAULTS } from '../../shared/knowledgeBaseTypes.js';
+import { kbMoveActivities } from '../activityOptions.js';
+import { moveKbUnderLock } from './moveProduction.js';
+
+/**
+ * `finetune kb rollback`: moves production back — by default to what the current version
+ * replaced — in the store (what RAG services read) and in W&B (index, documents and chunks),
+ * recording who and why. Serialised with promotions of the same knowledge base.
+ */
+export async function rollbackKnowledgeBase(
+  input: RollbackKnowledgeBaseInput,
+): Promise<KbMoveResult> {
+  const store = (await kbMoveActivities.resolveKbStore({ store: input.store })).location;
+  const target =
+    input.wandb === false
+      ? null
+      : await kbMoveActivities.resolveWandbTarget({
+          project: input.wandb?.project ?? KB_DEFAULTS.project,
+          entity: input.wandb?.entity,
+          optional: true,
+        });
+  setCurrentDetails(`rolling back production of ${input.kb}: ${input.reason}`);
+  const info = workflowInfo();
+  const result = await moveKbUnderLock(
+    {
+      kind: 'rollback',
+      kb: input.kb,
+      store,
+      ...(input.to ? { toVersion: input.to } : {}),
+      ...(target ? { wandb: { target } } : {}),
+    },
+    {
+      id: info.workflowId,
+      at: new Date(Date.now()).toISOString(),
+      by: input.by,
+      how: 'rollback',
+      reason: input.reason,
+      workflowId: info.workflowId,
+    },
+  );
+  setCurrentDetails(
+    `production of ${input.kb} rolled back to **${result.to}** (from ${result.from ?? 'none'}) by ${input.by}: ${input.reason}`,
+  );
+  return result;
+}

@@ -30,6 +30,7 @@ const FAILURES: Record<string, { args: string[]; env?: NodeJS.ProcessEnv; says: 
   resolve: { args: ['resolve', ...NOWHERE], says: /Cannot connect to Temporal/ },
   lineage: { args: ['lineage', 'production', ...NOWHERE], says: /Cannot connect to Temporal/ },
   list: { args: ['list', ...NOWHERE], says: /Cannot connect to Temporal/ },
+  kb: { args: ['kb', 'status', 'kb-x', ...NOWHERE], says: /Cannot connect to Temporal/ },
   migrate: { args: ['migrate', '--to', 'azure', ...NOWHERE], says: /Cannot connect/ },
   sync: { args: ['sync', '--job', 'ftjob-1', ...NOWHERE], says: /Cannot connect to Temporal/ },
   'schedule-sync': {

@@ -14,6 +14,7 @@ import {
   toSnapshot,
   type TogetherJob,
 } from './snapshot.js';
+import { abortableSleep as sleep } from './abortableSleep.js';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -282,17 +283,3 @@ export function togetherJobRecord(
       : null,
   };
 }
-
-/** A pause that ends early when the activity is cancelled (its listener removed either way). */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason as Error);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });

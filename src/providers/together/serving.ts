@@ -8,6 +8,7 @@ import type { ServeRequest } from '../types.js';
 import type { TogetherClients } from './client.js';
 import type { TogetherCalling } from './errors.js';
 import type { TogetherJob } from './snapshot.js';
+import { abortableSleep as sleep } from './abortableSleep.js';
 
 /** Where promoted (and evaluated) models run, unless the request says otherwise. */
 export interface EndpointSettings {
@@ -81,20 +82,6 @@ async function withLinkedSignal<T>(
     signal?.removeEventListener('abort', forward);
   }
 }
-
-/** A pause that ends early when the activity is cancelled (its listener removed either way). */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason as Error);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /**
  * Serving on Together: a fine-tune answers only on a dedicated endpoint (v2: endpoint →

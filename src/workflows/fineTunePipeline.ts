@@ -399,7 +399,7 @@ async function cleanUpRefusedTraining(
   const deleted = ours.length ? await providerActivities.deleteUploadedFiles(ours) : [];
   throw ApplicationFailure.nonRetryable(
     `${cause.message} ${deleted.length ? `The ${deleted.length} file(s) this run uploaded were deleted (${deleted.join(', ')}).` : 'No file of this run was left behind.'} ` +
-      "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER=azure or FINETUNE_PROVIDER=together, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
+      "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
     ErrorType.TrainingNotAvailable,
   );
 }

@@ -56,7 +56,8 @@ function toFailure(err: unknown, action: string, who: ApiIdentity): Error {
     return ApplicationFailure.nonRetryable(
       `${action}: ${who.label} refused with training_not_available — this organization can no longer ` +
         'create fine-tuning jobs (OpenAI is winding down self-serve fine-tuning). Retrying will not ' +
-        'help; use an organization that still has access or another provider.' +
+        'help; use an organization that still has access or another provider ' +
+        '(FINETUNE_PROVIDER=azure for Azure OpenAI, FINETUNE_PROVIDER=together for open-weight models).' +
         requestId,
       ErrorType.TrainingNotAvailable,
     );

@@ -28,6 +28,19 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** Training long enough to stop the emulator while a job is mid-way. */
 const SLOW = { ...FAST, durations: { ...FAST.durations, runningMs: 1500 }, steps: 15 };
 
+/** The model's answers to the twelve training prompts of `chatJsonl(12)`. */
+async function answersOf(emulator: TestEmulator, model: string): Promise<string[]> {
+  const answers: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const reply = await emulator.client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: `What is ${i} + ${i}?` }],
+    });
+    answers.push(reply.choices[0]!.message.content ?? '');
+  }
+  return answers;
+}
+
 const started = (stateDir: string, options = SLOW): Promise<TestEmulator> =>
   startTestEmulator({ ...options, apiKey: 'sk-test', stateDir });
 
@@ -43,10 +56,7 @@ describe('OpenAI emulator state between runs', () => {
     });
     const finished = (await runToEnd(first.client, done.id)).job;
     expect(finished.status).toBe('succeeded');
-    const before = await first.client.chat.completions.create({
-      model: finished.fine_tuned_model!,
-      messages: [{ role: 'user', content: 'What is 7 + 7?' }],
-    });
+    const before = await answersOf(first, finished.fine_tuned_model!);
     const midway = await first.client.fineTuning.jobs.create({
       model: 'gpt-4.1-mini',
       training_file: training.id,
@@ -74,13 +84,13 @@ describe('OpenAI emulator state between runs', () => {
       });
       const results = await second.client.files.content(finished.result_files[0]!);
       expect((await results.text()).length).toBeGreaterThan(0);
-      // The fine-tuned model still answers from what it was trained on.
-      const after = await second.client.chat.completions.create({
-        model: finished.fine_tuned_model!,
-        messages: [{ role: 'user', content: 'What is 7 + 7?' }],
-      });
-      expect(after.choices[0]!.message.content).toBe(before.choices[0]!.message.content);
-      expect(after.choices[0]!.message.content).toBe('14');
+      // The fine-tuned model still answers from what it was trained on: the same answers, and
+      // most of them the reference (a fine-tuned model gets ~85% exact, a base model ~25%; which
+      // prompts it misses hangs on a hash of its random id, so no single prompt is certain).
+      const after = await answersOf(second, finished.fine_tuned_model!);
+      expect(after).toEqual(before);
+      const exact = after.filter((answer, i) => answer === String(i + i)).length;
+      expect(exact).toBeGreaterThanOrEqual(6);
 
       // The job stopped mid-way carries on from its step and ends with every step once.
       const resumed = await runToEnd(second.client, midway.id);

@@ -12,11 +12,11 @@ import { numberIn } from '../src/cli/numberOption.js';
 import { readWorkerEnv } from '../src/config.js';
 import { buildLocalStack } from '../src/localStack/index.js';
 import { setDefaultLogLevel } from '../src/logging.js';
-import { workerTuning } from '../src/workerTuning.js';
+import { workerTuning } from '../src/worker/tuning.js';
 import {
   DEFAULT_WORKER_MALLOC_ARENA_MAX,
   DEFAULT_WORKER_NODE_OPTIONS,
-} from '../src/workerMemory.js';
+} from '../src/worker/memory.js';
 import { buildForBench, type BenchBuild } from './buildForBench.js';
 import { findChild } from './procStats.js';
 import { printScaleReport } from './scaleReport.js';

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE } from './activities/training/files.js';
 import { DEFAULT_PROVIDER_MAX_RPS } from './providers/rateLimit.js';
 import { defaultTaskQueue, PROVIDER_NAMES } from './providers/registry.js';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, DEFAULT_MAX_CONCURRENT_ACTIVITIES } from './workerTuning.js';
+import {
+  DEFAULT_MAX_CACHED_WORKFLOWS,
+  DEFAULT_MAX_CONCURRENT_ACTIVITIES,
+} from './worker/tuning.js';
 
 // Worker-side settings from the environment. Secrets stay here: they never enter workflow
 // inputs, history or logs.
@@ -75,7 +78,7 @@ const WorkerEnv = z.object({
     .positive()
     .max(64 * 1024 * 1024)
     .default(DEFAULT_PART_SIZE),
-  // Worker sizing (src/workerTuning.ts; README "Sizing a worker"): memory is mostly the cache.
+  // Worker sizing (src/worker/tuning.ts; README "Sizing a worker"): memory is mostly the cache.
   /** Workflow runs kept in memory between tasks; 0 turns the cache off (every task replays). */
   FINETUNE_MAX_CACHED_WORKFLOWS: blankIsDefault(
     z.coerce.number().int().min(0).default(DEFAULT_MAX_CACHED_WORKFLOWS),

@@ -18,9 +18,9 @@ import { readEventsConfig, type EventsConfig } from './events/config.js';
 import { logger } from './logging.js';
 import { connectClient, connectWorkerConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/searchAttributes.js';
-import { bundleWorkflowsInChild } from './workflowBundle.js';
-import { onParentGone, WORKER_MEMORY_APPLIED } from './workerMemory.js';
-import { DEFAULT_WORKER_TUNING, workerTuning, type WorkerTuning } from './workerTuning.js';
+import { bundleWorkflowsInChild } from './worker/workflowBundle.js';
+import { onParentGone, WORKER_MEMORY_APPLIED } from './worker/memory.js';
+import { DEFAULT_WORKER_TUNING, workerTuning, type WorkerTuning } from './worker/tuning.js';
 
 /** The workflows entry, from source (tsx, tests) or from the build. */
 export function workflowsPath(): string {
@@ -143,7 +143,7 @@ export async function runWorkerFromEnv(
     'worker started',
   );
   void sweepEvalServing(provider);
-  // Run by `finetune worker` in a child process (src/workerMemory.ts): stop with its parent.
+  // Run by `finetune worker` in a child process (src/worker/memory.ts): stop with its parent.
   onParentGone(() => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   });

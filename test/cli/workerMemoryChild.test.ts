@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInChild, workerMemoryPlan } from '../../src/workerMemory.js';
+import { runInChild, workerMemoryPlan } from '../../src/worker/memory.js';
 import { eventually } from '../support/eventually.js';
 
 // How `finetune worker` mirrors the child it runs the worker in, with a stand-in child that

@@ -8,7 +8,7 @@ import { describePollers } from '../../src/client/pollers.js';
 import { eventually } from './support/harness.js';
 
 // `finetune worker` as a user types it: the command applies the heap cap and malloc arenas by
-// running the worker in a child process (src/workerMemory.ts), passes signals on, and ends as
+// running the worker in a child process (src/worker/memory.ts), passes signals on, and ends as
 // the worker did.
 
 const ROOT = join(import.meta.dirname, '..', '..');

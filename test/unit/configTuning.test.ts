@@ -7,7 +7,7 @@ import {
   DEFAULT_MAX_CONCURRENT_WORKFLOW_TASKS,
   DEFAULT_WORKER_TUNING,
   workerTuning,
-} from '../../src/workerTuning.js';
+} from '../../src/worker/tuning.js';
 
 const BASE = { OPENAI_API_KEY: 'sk-test' };
 const tuningOf = (env: NodeJS.ProcessEnv) => workerTuning(readWorkerEnv({ ...BASE, ...env }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_MEMORY_APPLIED, workerMemoryPlan } from '../../src/workerMemory.js';
+import { WORKER_MEMORY_APPLIED, workerMemoryPlan } from '../../src/worker/memory.js';
 
 describe('workerMemoryPlan: the memory settings `finetune worker` starts the worker with', () => {
   it('adds the heap cap and two malloc arenas to a bare environment', () => {

@@ -22,6 +22,7 @@ import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
 import { captureSigned } from './captureSigned.js';
 import { captureKnowledgeBase } from './captureKnowledgeBase.js';
+import { captureKbEvents } from './captureKbEvents.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
 import { captureTogether } from './captureTogether.js';
 import { captureEvents, eventsCaptureConfig } from './captureEvents.js';
@@ -39,7 +40,8 @@ const overwrite = process.argv.includes('--overwrite');
  * `--only=patches`: just the branches of patches no other scenario reaches;
  * `--only=together`: just the pipeline on the Together emulator (a worker of its own);
  * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's);
- * `--only=kb`: just the knowledge-base workflows (a stack of their own: its worker has a store).
+ * `--only=kb`: just the knowledge-base workflows (a stack of their own: its worker has a store);
+ * `--only=kb-events`: just the knowledge base's outgoing events (a store and a receiver).
  */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
@@ -121,6 +123,16 @@ async function main() {
       save,
     );
     if (only) return;
+  }
+  if (only === 'kb-events') {
+    return captureKbEvents(
+      { wandbKey: WANDB_KEY, openaiKey: KEY },
+      (cli, at) => {
+        cliPath = cli;
+        address = at;
+      },
+      save,
+    );
   }
   if (!only || only === 'signed') {
     await captureSigned(

@@ -6,6 +6,7 @@ import type {
   KbQueryAnswer,
   ResolvedKnowledgeBase,
 } from '../shared/knowledgeBaseTypes.js';
+import { renderEvents } from './renderEvents.js';
 
 // What `finetune kb …` prints for people (`--json` prints the library's answer as it is).
 
@@ -65,6 +66,7 @@ export function renderKbStatus(s: KnowledgeBaseStatus): string {
       `decide: finetune kb approve ${s.workflowId} --by NAME   or   finetune kb reject ${s.workflowId} --by NAME`,
     );
   }
+  lines.push(...renderEvents(s.events ?? []));
   if (s.failure ?? p.error) lines.push(`error: ${s.failure ?? p.error}`);
   return lines.join('\n');
 }

@@ -20,6 +20,7 @@ import { TASK_QUEUE } from '../shared/types.js';
 import { kbProgressQuery } from '../workflows/definitions.js';
 import type { knowledgeBasePipeline } from '../workflows/knowledgeBasePipeline.js';
 import { kbInputProblems } from '../workflows/kb/rules.js';
+import { readEventDeliveries, type EventStatus } from './events.js';
 import { PipelineNotFoundError } from './pipeline.js';
 import { hasWorkflowPollers, requireWorker } from './pollers.js';
 import { decidePromotion } from './promotion.js';
@@ -75,6 +76,8 @@ export interface KnowledgeBaseStatus {
   progress?: KbProgress;
   result?: KnowledgeBaseResult;
   failure?: string;
+  /** The events it emitted and their deliveries (a dead endpoint shows here). */
+  events?: EventStatus[];
   /** The stage from the search attribute, when no worker could answer the query. */
   stage?: string;
   worker?: { taskQueue: string; polling: boolean };
@@ -101,6 +104,9 @@ export async function getKnowledgeBaseStatus(
   if (polling !== undefined) status.worker = { taskQueue: description.taskQueue, polling };
   if (polling !== false) {
     status.progress = await handle.query(kbProgressQuery).catch(() => undefined);
+  }
+  if (status.progress?.events?.length) {
+    status.events = await readEventDeliveries(client, status.progress.events);
   }
   if (!status.progress) {
     const stage = description.typedSearchAttributes.get(FineTuneStage);

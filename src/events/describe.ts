@@ -5,5 +5,5 @@ import { slackHeadline } from './slack.js';
 export function describeReceivedEvent(e: ReceivedEvent): string {
   const head = slackHeadline(e);
   const again = e.delivery > 1 ? `  (redelivery ${e.delivery} of ${e.id})` : '';
-  return `${e.timestamp}  ${e.type.padEnd(19)}  ${head}${again}`;
+  return `${e.timestamp}  ${e.type.padEnd(22)}  ${head}${again}`;
 }

@@ -25,6 +25,18 @@ export function slackHeadline(event: OutgoingEvent): string {
       return `Rolled back: "${event.data.alias}" → ${event.data.modelVersion} by ${event.data.by}`;
     case 'pipeline.failed':
       return `Pipeline failed at ${event.data.stage}: ${event.data.workflowId}`;
+    case 'kb.approval.requested':
+      return `Approval requested: index ${event.data.indexVersion ?? event.data.workflowId} for production of knowledge base ${event.data.kb}`;
+    case 'kb.approval.decided':
+      return `${event.data.decision.decision === 'approve' ? 'Approved' : 'Rejected'} by ${event.data.decision.by} (${event.data.decision.how}): knowledge base ${event.data.kb}, ${event.data.workflowId}`;
+    case 'kb.gate.blocked':
+      return `Index promotion blocked by a gate: knowledge base ${event.data.kb}, ${event.data.workflowId}`;
+    case 'kb.promotion.completed':
+      return `Promoted: production of knowledge base ${event.data.kb} → ${event.data.indexVersionRef ?? event.data.index.version}`;
+    case 'kb.rollback.completed':
+      return `Rolled back: production of knowledge base ${event.data.kb} → ${event.data.indexVersionRef ?? event.data.index.version} by ${event.data.by}`;
+    case 'kb.pipeline.failed':
+      return `Knowledge-base ingest failed at ${event.data.stage}: ${event.data.kb}, ${event.data.workflowId}`;
   }
 }
 
@@ -48,7 +60,26 @@ function details(event: OutgoingEvent): string[] {
     case 'rollback.completed':
       return [`from ${event.data.replaced ?? 'none'}: ${event.data.reason}`];
     case 'pipeline.failed':
+    case 'kb.pipeline.failed':
       return [event.data.error];
+    case 'kb.approval.requested':
+      return [
+        ...event.data.gates.map((g) => `• ${g.summary}`),
+        `Decide: ${code(event.data.decide.approve)} or ${code(event.data.decide.reject)}`,
+      ];
+    case 'kb.approval.decided':
+      return event.data.decision.comment ? [`> ${event.data.decision.comment}`] : [];
+    case 'kb.gate.blocked':
+      return event.data.blockedBy.map((b) => `• ${b}`);
+    case 'kb.promotion.completed':
+      return [
+        `${event.data.index.store} ${code(event.data.index.location)}: ${event.data.index.version} (was ${event.data.index.replaced ?? 'none'})`,
+        ...(event.data.note ? [event.data.note] : []),
+      ];
+    case 'kb.rollback.completed':
+      return [
+        `${event.data.index.store} ${code(event.data.index.location)}: ${event.data.index.version} (was ${event.data.index.replaced ?? 'none'}): ${event.data.reason}`,
+      ];
   }
 }
 

@@ -52,5 +52,18 @@ export function decisionCommands(
   };
 }
 
+/** `npx finetune kb approve/reject` for a knowledge-base ingest, deciding as `by`. */
+export function kbDecisionCommands(
+  workflowId: string,
+  by: string,
+  reach: Reach = {},
+): DecisionCommands {
+  const { approve, reject } = decisionCommands(workflowId, by, reach);
+  return {
+    approve: approve.replace('npx finetune approve', 'npx finetune kb approve'),
+    reject: reject.replace('npx finetune reject', 'npx finetune kb reject'),
+  };
+}
+
 /** The input the Web UI's "Send a Signal" dialog takes for `approvePromotion`/`rejectPromotion`. */
 export const DECISION_SIGNAL_INPUT = '{"by": "your-name", "comment": "optional"}';

@@ -9,6 +9,14 @@ export const EVENT_TYPES = [
   'promotion.completed',
   'rollback.completed',
   'pipeline.failed',
+  // The knowledge base's: types of their own (not `promotion.completed` with a subject), so a
+  // receiver that re-opens a model never mistakes an index for one, and routing can tell them apart.
+  'kb.approval.requested',
+  'kb.approval.decided',
+  'kb.gate.blocked',
+  'kb.promotion.completed',
+  'kb.rollback.completed',
+  'kb.pipeline.failed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -92,6 +100,76 @@ export interface PipelineFailedData extends EventPipelineRef {
   errorType?: string;
 }
 
+/** Which knowledge-base ingest an event is about, as far as it got. */
+export interface EventKbRef {
+  workflowId: string;
+  runId: string;
+  namespace: string;
+  kb: string;
+  /** `lancedb` (a folder) or `postgres` (a URI without its password). */
+  store?: { kind: 'lancedb' | 'postgres'; location: string };
+  /** The store's version id of the sealed candidate. */
+  indexVersion?: string;
+  /** W&B versions (`entity/project/<kb>-index:vN`, `-documents`, `-chunks`) made so far. */
+  wandb?: { index?: string; documents?: string; chunks?: string };
+  /** The corpus by content digest (documents; chunk ids). */
+  corpus?: { documentsDigest: string; chunkSetDigest: string };
+}
+
+export interface KbApprovalRequestedData extends EventKbRef {
+  alias: 'production';
+  gates: EventGate[];
+  /** `finetune kb approve|reject …` and the signals. */
+  decide: HowToDecide;
+}
+export interface KbApprovalDecidedData extends EventKbRef {
+  alias: 'production';
+  decision: EventDecision;
+}
+export interface KbGateBlockedData extends EventKbRef {
+  alias: 'production';
+  blockedBy: string[];
+  gates: EventGate[];
+}
+/** Where production of a knowledge base is now: what a RAG service re-opens. */
+export interface EventIndexPointer {
+  store: 'lancedb' | 'postgres';
+  location: string;
+  /** The store's version id production holds now, and held before (null: none). */
+  version: string;
+  replaced: string | null;
+  /** False when production already held it (a retried move). */
+  moved: boolean;
+}
+export interface KbPromotionCompletedData extends EventKbRef {
+  alias: 'production';
+  approvedBy: string;
+  index: EventIndexPointer;
+  /** The W&B index version that now has the alias, and the one it replaced. */
+  indexVersionRef?: string;
+  replacedRef?: string | null;
+  datasetVersions: { role: string; ref: string }[];
+  /** Why W&B was not moved (production moved in the store only), if so. */
+  note?: string;
+}
+export interface KbRollbackCompletedData {
+  workflowId: string;
+  runId: string;
+  namespace: string;
+  kb: string;
+  alias: 'production';
+  index: EventIndexPointer;
+  indexVersionRef?: string;
+  replacedRef?: string | null;
+  by: string;
+  reason: string;
+}
+export interface KbPipelineFailedData extends EventKbRef {
+  stage: string;
+  error: string;
+  errorType?: string;
+}
+
 export interface EventDataByType {
   'approval.requested': ApprovalRequestedData;
   'approval.decided': ApprovalDecidedData;
@@ -99,6 +177,12 @@ export interface EventDataByType {
   'promotion.completed': PromotionCompletedData;
   'rollback.completed': RollbackCompletedData;
   'pipeline.failed': PipelineFailedData;
+  'kb.approval.requested': KbApprovalRequestedData;
+  'kb.approval.decided': KbApprovalDecidedData;
+  'kb.gate.blocked': KbGateBlockedData;
+  'kb.promotion.completed': KbPromotionCompletedData;
+  'kb.rollback.completed': KbRollbackCompletedData;
+  'kb.pipeline.failed': KbPipelineFailedData;
 }
 
 /**

@@ -3,6 +3,7 @@
 // through workflow history, so it holds ids, counts, digests and refs: never document texts,
 // chunk texts or vectors (activities write those to the worker's run folder, the embedding cache,
 // the store and W&B, and return what they wrote).
+import type { EmittedEvent } from './eventTypes.js';
 import type { CorpusChange, KbPiiFindings } from './kbGateTypes.js';
 import type { AliasMovePlan, AliasMoveResult } from './governanceTypes.js';
 import type { ApprovalRecord, GatePolicy, PromotionConfig } from './promotionTypes.js';
@@ -250,6 +251,8 @@ export interface KbProgress {
   wandb: KbWandbResult;
   approval?: ApprovalRecord;
   error?: string;
+  /** The events it emitted (docs/events.md), each named by its delivery workflow's id. */
+  events?: EmittedEvent[];
 }
 
 export interface KnowledgeBaseResult {

@@ -26,6 +26,17 @@ export function isPermanent(err: unknown): boolean {
   );
 }
 
+/** The innermost typed failure's type, for a receiver to branch on. */
+export function failureType(err: unknown): string | undefined {
+  let e: unknown = err;
+  let type: string | undefined;
+  while (e instanceof Error) {
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+    e = e.cause;
+  }
+  return type;
+}
+
 /** resolveWandbTarget answered null: the worker has no W&B key. */
 export function wandbNotConfigured(what: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(

@@ -50,7 +50,7 @@ import { awaitFineTuneJob, awaitWorkflowIdFor } from './awaitFineTuneJob.js';
 import { HANDLER_DESCRIPTIONS, jobSnapshotSignal, progressQuery } from './definitions.js';
 import { describeJob } from './describe.js';
 import { stageDetails } from './details.js';
-import { rethrowCancellation } from './failures.js';
+import { failureType, rethrowCancellation } from './failures.js';
 import { PipelineWandb } from './pipelineWandb.js';
 import { governPromotion } from './promotionStage.js';
 import { resolveWaitPolicy } from './waitPolicy.js';
@@ -402,17 +402,6 @@ async function cleanUpRefusedTraining(
       "Start the pipeline on another provider's worker instead (FINETUNE_PROVIDER, and `finetune start --task-queue <its queue>`), or move a promoted model with `finetune migrate --to <provider>`.",
     ErrorType.TrainingNotAvailable,
   );
-}
-
-/** The innermost typed failure's type, for a receiver to branch on. */
-function failureType(err: unknown): string | undefined {
-  let e: unknown = err;
-  let type: string | undefined;
-  while (e instanceof Error) {
-    if (e instanceof ApplicationFailure && e.type) type = e.type;
-    e = e.cause;
-  }
-  return type;
 }
 
 /** A price refusal (CostLimitExceeded): this run's uploads are deleted, then it fails with the figure. */

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -26,10 +27,14 @@ import {
 } from './activityOptions.js';
 import { ApprovalDesk } from './approval.js';
 import { HANDLER_DESCRIPTIONS, kbProgressQuery } from './definitions.js';
+import { WorkflowEvents } from './events.js';
+import { failureType } from './failures.js';
+import { kbEventRef } from './kb/events.js';
 import { runKbGates } from './kb/gates.js';
 import { governKbPromotion } from './kb/promotion.js';
 import { candidateIdFor, kbInputProblems } from './kb/rules.js';
 import { KbWandb } from './kb/wandb.js';
+import { PATCH } from './patches.js';
 
 /**
  * The knowledge-base pipeline (a workflow type of its own). Each stage is one hop from here:
@@ -59,8 +64,12 @@ export async function knowledgeBasePipeline(
   desk.install();
   progress.approval = desk.record;
   setHandler(kbProgressQuery, () => progress, { description: HANDLER_DESCRIPTIONS.kbProgress });
+  const events = new WorkflowEvents(patched(PATCH.kbOutgoingEvents));
+  if (events.enabled) progress.events = events.emitted;
+  let lastActiveStage: KbStage = progress.stage;
   const setStage = (stage: KbStage, details?: string) => {
     progress.stage = stage;
+    if (stage !== 'failed') lastActiveStage = stage;
     progress.details = details ?? stage;
     upsertSearchAttributes([{ key: FineTuneStage, value: stage }]);
     setCurrentDetails(`**${stage}**${details ? `: ${details}` : ''}`);
@@ -192,12 +201,22 @@ export async function knowledgeBasePipeline(
       candidate: index.versionId,
       wandb,
       setStage,
+      events,
+      eventRef: () => kbEventRef(progress),
     });
     promoted = ended === 'promoted';
     return result(ended);
   } catch (err) {
     progress.error = rootMessage(err);
     setStage(isCancellation(err) ? 'cancelled' : 'failed', progress.error);
+    if (!isCancellation(err)) {
+      await events.emit('kb.pipeline.failed', {
+        ...kbEventRef(progress),
+        stage: lastActiveStage,
+        error: progress.error,
+        ...(failureType(err) ? { errorType: failureType(err) } : {}),
+      });
+    }
     throw err;
   } finally {
     // The run folder goes either way; a candidate that was not promoted is dropped (a new run

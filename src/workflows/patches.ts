@@ -258,6 +258,24 @@ export const PATCHES = {
     },
     retire: APPROVAL_WAITS,
   },
+  kbOutgoingEvents: {
+    id: 'kb-outgoing-events',
+    since: { date: '2026-12-07', commit: 'HEAD' },
+    workflows: ['knowledgeBasePipeline', 'rollbackKnowledgeBase'],
+    state: 'patched',
+    guards: {
+      old: [
+        'knowledgeBasePipeline/approved-by-update.json',
+        'rollbackKnowledgeBase/to-replaced.json',
+      ],
+      new: [
+        'knowledgeBasePipeline/events-approved.json',
+        'rollbackKnowledgeBase/events-rolled-back.json',
+      ],
+    },
+    retire:
+      'A knowledge-base ingest can wait at approval without end (no timeout by default): keep while users may upgrade from a checkout of before the kb events with an ingest open; rollbacks close within minutes.',
+  },
   signedApprovals: {
     id: 'signed-approvals',
     since: { date: '2026-12-07', commit: 'e8bed1d' },

@@ -1,9 +1,13 @@
 import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { combineGates, describeGates } from '../../gates/index.js';
+import type { EventKbRef } from '../../shared/eventTypes.js';
 import type { KbPromotionConfig, KbStage, StoreRef } from '../../shared/knowledgeBaseTypes.js';
 import type { PromotionOutcome } from '../../shared/promotionTypes.js';
 import { FineTuneApprovedBy } from '../../shared/searchAttributes.js';
 import type { ApprovalDesk } from '../approval.js';
+import type { WorkflowEvents } from '../events.js';
+import { eventDecision, eventGates } from '../pipelineEvents.js';
+import { indexPointer, kbHowToDecide } from './events.js';
 import { moveKbUnderLock } from './moveProduction.js';
 import type { KbWandb } from './wandb.js';
 
@@ -18,6 +22,9 @@ export interface KbPromotionContext {
   candidate: string;
   wandb: KbWandb;
   setStage: (stage: KbStage, details?: string) => void;
+  /** Emits kb.* events (a no-op for runs from before them: patch kb-outgoing-events). */
+  events: WorkflowEvents;
+  eventRef: () => EventKbRef;
 }
 
 /**
@@ -28,18 +35,32 @@ export interface KbPromotionContext {
  */
 export async function governKbPromotion(ctx: KbPromotionContext): Promise<'promoted' | 'rejected'> {
   const { config, desk } = ctx;
-  const workflowId = workflowInfo().workflowId;
+  const { workflowId, namespace } = workflowInfo();
   try {
     const verdict = combineGates(desk.record.gates);
     const gatesText = describeGates(desk.record.gates);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
     if (verdict.blocked) desk.blockedBy = blocking.join('; ');
     if (verdict.blocked) {
+      await ctx.events.emit('kb.gate.blocked', {
+        ...ctx.eventRef(),
+        alias: 'production',
+        blockedBy: blocking,
+        gates: eventGates(desk.record.gates),
+      });
+    }
+    if (verdict.blocked) {
       desk.decideAs('reject', { by: 'gates', comment: desk.blockedBy }, 'gate');
     } else if (config.autoApprove) {
       desk.decideAs('approve', config.autoApprove, 'auto');
     } else {
       ctx.setStage('awaiting_approval', awaitingText(workflowId, ctx.kb, gatesText));
+      await ctx.events.emit('kb.approval.requested', {
+        ...ctx.eventRef(),
+        alias: 'production',
+        gates: eventGates(desk.record.gates),
+        decide: kbHowToDecide(workflowId, namespace),
+      });
       const decided = await condition(() => desk.decision !== undefined, config.approvalTimeoutMs);
       if (!decided) {
         desk.decideAs(
@@ -50,6 +71,11 @@ export async function governKbPromotion(ctx: KbPromotionContext): Promise<'promo
       }
     }
     const decision = desk.decision!;
+    await ctx.events.emit('kb.approval.decided', {
+      ...ctx.eventRef(),
+      alias: 'production',
+      decision: eventDecision(decision),
+    });
     if (decision.decision === 'reject') {
       ctx.setStage(
         'rejected',
@@ -104,6 +130,17 @@ export async function governKbPromotion(ctx: KbPromotionContext): Promise<'promo
       'promoted',
       `production → ${moved.to} (was ${moved.from ?? 'none'})${moved.wandb ? `, ${moved.wandb.model.ref}` : ''}, approved by ${decision.by}`,
     );
+    await ctx.events.emit('kb.promotion.completed', {
+      ...ctx.eventRef(),
+      alias: 'production',
+      approvedBy: decision.by,
+      index: indexPointer(ctx.store.kind, moved),
+      ...(moved.wandb
+        ? { indexVersionRef: moved.wandb.model.ref, replacedRef: moved.wandb.model.replaced }
+        : {}),
+      datasetVersions: (moved.wandb?.datasets ?? []).map((d) => ({ role: d.role, ref: d.ref })),
+      ...(outcome.note ? { note: outcome.note } : {}),
+    });
     return 'promoted';
   } finally {
     desk.finish();

@@ -1,7 +1,10 @@
-import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { KbMoveResult, RollbackKnowledgeBaseInput } from '../../shared/knowledgeBaseTypes.js';
 import { KB_DEFAULTS } from '../../shared/knowledgeBaseTypes.js';
 import { kbMoveActivities } from '../activityOptions.js';
+import { WorkflowEvents } from '../events.js';
+import { PATCH } from '../patches.js';
+import { indexPointer } from './events.js';
 import { moveKbUnderLock } from './moveProduction.js';
 
 /**
@@ -12,7 +15,8 @@ import { moveKbUnderLock } from './moveProduction.js';
 export async function rollbackKnowledgeBase(
   input: RollbackKnowledgeBaseInput,
 ): Promise<KbMoveResult> {
-  const store = (await kbMoveActivities.resolveKbStore({ store: input.store })).location;
+  const storeRef = await kbMoveActivities.resolveKbStore({ store: input.store });
+  const store = storeRef.location;
   const target =
     input.wandb === false
       ? null
@@ -43,5 +47,18 @@ export async function rollbackKnowledgeBase(
   setCurrentDetails(
     `production of ${input.kb} rolled back to **${result.to}** (from ${result.from ?? 'none'}) by ${input.by}: ${input.reason}`,
   );
+  await new WorkflowEvents(patched(PATCH.kbOutgoingEvents)).emit('kb.rollback.completed', {
+    workflowId: info.workflowId,
+    runId: info.firstExecutionRunId,
+    namespace: info.namespace,
+    kb: input.kb,
+    alias: 'production',
+    index: indexPointer(storeRef.kind, result),
+    ...(result.wandb
+      ? { indexVersionRef: result.wandb.model.ref, replacedRef: result.wandb.model.replaced }
+      : {}),
+    by: input.by,
+    reason: input.reason,
+  });
   return result;
 }

@@ -34,6 +34,9 @@ describe('routing events to endpoints', () => {
     const gate = await route('gate.blocked');
     expect(gate.endpoints.map((e) => e.name)).toEqual(['approvers']);
     expect(JSON.stringify(gate)).not.toMatch(/token|whsec_|https:/);
+    // The knowledge base's events are types of their own: a model's deploy-bot does not get them.
+    const kb = await route('kb.promotion.completed');
+    expect(kb.endpoints.map((e) => e.name)).toEqual(['approvers']);
   });
 
   it('routes nowhere on a worker without settings', async () => {

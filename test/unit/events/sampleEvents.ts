@@ -41,3 +41,50 @@ export const promotionCompleted: OutgoingEvent = {
     servedAs: 'ft:gpt-4o-mini-2024-07-18:org::abc',
   },
 };
+
+const ingest = {
+  workflowId: 'kb-handbook-1',
+  runId: '0190-kb-run',
+  namespace: 'default',
+  kb: 'handbook',
+  store: { kind: 'lancedb' as const, location: '/srv/kb/lancedb' },
+  indexVersion: 'cand-kb-handbook-1:7',
+  wandb: { index: 'e/p/handbook-index:v2' },
+};
+
+export const kbApprovalRequested: OutgoingEvent = {
+  id: 'evt_kb-handbook-1_0190-kb-run_kb.approval.requested',
+  type: 'kb.approval.requested',
+  timestamp: '2026-12-07T16:00:00.000Z',
+  data: {
+    ...ingest,
+    alias: 'production',
+    gates: [{ gate: 'retrieval', verdict: 'pass', summary: 'retrieval: recall@5 0.92 (was 0.88)' }],
+    decide: {
+      approve: 'npx finetune kb approve kb-handbook-1 --by NAME',
+      reject: "npx finetune kb reject kb-handbook-1 --by NAME --comment 'why not'",
+      signals: { approve: 'approvePromotion', reject: 'rejectPromotion', input: '{"by":"NAME"}' },
+    },
+  },
+};
+
+export const kbPromotionCompleted: OutgoingEvent = {
+  id: 'evt_kb-handbook-1_0190-kb-run_kb.promotion.completed',
+  type: 'kb.promotion.completed',
+  timestamp: '2026-12-07T16:05:00.000Z',
+  data: {
+    ...ingest,
+    alias: 'production',
+    approvedBy: 'ana',
+    index: {
+      store: 'lancedb',
+      location: '/srv/kb/lancedb',
+      version: 'cand-kb-handbook-1:7',
+      replaced: 'cand-kb-handbook-0:4',
+      moved: true,
+    },
+    indexVersionRef: 'e/p/handbook-index:v2',
+    replacedRef: 'e/p/handbook-index:v1',
+    datasetVersions: [{ role: 'documents', ref: 'e/p/handbook-documents:v2' }],
+  },
+};

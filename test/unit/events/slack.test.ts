@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseEventsConfig } from '../../../src/events/config.js';
 import { renderBody } from '../../../src/events/render.js';
 import type { SlackMessage } from '../../../src/events/slack.js';
-import { approvalRequested, promotionCompleted } from './sampleEvents.js';
+import {
+  approvalRequested,
+  kbApprovalRequested,
+  kbPromotionCompleted,
+  promotionCompleted,
+} from './sampleEvents.js';
 
 const slack = parseEventsConfig(
   { endpoints: [{ name: 'approvers', url: 'https://hooks.slack.test/T/B/X', format: 'slack' }] },
@@ -29,6 +34,28 @@ describe('the Slack renderer', () => {
     expect(msg.blocks[0]!.text.text).toContain('was e/p/model-metadata:v3');
     expect(msg.blocks[0]!.text.text).not.toContain('Temporal UI');
   });
+
+  it("asks for a knowledge base's approval with its own command", () => {
+    const msg = JSON.parse(
+      renderBody(slack, kbApprovalRequested, 'http://ui.test'),
+    ) as SlackMessage;
+    expect(msg.text).toBe(
+      'Approval requested: index cand-kb-handbook-1:7 for production of knowledge base handbook',
+    );
+    const body = msg.blocks[0]!.text.text;
+    expect(body).toContain('`npx finetune kb approve kb-handbook-1 --by NAME`');
+    expect(body).toContain('/namespaces/default/workflows/kb-handbook-1|Open in the Temporal UI>');
+  });
+
+  it('says where the index production moved to is, to re-open it', () => {
+    const msg = JSON.parse(renderBody(slack, kbPromotionCompleted)) as SlackMessage;
+    expect(msg.text).toBe(
+      'Promoted: production of knowledge base handbook → e/p/handbook-index:v2',
+    );
+    expect(msg.blocks[0]!.text.text).toContain(
+      'lancedb `/srv/kb/lancedb`: cand-kb-handbook-1:7 (was cand-kb-handbook-0:4)',
+    );
+  });
 });
 
 describe('finetune events tail', () => {
@@ -36,10 +63,13 @@ describe('finetune events tail', () => {
     const { describeReceivedEvent } = await import('../../../src/events/describe.js');
     const first = describeReceivedEvent({ ...promotionCompleted, delivery: 1 });
     expect(first).toBe(
-      '2026-12-07T15:05:00.000Z  promotion.completed  Promoted: "production" → e/p/model-metadata:v4',
+      '2026-12-07T15:05:00.000Z  promotion.completed     Promoted: "production" → e/p/model-metadata:v4',
     );
     expect(describeReceivedEvent({ ...promotionCompleted, delivery: 2 })).toBe(
       `${first}  (redelivery 2 of ${promotionCompleted.id})`,
+    );
+    expect(describeReceivedEvent({ ...kbPromotionCompleted, delivery: 1 })).toBe(
+      '2026-12-07T16:05:00.000Z  kb.promotion.completed  Promoted: production of knowledge base handbook → e/p/handbook-index:v2',
     );
   });
 });

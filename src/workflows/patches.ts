@@ -260,7 +260,7 @@ export const PATCHES = {
   },
   kbOutgoingEvents: {
     id: 'kb-outgoing-events',
-    since: { date: '2026-12-07', commit: 'HEAD' },
+    since: { date: '2026-12-07', commit: '1961cdc' },
     workflows: ['knowledgeBasePipeline', 'rollbackKnowledgeBase'],
     state: 'patched',
     guards: {

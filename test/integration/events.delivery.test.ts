@@ -1,80 +1,18 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import OpenAI from 'openai';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { getPipelineStatus, startFineTunePipeline } from '../../src/client/pipeline.js';
+import { rollback } from '../../src/client/promotion.js';
+import type { PromotionConfig } from '../../src/shared/promotionTypes.js';
 import { parseEventsConfig } from '../../src/events/config.js';
-import type { EventType } from '../../src/shared/eventTypes.js';
 import { freePort } from '../../src/temporal/freePort.js';
 import { decidePromotionUpdate } from '../../src/workflows/definitions.js';
+import type { deliverEvent } from '../../src/workflows/deliverEvent.js';
 import { eventIdFor } from '../../src/workflows/eventIds.js';
+import { EVENTS_SECRET, receiver } from './support/eventReceiver.js';
 import { eventually, startHarness, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 
 const FAST = { minPollMs: 300, maxPollMs: 2000 };
-const SECRET = `whsec_${Buffer.from('integration-events-secret-0123456789').toString('base64')}`;
-
-interface Delivery {
-  id: string;
-  type: EventType;
-  data: { workflowId: string; [k: string]: unknown };
-}
-
-/**
- * A receiver as a user would write one: verifies each delivery with the `openai` client's
- * Standard Webhooks verifier, answers 204, or 503 for the first `failFirst` deliveries of a type.
- * `down()` closes its port (connection refused); `up()` opens the same port again.
- */
-function receiver(port: number, failFirst: Partial<Record<EventType, number>> = {}) {
-  const verifier = new OpenAI({ apiKey: 'unused', webhookSecret: SECRET });
-  const deliveries: Delivery[] = [];
-  let rejected = 0;
-  let app: FastifyInstance | undefined;
-  const up = async () => {
-    app = Fastify({ logger: false });
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_r, body, done) =>
-      done(null, body),
-    );
-    app.post('/events', async (req, reply) => {
-      let event: { type: EventType; data: Delivery['data'] };
-      try {
-        event = (await verifier.webhooks.unwrap(String(req.body), req.headers)) as unknown as {
-          type: EventType;
-          data: Delivery['data'];
-        };
-      } catch {
-        rejected++;
-        return reply.code(400).send();
-      }
-      deliveries.push({
-        id: String(req.headers['webhook-id']),
-        type: event.type,
-        data: event.data,
-      });
-      const left = failFirst[event.type] ?? 0;
-      if (left > 0) {
-        failFirst[event.type] = left - 1;
-        return reply.code(503).send();
-      }
-      return reply.code(204).send();
-    });
-    await app.listen({ host: '127.0.0.1', port });
-  };
-  const down = async () => {
-    await app?.close();
-    app = undefined;
-  };
-  return {
-    url: `http://127.0.0.1:${port}/events`,
-    deliveries,
-    rejected: () => rejected,
-    up,
-    down,
-    /** Distinct ids per type among the deliveries so far. */
-    idsOf: (type: EventType) => [
-      ...new Set(deliveries.filter((d) => d.type === type).map((d) => d.id)),
-    ],
-  };
-}
+const SECRET = EVENTS_SECRET;
 
 describe('signed events on the dev server', () => {
   let h: Harness | undefined;
@@ -206,5 +144,104 @@ describe('signed events on the dev server', () => {
     expect(gone.error).toMatch(
       /endpoint "gone" \(http:\/\/127\.0\.0\.1:\d+\) did not answer \(ECONNREFUSED\)/,
     );
+  });
+
+  it('a blocking gate sends gate.blocked once, and a rollback rollback.completed once, each signed', async () => {
+    const r = receiver(await freePort());
+    receivers.push(r);
+    await r.up();
+    const events = parseEventsConfig(
+      { endpoints: [{ name: 'ops', url: r.url, secret: SECRET }] },
+      'test',
+    );
+    h = await startHarness({}, {}, { events });
+    await h.startWorker();
+    const project = `events-gates-${Date.now()}`;
+    const run = (suffix: string, promotion: Partial<PromotionConfig>) =>
+      startFineTunePipeline(
+        h!.client,
+        sampleInput(FAST, {
+          suffix,
+          wandb: { project },
+          promotion: {
+            autoApprove: { by: 'ci' },
+            gates: { drift: 'off', eval: 'off' },
+            ...promotion,
+          },
+        }),
+        { taskQueue: h!.taskQueue },
+      );
+    // A regex no answer matches scores every example 0: the eval gate surely blocks.
+    const [first, blocked] = await Promise.all([
+      run('first', {}),
+      run('blocked', {
+        gates: {
+          drift: 'off',
+          eval: 'block',
+          evalOptions: { primary: 'regex', regex: 'a^', minScore: 0.5 },
+        },
+      }),
+    ]);
+    const firstResult = await first.handle.result();
+    expect(firstResult.stage).toBe('promoted');
+    expect((await blocked.handle.result()).stage).toBe('rejected');
+    const second = await run('second', {});
+    expect((await second.handle.result()).stage).toBe('promoted');
+
+    const blockedId = eventIdFor(
+      blocked.workflowId,
+      (await blocked.handle.describe()).runId,
+      'gate.blocked',
+    );
+    // The delivery workflow has ended delivered: no other delivery of this event can come.
+    const blockedDelivery = await h.client.workflow
+      .getHandle<typeof deliverEvent>(blockedId)
+      .result();
+    expect(blockedDelivery.deliveries).toMatchObject([{ endpoint: 'ops', state: 'delivered' }]);
+    const gate = r.deliveries.filter((d) => d.type === 'gate.blocked');
+    expect(gate.map((d) => d.id)).toEqual([blockedId]);
+    expect(gate[0]!.data).toMatchObject({ workflowId: blocked.workflowId, alias: 'production' });
+    expect(gate[0]!.data.blockedBy).toEqual([expect.stringMatching(/^eval/)]);
+
+    const back = await rollback(
+      h.client,
+      {
+        project,
+        collection: 'model-metadata',
+        alias: 'production',
+        by: 'ops',
+        reason: 'bad answers',
+      },
+      { taskQueue: h.taskQueue, workflowId: `events-rollback-${project}` },
+    );
+    const rollbackHandle = h.client.workflow.getHandle(`events-rollback-${project}`);
+    const rollbackId = eventIdFor(
+      rollbackHandle.workflowId,
+      (await rollbackHandle.describe()).runId,
+      'rollback.completed',
+    );
+    const rollbackDelivery = await eventually(
+      'the rollback event delivered',
+      () =>
+        h!.client.workflow
+          .getHandle<typeof deliverEvent>(rollbackId)
+          .result()
+          .catch(() => undefined),
+      30_000,
+      200,
+    );
+    expect(rollbackDelivery.deliveries).toMatchObject([{ endpoint: 'ops', state: 'delivered' }]);
+    const rolled = r.deliveries.filter((d) => d.type === 'rollback.completed');
+    expect(rolled.map((d) => d.id)).toEqual([rollbackId]);
+    expect(rolled[0]!.data).toMatchObject({
+      alias: 'production',
+      modelVersion: back.model.ref,
+      replaced: back.model.replaced,
+      by: 'ops',
+      reason: 'bad answers',
+    });
+    expect(back.model.ref).toBe(firstResult.approval!.promotion!.modelVersion);
+    // Every delivery passed the openai client's verifier.
+    expect(r.rejected()).toBe(0);
   });
 });

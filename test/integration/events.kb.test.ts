@@ -1,0 +1,143 @@
+// The knowledge base's events on the real dev server: an ingest that asks a person sends
+// kb.approval.requested with `finetune kb approve`, and its promotion kb.promotion.completed
+// naming the index production now holds, each once and signed (verified by the `openai` client's
+// Standard Webhooks verifier); the index re-opens from the event alone, as docs/events.md's
+// receiver does.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@lancedb/lancedb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  decideKnowledgeBase,
+  getKnowledgeBaseStatus,
+  startKnowledgeBaseIngest,
+} from '../../src/client/knowledgeBase.js';
+import { parseEventsConfig } from '../../src/events/config.js';
+import type { KbPromotionCompletedData } from '../../src/shared/eventTypes.js';
+import { freePort } from '../../src/temporal/freePort.js';
+import type { deliverEvent } from '../../src/workflows/deliverEvent.js';
+import { eventIdFor } from '../../src/workflows/eventIds.js';
+import { generateCorpus, goldenLines } from '../support/kbCorpus.js';
+import { EVENTS_SECRET, receiver } from './support/eventReceiver.js';
+import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
+
+describe("the knowledge base's events", () => {
+  let h: Harness;
+  let work: string;
+  let r: ReturnType<typeof receiver>;
+  const kb = 'handbook';
+  const project = `kb-events-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'kb-events-it-'));
+    r = receiver(await freePort());
+    await r.up();
+    h = await startHarness(
+      {},
+      {},
+      {
+        knowledgeBase: { dir: join(work, 'kbdir'), store: join(work, 'lancedb') },
+        events: parseEventsConfig(
+          { endpoints: [{ name: 'rag', url: r.url, secret: EVENTS_SECRET }] },
+          'test',
+        ),
+      },
+    );
+    await h.startWorker();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await r?.down();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('an approved ingest sends kb.approval.requested, then kb.promotion.completed with the index, once each', async () => {
+    const corpus = generateCorpus(join(work, 'docs'), { documents: 12, paragraphs: 2 });
+    writeFileSync(join(work, 'golden.jsonl'), goldenLines(corpus, 6));
+    const started = await startKnowledgeBaseIngest(
+      h.client,
+      {
+        kb,
+        sources: [corpus.dir],
+        chunking: { size: 400, overlap: 60 },
+        embedding: { dimensions: 64 },
+        golden: { path: join(work, 'golden.jsonl') },
+        wandb: { project },
+      },
+      { taskQueue: h.taskQueue },
+    );
+    const { workflowId } = started;
+    const asked = await eventually(
+      'kb.approval.requested at the receiver',
+      () => r.deliveries.find((d) => d.type === 'kb.approval.requested'),
+      120_000,
+      100,
+    );
+    expect(asked.data).toMatchObject({
+      workflowId,
+      kb,
+      alias: 'production',
+      store: { kind: 'lancedb', location: join(work, 'lancedb') },
+      decide: {
+        approve: `npx finetune kb approve ${workflowId} --by NAME`,
+        signals: { approve: 'approvePromotion' },
+      },
+    });
+    expect((asked.data.gates as unknown[]).length).toBeGreaterThan(0);
+
+    await decideKnowledgeBase(
+      h.client,
+      workflowId,
+      'approve',
+      { by: 'alice' },
+      {
+        taskQueue: h.taskQueue,
+      },
+    );
+    const result = await started.handle.result();
+    expect(result.stage).toBe('promoted');
+
+    const runId = (await started.handle.describe()).runId;
+    const promotedId = eventIdFor(workflowId, runId, 'kb.promotion.completed');
+    // Its delivery workflow ended delivered: no other delivery of this occurrence can come.
+    const delivery = await h.client.workflow.getHandle<typeof deliverEvent>(promotedId).result();
+    expect(delivery.deliveries).toMatchObject([{ endpoint: 'rag', state: 'delivered' }]);
+    const promoted = r.deliveries.filter((d) => d.type === 'kb.promotion.completed');
+    expect(promoted.map((d) => d.id)).toEqual([promotedId]);
+    const data = promoted[0]!.data as unknown as KbPromotionCompletedData;
+    expect(data).toMatchObject({
+      workflowId,
+      kb,
+      alias: 'production',
+      approvedBy: 'alice',
+      index: {
+        store: 'lancedb',
+        location: join(work, 'lancedb'),
+        version: result.index.versionId,
+        replaced: null,
+        moved: true,
+      },
+      indexVersionRef: `${TEST_WANDB_ENTITY}/${project}/${kb}-index:v0`,
+      replacedRef: null,
+    });
+    // Not the fine-tune's type: a model's receiver never takes this index for a model.
+    expect(r.deliveries.filter((d) => d.type === 'promotion.completed')).toEqual([]);
+    expect(r.rejected()).toBe(0);
+    expect(JSON.stringify(r.deliveries)).not.toContain('whsec_');
+
+    // What the receiver in docs/events.md does with it: re-open production from the event alone.
+    const table = await (await connect(data.index.location)).openTable(data.kb);
+    await table.checkout('production');
+    expect(await table.countRows()).toBe(result.corpus.chunks);
+    table.close();
+
+    const status = await getKnowledgeBaseStatus(h.client, workflowId);
+    expect(status.events?.map((e) => [e.type, e.deliveries.map((d) => d.state)])).toEqual([
+      ['kb.approval.requested', ['delivered']],
+      ['kb.approval.decided', ['delivered']],
+      ['kb.promotion.completed', ['delivered']],
+    ]);
+  });
+});

@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPipelineStatus, startFineTunePipeline } from '../../src/client/pipeline.js';
+import { describeReceivedEvent } from '../../src/events/describe.js';
+import type { ReceivedEvent } from '../../src/events/receiver.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { runSandbox, sampleInput, type SandboxResult } from '../../src/sandbox/run.js';
 import type { SandboxStack } from '../../src/sandbox/stack.js';
@@ -33,6 +35,9 @@ describe('finetune sandbox', () => {
   let result: SandboxResult;
   let stack: SandboxStack | undefined;
   let client: Client | undefined;
+  /** The events the sandbox's receiver verified, as `finetune sandbox` gets them to print. */
+  const received: ReceivedEvent[] = [];
+  let secondWorkflowId = '';
 
   beforeAll(async () => {
     const ran = await runSandbox({
@@ -43,6 +48,7 @@ describe('finetune sandbox', () => {
       keep: true,
       // What `finetune sandbox --json` passes.
       autoApprove: { by: 'sandbox', comment: 'finetune sandbox --json' },
+      onEvent: (e) => received.push(e),
     });
     result = ran.result;
     stack = ran.stack;
@@ -91,6 +97,7 @@ describe('finetune sandbox', () => {
     const started = await startFineTunePipeline(client, sampleInput(), {
       workflowId: where.commands.next.workflowId,
     });
+    secondWorkflowId = started.workflowId;
     const waiting = await eventually(
       'the started pipeline to reach awaiting_approval',
       async () => {
@@ -118,5 +125,39 @@ describe('finetune sandbox', () => {
     expect(status.result?.approval?.decision).toMatchObject({ by: 'your-name', how: 'update' });
     // The second promotion replaced the sandbox's own.
     expect(status.result?.approval?.promotion?.replaced).toBe(result.promotion!.modelVersion);
+  });
+
+  it("shows its pipelines' signed events as they arrive, one line each", async () => {
+    const next = result.where.commands.next.workflowId;
+    expect(secondWorkflowId).toBe(next); // the kept sandbox ran the printed command's pipeline
+    const of = (workflowId: string) =>
+      received.filter((e) => e.data.workflowId === workflowId).map((e) => e.type);
+    const auto = await eventually(
+      "the sandbox's own pipeline's events",
+      () =>
+        of(result.workflowId).includes('promotion.completed') ? of(result.workflowId) : undefined,
+      30_000,
+      100,
+    );
+    // Auto-approved: no request, a decision and the promotion, each once.
+    expect(auto).toEqual(['approval.decided', 'promotion.completed']);
+    const person = await eventually(
+      "the kept sandbox's second pipeline's events",
+      () => (of(next).includes('promotion.completed') ? of(next) : undefined),
+      30_000,
+      100,
+    );
+    expect(person).toEqual(['approval.requested', 'approval.decided', 'promotion.completed']);
+    expect(received.every((e) => e.delivery === 1)).toBe(true);
+    // The lines `finetune sandbox` prints under "event", as a person sees them.
+    const lines = received.map(describeReceivedEvent);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^\S+Z {2}promotion\.completed {5}Promoted: "production" → \S+\/model-metadata:v\d+$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\S+Z {2}approval\.decided {8}Approved by your-name \(update\): /),
+    );
   });
 });

@@ -4,7 +4,7 @@
 // Standard Webhooks verifier); the index re-opens from the event alone, as docs/events.md's
 // receiver does.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@lancedb/lancedb';
@@ -12,14 +12,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decideKnowledgeBase,
   getKnowledgeBaseStatus,
+  rollBackKnowledgeBase,
   startKnowledgeBaseIngest,
 } from '../../src/client/knowledgeBase.js';
 import { parseEventsConfig } from '../../src/events/config.js';
-import type { KbPromotionCompletedData } from '../../src/shared/eventTypes.js';
+import type { EventType, KbPromotionCompletedData } from '../../src/shared/eventTypes.js';
+import type { KnowledgeBaseInput } from '../../src/shared/knowledgeBaseTypes.js';
 import { freePort } from '../../src/temporal/freePort.js';
 import type { deliverEvent } from '../../src/workflows/deliverEvent.js';
 import { eventIdFor } from '../../src/workflows/eventIds.js';
-import { generateCorpus, goldenLines } from '../support/kbCorpus.js';
+import {
+  editDocuments,
+  generateCorpus,
+  goldenLines,
+  type GeneratedCorpus,
+} from '../support/kbCorpus.js';
 import { EVENTS_SECRET, receiver } from './support/eventReceiver.js';
 import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
 
@@ -27,8 +34,38 @@ describe("the knowledge base's events", () => {
   let h: Harness;
   let work: string;
   let r: ReturnType<typeof receiver>;
+  let corpus: GeneratedCorpus;
+  let firstVersion = '';
   const kb = 'handbook';
   const project = `kb-events-${randomUUID().slice(0, 8)}`;
+  const input = (extra: Partial<KnowledgeBaseInput> = {}): KnowledgeBaseInput => ({
+    kb,
+    sources: [corpus.dir],
+    chunking: { size: 400, overlap: 60 },
+    embedding: { dimensions: 64 },
+    golden: { path: join(work, 'golden.jsonl') },
+    wandb: { project },
+    ...extra,
+  });
+  /** The one delivery of an event: its delivery workflow ended delivered, so none other comes. */
+  const deliveredOnce = async (workflowId: string, type: EventType) => {
+    const runId = (await h.client.workflow.getHandle(workflowId).describe()).runId;
+    const id = eventIdFor(workflowId, runId, type);
+    const delivery = await eventually(
+      `${type} delivered`,
+      () =>
+        h.client.workflow
+          .getHandle<typeof deliverEvent>(id)
+          .result()
+          .catch(() => undefined),
+      30_000,
+      200,
+    );
+    expect(delivery.deliveries).toMatchObject([{ endpoint: 'rag', state: 'delivered' }]);
+    const got = r.deliveries.filter((d) => d.type === type);
+    expect(got.map((d) => d.id)).toEqual([id]);
+    return got[0]!.data;
+  };
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'kb-events-it-'));
@@ -54,20 +91,9 @@ describe("the knowledge base's events", () => {
   });
 
   it('an approved ingest sends kb.approval.requested, then kb.promotion.completed with the index, once each', async () => {
-    const corpus = generateCorpus(join(work, 'docs'), { documents: 12, paragraphs: 2 });
+    corpus = generateCorpus(join(work, 'docs'), { documents: 12, paragraphs: 2 });
     writeFileSync(join(work, 'golden.jsonl'), goldenLines(corpus, 6));
-    const started = await startKnowledgeBaseIngest(
-      h.client,
-      {
-        kb,
-        sources: [corpus.dir],
-        chunking: { size: 400, overlap: 60 },
-        embedding: { dimensions: 64 },
-        golden: { path: join(work, 'golden.jsonl') },
-        wandb: { project },
-      },
-      { taskQueue: h.taskQueue },
-    );
+    const started = await startKnowledgeBaseIngest(h.client, input(), { taskQueue: h.taskQueue });
     const { workflowId } = started;
     const asked = await eventually(
       'kb.approval.requested at the receiver',
@@ -98,6 +124,7 @@ describe("the knowledge base's events", () => {
     );
     const result = await started.handle.result();
     expect(result.stage).toBe('promoted');
+    firstVersion = result.index.versionId;
 
     const runId = (await started.handle.describe()).runId;
     const promotedId = eventIdFor(workflowId, runId, 'kb.promotion.completed');
@@ -139,5 +166,54 @@ describe("the knowledge base's events", () => {
       ['kb.approval.decided', ['delivered']],
       ['kb.promotion.completed', ['delivered']],
     ]);
+  });
+
+  it('a blocking kb gate sends kb.gate.blocked once; a rollback kb.rollback.completed once', async () => {
+    // An e-mail address in one document, and the PII gate set to block: rejected by the gates.
+    const pii = join(corpus.dir, 'contact.md');
+    writeFileSync(pii, '# Contact\n\nWrite to jane.doe@example.com for a refund.\n');
+    const blocked = await startKnowledgeBaseIngest(
+      h.client,
+      input({ gates: { pii: 'block' }, promotion: { autoApprove: { by: 'ci' } } }),
+      { taskQueue: h.taskQueue },
+    );
+    expect((await blocked.handle.result()).stage).toBe('rejected');
+    const gate = await deliveredOnce(blocked.workflowId, 'kb.gate.blocked');
+    expect(gate).toMatchObject({ workflowId: blocked.workflowId, kb, alias: 'production' });
+    expect(gate.blockedBy).toEqual([expect.stringMatching(/^pii/i)]);
+
+    // A second version promoted, then rolled back to the first.
+    unlinkSync(pii);
+    editDocuments(corpus, 0.2);
+    const second = await startKnowledgeBaseIngest(
+      h.client,
+      input({ promotion: { autoApprove: { by: 'ci' } } }),
+      { taskQueue: h.taskQueue },
+    );
+    const secondResult = await second.handle.result();
+    expect(secondResult.stage).toBe('promoted');
+    const rollbackId = `kb-events-rollback-${randomUUID().slice(0, 8)}`;
+    await rollBackKnowledgeBase(
+      h.client,
+      { kb, by: 'carol', reason: 'the edit was wrong', wandb: { project } },
+      { taskQueue: h.taskQueue, workflowId: rollbackId },
+    );
+    const back = await deliveredOnce(rollbackId, 'kb.rollback.completed');
+    expect(back).toMatchObject({
+      workflowId: rollbackId,
+      kb,
+      alias: 'production',
+      index: {
+        store: 'lancedb',
+        location: join(work, 'lancedb'),
+        version: firstVersion,
+        replaced: secondResult.index.versionId,
+        moved: true,
+      },
+      indexVersionRef: `${TEST_WANDB_ENTITY}/${project}/${kb}-index:v0`,
+      by: 'carol',
+      reason: 'the edit was wrong',
+    });
+    expect(r.rejected()).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ function renderPause(p: KbApprovalPause, hint: string | undefined): string {
   return [
     '',
     `The ${p.corpus === 'sample' ? 'first ingest' : 'changed copy'} waits for a person: the gates are above.`,
-    hint ?? 'decide from another terminal:',
+    ...(hint ? [hint, 'or from another terminal:'] : ['decide from another terminal:']),
     `  ${p.approve}`,
     `  ${p.reject}`,
     '',

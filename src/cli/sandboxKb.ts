@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { describeReceivedEvent } from '../events/describe.js';
 import { canListenForKeys, listenForDecisionKeys } from '../sandbox/approvalKeys.js';
 import {
   KbSandboxInterruptedError,
@@ -122,6 +123,8 @@ export async function runKbSandboxCommand(f: KbSandboxFlags): Promise<void> {
               process.stderr.write(`${rendered}\n\n`);
             },
             onAwaitingApproval,
+            // The ingests' signed events, as a receiver of the operator's would get them.
+            onEvent: (e) => say(`event  ${describeReceivedEvent(e)}\n`),
           }),
     });
     stop = ran.stop;

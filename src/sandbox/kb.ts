@@ -8,6 +8,7 @@ import {
   type KnowledgeBaseStatus,
 } from '../client/knowledgeBase.js';
 import { renderKbStatus } from '../cli/renderKnowledgeBase.js';
+import type { ReceivedEvent } from '../events/receiver.js';
 import type { RetrievalArm } from '../shared/kbGateTypes.js';
 import type { EmbedReport, KnowledgeBaseInput } from '../shared/knowledgeBaseTypes.js';
 import type {
@@ -40,6 +41,8 @@ export interface KbSandboxOptions {
   onProgress?: (rendered: string) => void;
   /** Called once per ingest waiting for a decision; may return a cleanup for when it moves on. */
   onAwaitingApproval?: (pause: KbApprovalPause) => void | (() => void);
+  /** Called with each signed kb.* event the ingests send, as the sandbox's receiver verified it. */
+  onEvent?: (event: ReceivedEvent) => void;
 }
 
 export interface KbSandboxWhere {
@@ -142,6 +145,7 @@ export async function runKbSandbox(
       dropWebhooks: false,
       emulator: {},
       knowledgeBase: { dir: kbDir, batchInputs: 64 },
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
     });
   } catch (err) {
     rmSync(kbDir, { recursive: true, force: true });

@@ -5,14 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveKnowledgeBase } from '../../src/client/knowledgeBase.js';
 import { renderKbOutcome } from '../../src/cli/sandboxKb.js';
+import type { ReceivedEvent } from '../../src/events/receiver.js';
 import { runKbSandbox, type KbSandboxResult } from '../../src/sandbox/kb.js';
 import { SANDBOX_TASK_QUEUE, type SandboxStack } from '../../src/sandbox/stack.js';
+import { eventually } from './support/harness.js';
 
 describe('finetune sandbox --kb', () => {
   let result: KbSandboxResult;
   let stack: SandboxStack;
   let stop: (() => Promise<void>) | undefined;
   const pauses: string[] = [];
+  const events: ReceivedEvent[] = [];
 
   beforeAll(async () => {
     const ran = await runKbSandbox({
@@ -24,6 +27,7 @@ describe('finetune sandbox --kb', () => {
         expect(pause.approve).toContain(`kb approve ${pause.workflowId}`);
         void pause.decide('approve', { by: 'tester', comment: `the ${pause.corpus} looks right` });
       },
+      onEvent: (e) => events.push(e),
     });
     ({ result, stack, stop } = ran);
   }, 170_000);
@@ -68,5 +72,27 @@ describe('finetune sandbox --kb', () => {
     const printed = renderKbOutcome(result);
     expect(printed).toMatch(/retrieval A\/B on the golden set \(top 3, exact search\)/);
     expect(printed).toContain(`embeddings for the changed copy: ${reuse.requested} requested`);
+  });
+
+  it("shows each ingest's signed kb events as they arrive", async () => {
+    for (const run of result.runs) {
+      const of = () => events.filter((e) => e.data.workflowId === run.workflowId);
+      const types = await eventually(
+        `${run.workflowId}'s kb.promotion.completed`,
+        () => (of().some((e) => e.type === 'kb.promotion.completed') ? of() : undefined),
+        30_000,
+        100,
+      );
+      expect(types.map((e) => e.type)).toEqual([
+        'kb.approval.requested',
+        'kb.approval.decided',
+        'kb.promotion.completed',
+      ]);
+      const promoted = types[2]!;
+      expect(promoted.type === 'kb.promotion.completed' && promoted.data.index.version).toBe(
+        run.versionId,
+      );
+    }
+    expect(events.every((e) => e.delivery === 1)).toBe(true);
   });
 });

@@ -87,6 +87,16 @@ export type * from './shared/approvalTypes.js';
 // examples; test/unit/library.test.ts fails when a command has none).
 export { waitForPreflight, type PreflightOutcome, type PreflightStep } from './client/preflight.js';
 export {
+  priceComesAfterUpload,
+  waitForCostEstimate,
+  type CostOutcome,
+} from './client/costEstimate.js';
+export {
+  describeEstimatedCost,
+  estimatedCostOf,
+  type EstimatedCost,
+} from './shared/estimatedCost.js';
+export {
   decidePromotion,
   DecisionRefusedError,
   resolve as resolveAlias,

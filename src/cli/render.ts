@@ -1,6 +1,6 @@
 import type { PipelineStatus } from '../client/pipeline.js';
 import type { DecisionCommands } from '../shared/commandHints.js';
-import { usd } from '../shared/money.js';
+import { describeEstimatedCost, estimatedCostOf } from '../shared/estimatedCost.js';
 import { isTerminal } from '../shared/types.js';
 import { renderApproval } from './renderGovernance.js';
 import { renderEvents } from './renderEvents.js';
@@ -32,14 +32,10 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
     }
     for (const f of p.files) lines.push(`file      ${f.fileId}${f.reused ? ' (reused)' : ''}`);
     if (p.runway?.limits) lines.push(`limits    ${p.runway.limits}`);
-    if (p.cost) {
-      const c = p.cost;
-      const figure = c.usd !== null ? usd(c.usd) : `unknown (${c.unavailable ?? 'no estimate'})`;
-      const max = c.maxUsd !== undefined ? `, --max-cost ${usd(c.maxUsd)}` : '';
-      lines.push(
-        `price     ${figure} (${c.source === 'provider' ? "provider's estimate" : 'our estimate'}${max})`,
-      );
-    }
+    // The estimate before the job: the provider's (checked after upload) or ours.
+    const cost = s.estimatedCost ?? estimatedCostOf(p);
+    if (cost)
+      lines.push(`price     ${describeEstimatedCost(cost).replace(/^training price /, '')}`);
     if (p.jobId) lines.push(`job       ${p.jobId}`);
     if (p.runway?.warning) lines.push(`WARNING   ${p.runway.warning}`);
   } else if (s.stage) {

@@ -1,5 +1,6 @@
 import { readEventDeliveries, type EventStatus } from './events.js';
 import { rootMessage } from '../shared/rootCause.js';
+import { estimatedCostOf, type EstimatedCost } from '../shared/estimatedCost.js';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -71,6 +72,8 @@ export interface PipelineStatus {
   notes?: string[];
   /** The events it emitted and their deliveries (a dead endpoint shows here). */
   events?: EventStatus[];
+  /** The training price estimated before the job (the provider's, or ours), once known. */
+  estimatedCost?: EstimatedCost;
 }
 
 /** `status` or `cancel` of a workflow id the namespace does not know. */
@@ -138,6 +141,8 @@ export async function getPipelineStatus(
         .catch(() => undefined);
     }
   }
+  const estimatedCost = status.progress && estimatedCostOf(status.progress);
+  if (estimatedCost) status.estimatedCost = estimatedCost;
   if (status.progress?.events?.length) {
     status.events = await readEventDeliveries(client, status.progress.events);
   }

@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFineTunePipeline } from '../../src/client/pipeline.js';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { renderStatus } from '../../src/cli/render.js';
+import type { EstimatedCost } from '../../src/shared/estimatedCost.js';
+import { usd } from '../../src/shared/money.js';
+import { getPipelineStatus, startFineTunePipeline } from '../../src/client/pipeline.js';
 import { resolve, rollback } from '../../src/client/promotion.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
+import { ROOT, runCli } from '../cli/support/runCli.js';
 import { eventually, TEST_WANDB_ENTITY } from './support/harness.js';
-import { startTogetherHarness, togetherInput, type TogetherHarness } from './support/together.js';
+import {
+  startTogetherHarness,
+  TOGETHER_BASE,
+  togetherInput,
+  type TogetherHarness,
+} from './support/together.js';
 
 describe('the pipeline on Together AI (emulated, official together-ai client), end to end', () => {
   let h: TogetherHarness;
@@ -176,5 +186,68 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
       messages: [{ role: 'user', content: 'The display shows E2.' }],
     });
     expect(answer.choices[0]?.message?.content).toBeTruthy();
+  });
+
+  it("shows Together's price estimate in start's report, the status, the UI's details and the approver's gates", async () => {
+    const workflowId = `together-price-${randomUUID()}`;
+    // `finetune start` as a person runs it: it reports once the price is checked (after upload).
+    const run = await runCli(
+      [
+        'start',
+        '--training',
+        join(ROOT, 'data/sample/train.jsonl'),
+        '--validation',
+        join(ROOT, 'data/sample/valid.jsonl'),
+        '--model',
+        TOGETHER_BASE,
+        '--suffix',
+        'priced',
+        '--no-local-check',
+        '--gate-eval',
+        'off',
+        '--workflow-id',
+        workflowId,
+        '--task-queue',
+        h.taskQueue,
+        '--address',
+        inject('temporalAddress'),
+        '--json',
+      ],
+      { timeoutMs: 90_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { estimatedCost: EstimatedCost | null };
+    expect(report.estimatedCost).toMatchObject({ currency: 'USD', source: 'provider' });
+    const amount = report.estimatedCost!.amount!;
+    expect(amount).toBeGreaterThan(0);
+
+    const handle = h.client.workflow.getHandle(workflowId);
+    const waiting = await eventually(
+      'a decision to wait for',
+      async () => {
+        const p = await handle.query(progressQuery);
+        return ['awaiting_approval', 'failed', 'rejected', 'promoted'].includes(p.stage)
+          ? p
+          : undefined;
+      },
+      90_000,
+    );
+    expect(waiting.stage, waiting.details).toBe('awaiting_approval');
+    const line = `training price ${usd(amount)} (the provider's estimate)`;
+    const status = await getPipelineStatus(h.client, workflowId);
+    expect(status.estimatedCost).toEqual(report.estimatedCost);
+    expect(renderStatus(status, Date.now())).toContain(
+      `price     ${usd(amount)} (the provider's estimate)`,
+    );
+    // The approver's view in the UI: the gates, then the price, then how to decide.
+    const meta = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    const [, gates, decide] = meta.currentDetails.split('\n\n');
+    expect(gates).toMatch(/^\*\*Promotion gates:\*\*/);
+    expect(gates).toContain(`**Cost:** ${line}`);
+    expect(decide).toMatch(/^\*\*Decide:\*\*/);
+    await handle.signal('rejectPromotion', { by: 'ops', comment: 'price check only' });
+    await handle.result();
+    // After the stage, the details still carry it.
+    expect((await handle.query(progressQuery)).details).toContain(line);
   });
 });

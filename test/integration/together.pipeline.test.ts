@@ -21,6 +21,7 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
   beforeAll(async () => {
     h = await startTogetherHarness({
       failTraining: (job) => job.suffix?.startsWith('fail-me') ?? false,
+      serving: { failStart: ({ model }) => model.includes('no-start') },
     });
     await h.startWorker();
   });
@@ -186,6 +187,49 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
       messages: [{ role: 'user', content: 'The display shows E2.' }],
     });
     expect(answer.choices[0]?.message?.content).toBeTruthy();
+  });
+
+  it('an endpoint that fails to start fails the promotion cleanly: production unchanged, nothing left billing', async () => {
+    const project = `together-nostart-${randomUUID().slice(0, 8)}`;
+    const input = (suffix: string) =>
+      togetherInput({
+        suffix,
+        wandb: { project },
+        promotion: { autoApprove: { by: 'ops' }, gates: { eval: 'off', drift: 'off' } },
+      });
+    const good = await (
+      await startFineTunePipeline(h.client, input('starts'), { taskQueue: h.taskQueue })
+    ).handle.result();
+    expect(good.stage).toBe('promoted');
+    const production = good.approval!.promotion!.serving!;
+    const runningNames = () =>
+      h.together
+        .servingCharges()
+        .filter((c) => c.running)
+        .map((c) => c.id)
+        .sort();
+    const runningBefore = runningNames();
+
+    const bad = await startFineTunePipeline(h.client, input('no-start'), {
+      taskQueue: h.taskQueue,
+    });
+    await expect(bad.handle.result()).rejects.toThrow();
+    const p = await bad.handle.query(progressQuery);
+    expect(p.stage).toBe('failed');
+    expect(p.error).toMatch(
+      /did not start on Together.*production is unchanged.*TOGETHER_ENDPOINT_HARDWARE/s,
+    );
+    // Production still resolves to the earlier model, which still answers.
+    const where = { project, collection: 'model-metadata', alias: 'production' };
+    const resolved = await resolve(h.client, where, { taskQueue: h.taskQueue });
+    expect(resolved?.servedAs).toBe(production.servedAs);
+    const answer = await h.api.chat.completions.create({
+      model: production.servedAs,
+      messages: [{ role: 'user', content: 'The display shows E2.' }],
+    });
+    expect(answer.choices[0]?.message?.content).toBeTruthy();
+    // The failed start left nothing billing: the same endpoints run as before it.
+    expect(runningNames()).toEqual(runningBefore);
   });
 
   it("shows Together's price estimate in start's report, the status, the UI's details and the approver's gates", async () => {

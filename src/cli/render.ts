@@ -2,7 +2,7 @@ import type { PipelineStatus } from '../client/pipeline.js';
 import type { DecisionCommands } from '../shared/commandHints.js';
 import { describeEstimatedCost, estimatedCostOf } from '../shared/estimatedCost.js';
 import { isTerminal } from '../shared/types.js';
-import { renderApproval } from './renderGovernance.js';
+import { renderApproval, runningLines } from './renderGovernance.js';
 import { renderEvents } from './renderEvents.js';
 
 /** A text progress bar: `[██████░░░░░░]  50% step 15/30`. Pure, so it is unit-tested. */
@@ -77,6 +77,7 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
   if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
   const approval = s.result?.approval ?? p?.approval;
   if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage, decide));
+  if (s.running) lines.push(...runningLines(s.running));
   lines.push(...renderEvents(s.events ?? []));
   if (s.failure) lines.push(`error     ${s.failure}`);
   for (const note of s.notes ?? []) lines.push(`note      ${note}`);

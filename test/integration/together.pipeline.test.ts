@@ -88,6 +88,21 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
     expect(names).toEqual([serving.servedAs]);
     const charges = h.together.servingCharges();
     expect(charges.some((c) => !c.running)).toBe(true);
+
+    // status and resolve list, live, what of ours runs and bills: production's endpoint only.
+    const live = [
+      {
+        servedAs: serving.servedAs,
+        state: 'running',
+        costPerHourUsd: serving.deployment!.costPerHourUsd,
+      },
+    ];
+    const status = await getPipelineStatus(h.client, started.workflowId, { serving: true });
+    expect(status.running).toMatchObject(live);
+    expect(renderStatus(status, Date.now())).toContain(
+      `running   ${serving.servedAs} on ${serving.deployment!.sku} × 1, ${usd(serving.deployment!.costPerHourUsd!)}/hour`,
+    );
+    expect(resolved?.running).toMatchObject(live);
   });
 
   it("a failed job fails the pipeline with the job's error; cancelling cancels the Together job", async () => {
@@ -187,6 +202,46 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
       messages: [{ role: 'user', content: 'The display shows E2.' }],
     });
     expect(answer.choices[0]?.message?.content).toBeTruthy();
+  });
+
+  it('--prune-endpoints stops the endpoints no alias points to, keeping the rollback target', async () => {
+    const project = `together-prune-${randomUUID().slice(0, 8)}`;
+    const promote = async (suffix: string, prune = false) => {
+      const started = await startFineTunePipeline(
+        h.client,
+        togetherInput({
+          suffix,
+          wandb: { project },
+          promotion: {
+            autoApprove: { by: 'ops' },
+            gates: { eval: 'off', drift: 'off' },
+            ...(prune ? { pruneDeployments: true } : {}),
+          },
+        }),
+        { taskQueue: h.taskQueue },
+      );
+      const r = await started.handle.result();
+      expect(r.stage).toBe('promoted');
+      return r.approval!.promotion!;
+    };
+    const a = (await promote('prune-a')).serving!;
+    const b = (await promote('prune-b')).serving!;
+    const c = await promote('prune-c', true);
+    const state = async (s: typeof a) =>
+      (
+        await h.apiV2.beta.endpoints.deployments.retrieve(s.deployment!.deploymentId!, {
+          endpointId: s.deployment!.endpointId!,
+        })
+      ).status.state;
+    // A: no alias, not the rollback target: stopped. B: what a rollback returns to: running.
+    expect(c.prunedDeployments).toContainEqual(
+      expect.objectContaining({ deployment: a.deployment!.name, removed: true }),
+    );
+    await eventually('the pruned endpoint stopped', async () =>
+      (await state(a)) === 'DEPLOYMENT_STATE_STOPPED' ? true : undefined,
+    );
+    expect(await state(b)).toBe('DEPLOYMENT_STATE_READY');
+    expect(await state(c.serving!)).toBe('DEPLOYMENT_STATE_READY');
   });
 
   it('an endpoint that fails to start fails the promotion cleanly: production unchanged, nothing left billing', async () => {

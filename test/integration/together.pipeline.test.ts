@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderStatus } from '../../src/cli/render.js';
@@ -6,11 +7,13 @@ import type { EstimatedCost } from '../../src/shared/estimatedCost.js';
 import { usd } from '../../src/shared/money.js';
 import { getPipelineStatus, startFineTunePipeline } from '../../src/client/pipeline.js';
 import { resolve, rollback } from '../../src/client/promotion.js';
+import { startSync } from '../../src/client/sync.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
 import { ROOT, runCli } from '../cli/support/runCli.js';
 import { eventually, TEST_WANDB_ENTITY } from './support/harness.js';
 import {
   startTogetherHarness,
+  TEST_TOGETHER_KEY,
   TOGETHER_BASE,
   togetherInput,
   type TogetherHarness,
@@ -242,6 +245,59 @@ describe('the pipeline on Together AI (emulated, official together-ai client), e
     );
     expect(await state(b)).toBe('DEPLOYMENT_STATE_READY');
     expect(await state(c.serving!)).toBe('DEPLOYMENT_STATE_READY');
+  });
+
+  it('syncs a job started elsewhere, as WandbLogger does: run id = job id, one line per step, none twice on a re-sync', async () => {
+    // A job made outside any pipeline: the sample uploaded by hand, trained with Together's client.
+    const form = new FormData();
+    form.set('purpose', 'fine-tune');
+    form.set('file_name', 'train.jsonl');
+    form.set(
+      'file',
+      new Blob([await readFile(join(ROOT, 'data/sample/train.jsonl'))]),
+      'train.jsonl',
+    );
+    const uploaded = await fetch(`${h.together.baseURL}/files/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOGETHER_KEY}` },
+      body: form,
+    });
+    const file = (await uploaded.json()) as { id: string };
+    await eventually('the file checked', async () =>
+      (await h.api.files.retrieve(file.id)).processing_status === 'COMPLETED' ? true : undefined,
+    );
+    const job = await h.api.fineTuning.create({
+      model: TOGETHER_BASE,
+      training_file: file.id,
+      suffix: 'elsewhere',
+      n_epochs: 1,
+    });
+    await eventually('the job to complete', () =>
+      h.together.job(job.id)?.status === 'completed' ? true : undefined,
+    );
+    const project = `together-sync-${randomUUID().slice(0, 8)}`;
+    const sync = async (overwrite: boolean) =>
+      (
+        await startSync(
+          h.client,
+          { fineTuneJobId: job.id, project, overwrite },
+          { taskQueue: h.taskQueue },
+        )
+      ).handle.result();
+    const first = await sync(false);
+    expect(first.jobs[0]).toMatchObject({
+      jobId: job.id,
+      outcome: 'synced',
+      jobStatus: 'succeeded',
+    });
+    const run = () => h.wandb.state.run(TEST_WANDB_ENTITY, project, job.id)!;
+    const steps = run().history.map((line) => line._step);
+    expect(steps.length).toBe(h.together.job(job.id)!.stepsDone);
+    expect(new Set(steps).size).toBe(steps.length);
+    // A second sync skips it; one that overwrites writes the same lines, none twice.
+    expect((await sync(false)).jobs[0]).toMatchObject({ outcome: 'skipped' });
+    await sync(true);
+    expect(run().history.map((line) => line._step)).toEqual(steps);
   });
 
   it('an endpoint that fails to start fails the promotion cleanly: production unchanged, nothing left billing', async () => {

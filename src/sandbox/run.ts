@@ -170,8 +170,7 @@ export async function runSandbox(
   const together = opts.provider === 'together';
   const stack = await startSandboxStack({
     ui: opts.ui,
-    // The Together emulator keeps no state: its sandbox starts fresh, history included.
-    persist: opts.persist && !together,
+    persist: opts.persist,
     ...(together ? { together: { failTraining: opts.failTraining ?? false } } : {}),
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
     dropWebhooks: opts.dropWebhooks,

@@ -53,7 +53,7 @@ export interface SandboxStackOptions {
   onEvent?: (event: ReceivedEvent) => void;
   /**
    * Train on the Together emulator instead (no webhooks, a dedicated endpoint at promotion).
-   * It keeps no state of its own: a Together sandbox starts fresh.
+   * With `persist` its state is kept in `<stateDir>/together`.
    */
   together?: { failTraining?: boolean };
   /** The worker's knowledge-base folder and settings (`finetune sandbox --kb`). */
@@ -92,10 +92,11 @@ export interface SandboxStack {
 }
 
 /** The sandbox's memory: one folder, every part of it kept (or none, with --no-persist). */
-export function sandboxStatePaths(stateDir: string, flavor: 'openai' | 'azure') {
+export function sandboxStatePaths(stateDir: string, flavor: 'openai' | 'azure' | 'together') {
   return {
     temporalDb: join(stateDir, 'temporal.db'),
-    openai: join(stateDir, flavor),
+    /** The provider emulator's state (one folder per flavour). */
+    provider: join(stateDir, flavor),
     wandb: join(stateDir, 'wandb'),
   };
 }
@@ -112,7 +113,7 @@ export function incompleteStateNotices(
 ): string[] {
   if (!existsSync(paths.temporalDb)) return [];
   const missing = [
-    ...(existsSync(join(paths.openai, 'state.v8')) ? [] : ['their provider files and jobs']),
+    ...(existsSync(join(paths.provider, 'state.v8')) ? [] : ['their provider files and jobs']),
     ...(emulatedWandb && !existsSync(join(paths.wandb, 'state.v8'))
       ? ['their W&B runs and model versions']
       : []),
@@ -129,7 +130,10 @@ export function incompleteStateNotices(
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
   const stateDir = opts.stateDir ?? join(projectRoot(), '.sandbox');
   mkdirSync(stateDir, { recursive: true });
-  const paths = sandboxStatePaths(stateDir, opts.emulator.flavor ?? 'openai');
+  const paths = sandboxStatePaths(
+    stateDir,
+    opts.together ? 'together' : (opts.emulator.flavor ?? 'openai'),
+  );
   const userWandb = userWandbFromEnv();
   const notices = opts.persist ? incompleteStateNotices(stateDir, paths, !userWandb) : [];
   // The SDK's own logs as one-liners, without the failure the sandbox reports itself (before the
@@ -148,6 +152,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
             apiKey: SANDBOX_TOGETHER_KEY,
             timeScale: 200,
             ...(opts.together.failTraining ? { failTraining: () => true } : {}),
+            ...(opts.persist ? { stateDir: paths.provider } : {}),
           },
         }
       : {
@@ -160,7 +165,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
           openai: {
             ...opts.emulator,
             apiKey: SANDBOX_OPENAI_KEY,
-            ...(opts.persist ? { stateDir: paths.openai } : {}),
+            ...(opts.persist ? { stateDir: paths.provider } : {}),
           },
         }),
     // Real W&B when the user has a key, else the local emulator.

@@ -2,7 +2,7 @@
 import type { WandbTarget } from './syncTypes.js';
 import type { Decision, GateResult } from './promotionTypes.js';
 import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
-import type { ServingRecord } from './providerTypes.js';
+import type { ServingRecord, ServingState } from './providerTypes.js';
 import type { ApprovalPolicy, SignedRecord } from './approvalTypes.js';
 
 /** One entry of a version's audit log (metadata key `governanceLog`). */
@@ -172,6 +172,8 @@ export interface ResolvedAlias {
     replicas: number;
     costPerHourUsd: number | null;
   };
+  /** Everything of ours serving and billed now, live (providers billing endpoints by the hour). */
+  running?: ServingState[];
   jobId: string | null;
   baseModel: string | null;
   promotedBy: string | null;

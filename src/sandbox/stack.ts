@@ -89,7 +89,10 @@ export interface SandboxStack {
 }
 
 /** The sandbox's memory: one folder, every part of it kept (or none, with --no-persist). */
-export function sandboxStatePaths(stateDir: string, flavor: 'openai' | 'azure') {
+export function sandboxStatePaths(
+  stateDir: string,
+  flavor: 'openai' | 'azure' | 'openai-compatible',
+) {
   return {
     temporalDb: join(stateDir, 'temporal.db'),
     openai: join(stateDir, flavor),

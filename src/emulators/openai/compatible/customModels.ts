@@ -140,7 +140,7 @@ export function registerCustomModelRoutes(
       checkpointId,
       description: typeof body.description === 'string' ? body.description : null,
       createdAtMs: Date.now(),
-      fails: options.failActivation(short),
+      fails: options.failActivation(short, { suffix: job.suffix }),
     };
     store.add(m);
     return store.view(m);

@@ -4,14 +4,14 @@ export interface CompatibleOptions {
   customModels?: {
     /** Real time a new model stays `validating` before it is `active` (default 500 ms). */
     validatingMs?: number;
-    /** Decides, by the short name asked for, that a model ends in `error` instead of `active`. */
-    failActivation?: (name: string) => boolean;
+    /** Decides, by the name asked for and its job, that a model ends in `error`, never `active`. */
+    failActivation?: (name: string, job: { suffix: string | null }) => boolean;
   };
 }
 
 export interface ResolvedCompatibleOptions {
   validatingMs: number;
-  failActivation: (name: string) => boolean;
+  failActivation: (name: string, job: { suffix: string | null }) => boolean;
 }
 
 export function resolveCompatibleOptions(

@@ -77,7 +77,7 @@ describe('the pipeline on an OpenAI-compatible host (emulated, Nebius-like), end
     expect(answer.choices[0]?.message.content).toBeTruthy();
     await expect(
       caller.chat.completions.create({
-        model: result.fineTunedModel!,
+        model: result.fineTunedModel,
         messages: [{ role: 'user', content: 'hi' }],
       }),
     ).rejects.toMatchObject({ status: 404 });

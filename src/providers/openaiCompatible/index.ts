@@ -4,11 +4,12 @@ import { openAIApiOperations, tuningRefusals } from '../openaiApi/operations.js'
 import type { OpenAIApiProvider } from '../openai/index.js';
 import type { RateLimiter } from '../rateLimit.js';
 import { runKey } from '../together/jobs.js';
-import type { ModelIdShape, ProviderCapabilities } from '../types.js';
+import type { ModelIdShape, ProviderCapabilities, ProviderJobs } from '../types.js';
 import { CustomModels } from './customModels.js';
 import { compatibleIdentity } from './errors.js';
 import {
   deployModel,
+  lastCheckpointSource,
   PROVIDER_NAME,
   servingStates,
   sweepEvalModels,
@@ -92,6 +93,20 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): OpenAIApiP
     filtersJobsByMetadata: capabilities.jobMetadata === 'filtered',
     ...(capabilities.jobMetadata === 'none' ? { suffixKey: runKey } : {}),
   });
+  // A host may name a LoRA job's model only once it is deployed (unverified for Nebius): a
+  // succeeded job without one is named by its last checkpoint, `<job id>:<checkpoint id>`,
+  // which is also what the deployment call takes.
+  const jobs: ProviderJobs = {
+    ...ops.jobs,
+    async retrieve(jobId, opts, signal) {
+      const snap = await ops.jobs.retrieve(jobId, opts, signal);
+      if (snap.status !== 'succeeded' || snap.fineTunedModel) return snap;
+      const model = await ops.calling(`Reading the checkpoints of ${jobId}`, () =>
+        lastCheckpointSource(client, jobId, signal),
+      );
+      return { ...snap, fineTunedModel: model };
+    },
+  };
   const deployUrl = o.deployUrl === undefined ? defaultDeployUrl(o.baseURL) : o.deployUrl;
   const models = deployUrl ? new CustomModels(client, deployUrl) : undefined;
   const settings: DeploySettings = { pollMs: 10_000, timeoutMs: 30 * 60_000, ...o.deploy };
@@ -103,7 +118,7 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): OpenAIApiP
     suffix: capabilities.suffix,
     modelId: COMPATIBLE_MODEL_IDS,
     files: ops.files,
-    jobs: ops.jobs,
+    jobs,
     results: ops.results,
     chat: ops.chat,
     toFailure: ops.toFailure,

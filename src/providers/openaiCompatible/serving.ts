@@ -58,22 +58,26 @@ async function jobOf(client: OpenAI, req: ServeRequest, signal?: AbortSignal): P
 }
 
 /** `<job id>:<checkpoint id>` of the job's last checkpoint (the final model), as Nebius takes it. */
-export async function checkpointSource(
+export async function lastCheckpointSource(
   client: OpenAI,
-  job: Job,
+  jobId: string,
   signal?: AbortSignal,
 ): Promise<string> {
-  if (job.fine_tuned_model?.startsWith(`${job.id}:`)) return job.fine_tuned_model;
-  const page = await client.fineTuning.jobs.checkpoints.list(job.id, { limit: 100 }, { signal });
+  const page = await client.fineTuning.jobs.checkpoints.list(jobId, { limit: 100 }, { signal });
   const last = [...page.data].sort((a, b) => b.step_number - a.step_number)[0];
   if (!last) {
     throw ApplicationFailure.nonRetryable(
-      `Job ${job.id} lists no checkpoint, so the host cannot make it servable.`,
+      `Job ${jobId} lists no checkpoint, so the host cannot make it servable.`,
       ErrorType.ServingFailed,
     );
   }
-  return `${job.id}:${last.id}`;
+  return `${jobId}:${last.id}`;
 }
+
+const checkpointSource = (client: OpenAI, job: Job, signal?: AbortSignal): Promise<string> =>
+  job.fine_tuned_model?.startsWith(`${job.id}:`)
+    ? Promise.resolve(job.fine_tuned_model)
+    : lastCheckpointSource(client, job.id, signal);
 
 /**
  * Makes a fine-tune servable through the host's deployment call (Nebius: `POST /v0/models` from a

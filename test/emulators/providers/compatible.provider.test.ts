@@ -137,6 +137,30 @@ describe('the openai-compatible provider against the Nebius-like flavour', () =>
     ]);
   });
 
+  it('a host that names no model on the job: the last checkpoint names it, and that is served', async () => {
+    const provider = await world({
+      compatible: { namesFineTunedModel: false, customModels: { validatingMs: 50 } },
+    });
+    const job = await trainedJob(provider);
+    const raw = await provider.client.fineTuning.jobs.retrieve(job.jobId);
+    expect(raw.fine_tuned_model).toBeNull();
+    const checkpoints = await provider.client.fineTuning.jobs.checkpoints.list(job.jobId);
+    const last = [...checkpoints.data].sort((a, b) => b.step_number - a.step_number)[0]!;
+    expect(job.fineTunedModel).toBe(`${job.jobId}:${last.id}`);
+    expect(provider.modelId.isFineTuned(job.fineTunedModel!)).toBe(true);
+    const record = await provider.serve(
+      { model: job.fineTunedModel!, purpose: 'production', name: job.jobId },
+      () => undefined,
+    );
+    expect(emulator!.customModels()).toEqual([
+      expect.objectContaining({
+        name: record.servedAs,
+        source: job.fineTunedModel,
+        status: 'active',
+      }),
+    ]);
+  });
+
   it('a model that never becomes active fails serving for good, naming what to do', async () => {
     const provider = await world({
       compatible: { customModels: { validatingMs: 100, failActivation: () => true } },

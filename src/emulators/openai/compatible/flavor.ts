@@ -62,7 +62,11 @@ export function compatibleFlavor(
       },
       resolveModel,
       listFilter: () => undefined,
-      view: (job, ctx) => ({ ...jobView(job, ctx.organizationId), metadata: null }),
+      view: (job, ctx) => ({
+        ...jobView(job, ctx.organizationId),
+        metadata: null,
+        ...(options.namesFineTunedModel ? {} : { fine_tuned_model: null }),
+      }),
       modelNames: (job, ctx) => {
         const model = fineTunedModelName(
           job.model,

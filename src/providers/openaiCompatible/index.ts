@@ -4,6 +4,7 @@ import { openAIApiOperations, tuningRefusals } from '../openaiApi/operations.js'
 import type { OpenAIApiProvider } from '../openai/index.js';
 import type { RateLimiter } from '../rateLimit.js';
 import { runKey } from '../together/jobs.js';
+import { withScopedSignal } from '../together/scopedSignal.js';
 import type { ModelIdShape, ProviderCapabilities, ProviderJobs } from '../types.js';
 import { CustomModels } from './customModels.js';
 import { compatibleIdentity } from './errors.js';
@@ -140,9 +141,10 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): OpenAIApiP
         servingUntil: null,
         ok: true,
       }),
+    // Serving is many SDK calls: they run on a signal of their own (together/scopedSignal.ts).
     serve: (req, heartbeat, signal) =>
       models
-        ? deployModel(client, models, settings, req, heartbeat, signal)
+        ? withScopedSignal(signal, (s) => deployModel(client, models, settings, req, heartbeat, s))
         : Promise.resolve({ provider: PROVIDER_NAME, model: req.model, servedAs: req.model }),
     async unserve(record, signal) {
       if (models && record.deployment) {
@@ -150,9 +152,13 @@ export function openAICompatibleProvider(o: OpenAICompatibleOptions): OpenAIApiP
       }
     },
     servingStates: (records, signal) =>
-      models ? servingStates(models, records, signal) : Promise.resolve([]),
+      models
+        ? withScopedSignal(signal, (s) => servingStates(models, records, s))
+        : Promise.resolve([]),
     sweepEvalServing: (olderThanMs, signal) =>
-      models ? sweepEvalModels(models, olderThanMs, signal) : Promise.resolve([]),
+      models
+        ? withScopedSignal(signal, (s) => sweepEvalModels(models, olderThanMs, s))
+        : Promise.resolve([]),
     chatModelFor: (model) => model,
   };
 }

@@ -15,6 +15,7 @@ import type { SandboxStack } from '../../sandbox/stack.js';
 import { onShutdownSignal } from '../../shutdown.js';
 import { EXIT } from '../exitCodes.js';
 import { secondsFrom } from '../numberOption.js';
+import { UserError } from '../userError.js';
 
 interface SandboxFlags {
   json: boolean;
@@ -25,6 +26,7 @@ interface SandboxFlags {
   dropWebhooks: boolean;
   failTraining: boolean;
   keep: boolean;
+  kb: boolean;
 }
 
 /**
@@ -96,11 +98,26 @@ export function sandboxCommand(): Command {
         .default('openai'),
     )
     .option(
+      '--kb',
+      'the knowledge-base pipeline instead: ingest the bundled handbook, wait for approval, then a changed copy (retrieval A/B, embeddings requested vs reused)',
+      false,
+    )
+    .option(
       '--keep',
       'keep everything running after the pipeline ends, until Ctrl-C (with --json too)',
       false,
     )
     .action(async (f: SandboxFlags) => {
+      if (f.kb) {
+        if (f.provider !== 'openai') {
+          throw new UserError(
+            '--kb runs the knowledge base on the emulated OpenAI API: leave --provider out',
+          );
+        }
+        setDefaultLogLevel('warn');
+        const { runKbSandboxCommand } = await import('../sandboxKb.js');
+        return runKbSandboxCommand(f);
+      }
       const runningSeconds = f.runningSeconds;
       setDefaultLogLevel('warn'); // the sandbox shows its own progress
       const say = (text: string) => {

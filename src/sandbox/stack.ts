@@ -92,7 +92,10 @@ export interface SandboxStack {
 }
 
 /** The sandbox's memory: one folder, every part of it kept (or none, with --no-persist). */
-export function sandboxStatePaths(stateDir: string, flavor: 'openai' | 'azure' | 'together') {
+export function sandboxStatePaths(
+  stateDir: string,
+  flavor: 'openai' | 'azure' | 'together' | 'openai-compatible',
+) {
   return {
     temporalDb: join(stateDir, 'temporal.db'),
     /** The provider emulator's state (one folder per flavour). */

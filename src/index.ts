@@ -66,6 +66,15 @@ export {
   type PayloadOptions,
 } from './client/signedDecision.js';
 export {
+  decideSignedRollback,
+  rollbackPayload,
+  rollbackRequest,
+  signedRollback,
+  startSignedRollback,
+  type SignedRollbackOptions,
+  type SignedRollbackOutcome,
+} from './client/signedRollback.js';
+export {
   LineageVerifyError,
   readCurrentPolicy,
   readSavedLineage,

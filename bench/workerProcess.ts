@@ -1,7 +1,7 @@
 // The worker under measurement: the plain `finetune worker` command, from the checkout (through
 // tsx) or from the transpiled build run by plain node, configured only by its environment, as a
 // user runs it. The command runs the worker in a child process with its memory settings
-// (src/workerMemory.ts), so RSS and CPU are read from /proc for the command and its descendants.
+// (src/worker/memory.ts), so RSS and CPU are read from /proc for the command and its descendants.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { describePollers } from '../src/client/pollers.js';

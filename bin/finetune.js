@@ -22,7 +22,7 @@ async function tsxRegistered() {
 /**
  * `finetune worker` needs its heap cap and malloc arenas before V8 and glibc start: when the
  * environment lacks them, the worker runs in a child that has them and this process only mirrors
- * it (src/workerMemory.ts). True when it did.
+ * it (src/worker/memory.ts). True when it did.
  */
 async function ranWorkerInChild(module) {
   if (process.argv.slice(2).find((a) => !a.startsWith('-')) !== 'worker') return false;
@@ -46,7 +46,7 @@ const fromSource = existsSync(fileURLToPath(source)) && (await tsxRegistered());
 if (fromSource || existsSync(fileURLToPath(built))) {
   const here = (name) =>
     new URL(fromSource ? `../src/${name}.ts` : `../dist/${name}.js`, import.meta.url);
-  if (!(await ranWorkerInChild(here('workerMemory')))) await import(here('cli/main').href);
+  if (!(await ranWorkerInChild(here('worker/memory')))) await import(here('cli/main').href);
 } else {
   process.stderr.write(
     'finetune: neither tsx (to run src/) nor a build (dist/) is here; run `npm install` (it builds) or `npm run build`.\n',

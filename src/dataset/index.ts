@@ -14,7 +14,6 @@ export type {
   ValidateDatasetOptions,
 } from './types.js';
 export {
-  collectDatasetTable,
   datasetTableRows,
   legacyTableRows,
   LEGACY_TABLE_COLUMNS,

@@ -3,15 +3,6 @@ import { describeType, isRecord, quote, type JsonObject, type LineFindings } fro
 import { checkToolCalls } from './tools.js';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
-export const ALL_ROLES: readonly Role[] = [
-  'system',
-  'developer',
-  'user',
-  'assistant',
-  'tool',
-  'function',
-];
-
 /** A message that passed the checks well enough to be counted. */
 export interface ChatMessage extends JsonObject {
   role: Role;

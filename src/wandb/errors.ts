@@ -70,11 +70,3 @@ export const WANDB_ERROR_NAMES = [
   'WandbIntegrityError',
 ] as const;
 export type WandbErrorName = (typeof WANDB_ERROR_NAMES)[number];
-
-/** Failure type names no retry can fix (for an activity's `nonRetryableErrorTypes`). */
-export const NON_RETRYABLE_WANDB_ERRORS: WandbErrorName[] = [
-  'WandbAuthError',
-  'WandbNotFoundError',
-  'WandbProtocolError',
-  'WandbInputError',
-];

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPostgres, POSTGRES_BIN_DIR_ENV } from '../../src/postgres/locator.js';
 import { startPostgres } from '../../src/postgres/server.js';
-import { PINNED_POSTGRES } from '../../src/postgres/versions.js';
+import { PINNED_POSTGRES } from '../support/pinnedPostgres.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

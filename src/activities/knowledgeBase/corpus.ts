@@ -22,7 +22,6 @@ import { walkDocuments } from './documents.js';
 // in W&B. A worker that finds a run's folder missing (another worker's disk, a cleaned temp)
 // rebuilds it from the sources and checks the digests against what the workflow recorded.
 
-export const SHARDS = 256;
 const SUMMARY = 'corpus.json';
 /** Buffered lines per shard before they are appended to its file. */
 const FLUSH_BYTES = 256 * 1024;

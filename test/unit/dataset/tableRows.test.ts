@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import {
-  collectDatasetTable,
   datasetTableRows,
   legacyTableRows,
   LegacyTableError,
   tableColumns,
   type TableRow,
+  type TableRowsOptions,
+  type TableRowsSummary,
 } from '../../../src/dataset/index.js';
+import type { DatasetFormat } from '../../../src/dataset/types.js';
 import { fixture, jsonl, SAMPLES, scratchDir, validate } from './support.js';
+
+/** The whole table in memory, read through the product's streaming reader. */
+async function collectDatasetTable(
+  path: string,
+  format: DatasetFormat,
+  opts: TableRowsOptions = {},
+): Promise<TableRowsSummary & { columns: string[]; rows: TableRow[] }> {
+  const rows: TableRow[] = [];
+  const iterator = datasetTableRows(path, format, opts);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { ...next.value, columns: tableColumns(format), rows };
+    rows.push(next.value);
+  }
+}
 
 /** Row as a column → cell record, for readable assertions. */
 function named(columns: string[], row: TableRow | undefined): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readWorkerEnv } from '../../../src/config.js';
-import { PINNED_POSTGRES } from '../../../src/postgres/versions.js';
+import { PINNED_POSTGRES } from '../../support/pinnedPostgres.js';
 import { TASK_QUEUE } from '../../../src/shared/types.js';
 import { checkComposeFile, SECRET_KEY, searchAttributeSpec } from './composeChecks.js';
 import { loadCompose, type ServiceModel } from './composeModel.js';

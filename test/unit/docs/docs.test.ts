@@ -72,18 +72,18 @@ describe('docs', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 120_000); // imports every command's module: slow only on a loaded machine
 
-  it('every file or folder docs/architecture.md names exists (a moved file names its line here)', () => {
-    const named = [
-      ...read('docs/architecture.md').matchAll(
-        /`((?:src|test|scripts|bench|deploy|docs|tools)\/[^`\s*]*)`/g,
-      ),
-    ]
-      .map((m) => m[1]!)
-      .filter((path) => !path.includes('{'));
-    expect(named.length).toBeGreaterThan(40);
-    expect(named.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  it('every file or folder the docs name exists (a moved file names its page here)', () => {
+    const named = PAGES.flatMap((page) =>
+      [...read(page).matchAll(/`((?:src|test|scripts|bench|deploy|docs|tools)\/[^`\s*]*)`/g)]
+        .map((m) => m[1]!)
+        .filter((path) => !path.includes('{'))
+        .map((path) => ({ page, path })),
+    );
+    expect(named.filter((n) => n.page === 'docs/architecture.md').length).toBeGreaterThan(40);
+    const missing = named.filter((n) => !existsSync(join(ROOT, n.path)));
+    expect(missing.map((n) => `${n.page}: ${n.path}`)).toEqual([]);
   });
 
   it('every `npm run …` in the docs is a script of package.json', () => {

@@ -2,14 +2,28 @@ import { describe, expect, it } from 'vitest';
 import {
   aggregateScores,
   compileRegex,
-  gradeAnswer,
   gradeContains,
   gradeExact,
   gradeRegex,
   InvalidRegexError,
   MAX_REGEX_LENGTH,
   normalizeAnswer,
+  type DeterministicGrader,
 } from '../../../src/gates/grading.js';
+
+/** The deterministic graders the eval gate runs on one answer, together. */
+function gradeAnswer(
+  answer: string,
+  reference: string,
+  regex?: RegExp,
+): Partial<Record<DeterministicGrader, number>> {
+  const scores: Partial<Record<DeterministicGrader, number>> = {
+    exact: gradeExact(answer, reference),
+    contains: gradeContains(answer, reference),
+  };
+  if (regex) scores.regex = gradeRegex(answer, regex);
+  return scores;
+}
 
 describe('normalizeAnswer', () => {
   it('folds case, whitespace and punctuation', () => {

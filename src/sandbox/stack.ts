@@ -55,6 +55,8 @@ export interface SandboxStackOptions {
    * It keeps no state of its own: a Together sandbox starts fresh.
    */
   together?: { failTraining?: boolean };
+  /** The worker's approval policy file (`--signed`): decisions must then be signed. */
+  approvalPolicy?: string;
 }
 
 /** The emulated provider the worker trains on, as a person reaches it from another terminal. */
@@ -170,6 +172,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     },
     worker: {
       taskQueue: SANDBOX_TASK_QUEUE,
+      ...(opts.approvalPolicy ? { approvalPolicy: opts.approvalPolicy } : {}),
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
       events: parseEventsConfig(

@@ -274,7 +274,7 @@ export const PATCHES = {
   },
   signedRollbacks: {
     id: 'signed-rollbacks',
-    since: { date: '2026-12-07', commit: '85e71e2' },
+    since: { date: '2026-12-07', commit: '8f705af' },
     workflows: ['rollbackPromotion'],
     state: 'patched',
     guards: {

@@ -43,6 +43,6 @@ describe('sandbox closing lines', () => {
       { ...signed, signed: { ...signed.signed!, verified: false, problems: ['model digest: x'] } },
       false,
     );
-    expect(failed).toMatch(/lineage --verify: FAILED\n  model digest: x/);
+    expect(failed).toMatch(/lineage --verify: FAILED\n {2}model digest: x/);
   });
 });

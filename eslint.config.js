@@ -79,9 +79,9 @@ export default tseslint.config(
     rules: { 'local/no-import-cycle': 'error' },
   },
   {
-    // The unit tier runs no subprocess, server or socket (vitest.config.ts): those tests go to the
+    // The unit and scale tiers run no subprocess, server or socket (vitest.config.ts): those go to the
     // cli, http, emulators or integration tiers.
-    files: ['test/unit/**/*.ts'],
+    files: ['test/unit/**/*.ts', 'test/scale/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

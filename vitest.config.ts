@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Eight tiers, after the Temporal SDK's own, each named for what it runs: `unit` runs no
-// subprocess, server or socket (seconds); `cli` runs the CLI and scripts as processes; `http`
+// Nine tiers, after the Temporal SDK's own, each named for what it runs: `unit` runs no
+// subprocess, server or socket (seconds); `scale` streams files of 50 000 examples through the
+// dataset and gate code with the live heap sampled (pure code too, but tens of seconds); `cli` runs the CLI and scripts as processes; `http`
 // runs our HTTP clients against local peers and emulators; `emulators` the HTTP emulators against
 // the official clients; `replay` the committed histories (no server); `timeskip` the workflows'
 // timing on Temporal's test server; `stores` the knowledge base's vector stores on a real LanceDB
@@ -25,6 +26,15 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'scale',
+          include: ['test/scale/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
       {

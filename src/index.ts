@@ -50,6 +50,19 @@ export {
   type KnowledgeBaseStatus,
   type StartedKnowledgeBase,
 } from './client/knowledgeBase.js';
+export {
+  kbIngestListQuery,
+  listKnowledgeBaseIngests,
+  type KbIngestListing,
+  type ListKbIngestsOptions,
+} from './client/kbList.js';
+export {
+  openProductionIndex,
+  PRODUCTION_POLL_MS,
+  type OpenProductionIndexOptions,
+  type ProductionIndex,
+  type ProductionIndexChange,
+} from './vectorStores/productionIndex.js';
 export type * from './shared/knowledgeBaseTypes.js';
 export { KB_DEFAULTS } from './shared/knowledgeBaseTypes.js';
 // Signed decisions, and verifying a model version's signed lineage.

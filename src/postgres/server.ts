@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { childLogger } from '../logging.js';
 import { freePort } from '../temporal/freePort.js';
+import { stopChild } from '../temporal/stopChild.js';
 import {
   checkAccountCanEnter,
   checkAccountCanRun,
@@ -13,6 +14,9 @@ import {
   type Account,
 } from './account.js';
 import { ensurePostgres, initdbBinary, postgresBinary, type LocatedPostgres } from './locator.js';
+
+// SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
+const FAST_SHUTDOWN = 'SIGINT';
 
 const log = childLogger('postgres');
 
@@ -85,19 +89,6 @@ async function checkPgvector(url: string, binDir: string): Promise<void> {
   }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
-    child.kill('SIGINT');
-  });
-}
-
 /**
  * Starts a real PostgreSQL (with pgvector available) as a child process on 127.0.0.1, TCP only
  * (no Unix socket: no path-length or socket-directory permissions to care about), and waits
@@ -155,7 +146,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     await waitUntilAnswering(url, child, options.startTimeoutMs ?? 60_000, () => stderr);
     await checkPgvector(url, located.binDir);
   } catch (err) {
-    await stopChild(child);
+    await stopChild(child, FAST_SHUTDOWN, 10_000);
     cleanUp();
     throw err;
   }
@@ -167,7 +158,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     dataDir,
     postgres: located,
     stop: () =>
-      (stopping ??= stopChild(child).then(() => {
+      (stopping ??= stopChild(child, FAST_SHUTDOWN, 10_000).then(() => {
         cleanUp();
         log.info({ url }, 'PostgreSQL stopped');
       })),

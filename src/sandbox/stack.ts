@@ -17,6 +17,7 @@ import { projectRoot } from '../projectRoot.js';
 import { TASK_QUEUE } from '../shared/types.js';
 import type { DevServer } from '../temporal/devServer.js';
 import type { RunningWebhookReceiver } from '../webhooks/receiver.js';
+import type { KbSettings } from '../activities/knowledgeBase/index.js';
 import { installSandboxSdkLogs } from './sdkLogs.js';
 
 /** The emulator's key: not a secret, it opens nothing but the local emulator. */
@@ -57,6 +58,8 @@ export interface SandboxStackOptions {
   together?: { failTraining?: boolean };
   /** The worker's approval policy file (`--signed`): decisions must then be signed. */
   approvalPolicy?: string;
+  /** The worker's knowledge-base folder and settings (`finetune sandbox --kb`). */
+  knowledgeBase?: KbSettings;
 }
 
 /** The emulated provider the worker trains on, as a person reaches it from another terminal. */
@@ -175,6 +178,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       ...(opts.approvalPolicy ? { approvalPolicy: opts.approvalPolicy } : {}),
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
+      ...(opts.knowledgeBase ? { knowledgeBase: opts.knowledgeBase } : {}),
       events: parseEventsConfig(
         { endpoints: [{ name: 'sandbox', url: events.url, secret }] },
         'the sandbox',

@@ -3,6 +3,7 @@ import { Connection } from '@temporalio/client';
 import { childLogger } from '../logging.js';
 import { ensureTemporalCli, type LocatedCli } from './cliLocator.js';
 import { freePort } from './freePort.js';
+import { stopChild } from './stopChild.js';
 import { devServerSearchAttributeArgs } from './searchAttributes.js';
 
 const log = childLogger('dev-server');
@@ -152,17 +153,5 @@ function killChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KbIngestListing } from '../../src/client/kbList.js';
 import type { KnowledgeBaseStatus } from '../../src/client/knowledgeBase.js';
 import { EXIT } from '../../src/cli/exitCodes.js';
 import type { KbQueryAnswer, ResolvedKnowledgeBase } from '../../src/shared/knowledgeBaseTypes.js';
@@ -17,7 +18,7 @@ import {
   goldenLines,
   type GeneratedCorpus,
 } from '../support/kbCorpus.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { eventually, startHarness, type Harness } from './support/harness.js';
 
 describe('finetune kb', () => {
   let h: Harness;
@@ -121,5 +122,79 @@ describe('finetune kb', () => {
       (await kbCli('resolve', ...where, '--json')).stdout,
     ) as ResolvedKnowledgeBase;
     expect(none.versionId).toBe(firstVersion);
+  });
+
+  it("the fine-tune's desk, flag for flag: approvers, a second person, a timeout that decides; kb list shows every ingest, newest first", async () => {
+    editDocuments(corpus, 0.2, 5);
+    const started = await kbCli(
+      'ingest',
+      corpus.dir,
+      ...where,
+      '--chunk-size',
+      '400',
+      '--dimensions',
+      '64',
+      '--approver',
+      'erin',
+      'dave',
+      '--require-second-person',
+      '--started-by',
+      'erin',
+      '--approval-timeout',
+      '25s',
+      '--on-timeout',
+      'approve',
+      '--detach',
+      '--json',
+    );
+    expect(started.code).toBe(EXIT.ok);
+    const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
+    expect((await kbCli('status', workflowId, '--watch', '--json')).code).toBe(
+      EXIT.awaitingDecision,
+    );
+    // The starter may not approve their own ingest; someone not on the list may not either.
+    const byStarter = await kbCli('approve', workflowId, '--by', 'erin');
+    expect(byStarter.code).toBe(EXIT.userError);
+    expect(byStarter.stderr).toMatch(/erin/);
+    const byOutsider = await kbCli('approve', workflowId, '--by', 'frank');
+    expect(byOutsider.code).toBe(EXIT.userError);
+    expect(byOutsider.stderr).toMatch(/frank/);
+
+    // Nobody else decides: the timeout does, as --on-timeout says.
+    const done = await eventually(
+      'the timeout to decide',
+      async () => {
+        const s = JSON.parse(
+          (await kbCli('status', workflowId, '--json')).stdout,
+        ) as KnowledgeBaseStatus;
+        return s.result;
+      },
+      90_000,
+    );
+    expect(done.stage).toBe('promoted');
+    expect(done.approval?.decision).toMatchObject({ decision: 'approve', how: 'timeout' });
+
+    const listed = await eventually('visibility to list the three ingests', async () => {
+      const run = await runCli([
+        'kb',
+        'list',
+        '--kb',
+        kb,
+        '--json',
+        '--address',
+        h.temporalAddress,
+      ]);
+      expect(run.code).toBe(EXIT.ok);
+      const ingests = JSON.parse(run.stdout) as KbIngestListing[];
+      return ingests.length === 3 && ingests[0]?.stage === 'promoted' ? ingests : undefined;
+    });
+    expect(listed[0]).toMatchObject({ workflowId, kb, status: 'COMPLETED' });
+    expect(listed.map((i) => i.stage)).toEqual(['promoted', 'rejected', 'promoted']);
+    expect(listed.map((i) => i.startedAt)).toEqual(
+      listed
+        .map((i) => i.startedAt)
+        .sort()
+        .reverse(),
+    );
   });
 });

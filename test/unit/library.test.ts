@@ -29,6 +29,8 @@ const LIBRARY_FOR: Record<string, readonly (keyof typeof library)[] | 'dev tool'
     'resolveKnowledgeBase',
     'queryKnowledgeBase',
     'knowledgeBaseLineage',
+    'listKnowledgeBaseIngests',
+    'openProductionIndex',
   ],
   // Local tools for trying the project, not for scripts that run pipelines.
   emulate: 'dev tool',

@@ -18,6 +18,8 @@ export interface KbActivityDeps {
   embedConcurrency: number;
   /** Inputs per embedding request (at most the API's 2048). */
   batchInputs: number;
+  /** Opens the store a candidate is written to (default `openStore`). */
+  openWriteStore: (location: string) => Promise<VectorStore>;
 }
 
 export interface KbSettings {
@@ -25,6 +27,11 @@ export interface KbSettings {
   store?: string;
   embedConcurrency?: number;
   batchInputs?: number;
+  /**
+   * How this worker opens the store it writes candidates to (default: `openStore`, once per
+   * location). The crash tests wrap it to stop a worker in the middle of a write.
+   */
+  openWriteStore?: (location: string) => Promise<VectorStore>;
 }
 
 export const DEFAULT_KB_DIR = join(homedir(), '.finetune', 'kb');
@@ -44,6 +51,7 @@ export function kbDeps(
     defaultStore: settings.store ?? join(dir, 'lancedb'),
     embedConcurrency: settings.embedConcurrency ?? DEFAULT_EMBED_CONCURRENCY,
     batchInputs: settings.batchInputs ?? DEFAULT_BATCH_INPUTS,
+    openWriteStore: settings.openWriteStore ?? openStore,
   };
 }
 

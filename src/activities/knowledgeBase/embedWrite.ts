@@ -13,7 +13,7 @@ import type { Pulse } from '../pulse.js';
 import type { Chunk } from './chunking.js';
 import { ensureCorpus, readChunks } from './corpus.js';
 import { corpusChange } from './corpusDiff.js';
-import { cacheDir, openStore, runDir, type KbActivityDeps, providerCalling } from './deps.js';
+import { cacheDir, runDir, type KbActivityDeps, providerCalling } from './deps.js';
 import { openEmbeddingCache, type CachedVector, type EmbeddingCache } from './embeddingCache.js';
 import { storeCalling } from './storeErrors.js';
 
@@ -97,7 +97,7 @@ export async function embedAndWrite(
   const chunks: Chunk[] = [];
   for await (const c of readChunks(dir)) chunks.push(c);
 
-  const store = await openStore(input.store);
+  const store = await deps.openWriteStore(input.store);
   const base = input.base ? { kb: input.kb, versionId: input.base } : undefined;
   const candidate = await storeCalling(
     `Opening candidate ${input.candidateId} of ${input.kb}`,

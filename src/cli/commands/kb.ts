@@ -1,6 +1,8 @@
+import { userInfo } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { Command, Option } from 'commander';
 import type { KnowledgeBaseStatus } from '../../client/knowledgeBase.js';
+import { parseEvery } from '../../client/schedule.js';
 import type { KbPromotionConfig, KnowledgeBaseInput } from '../../shared/knowledgeBaseTypes.js';
 import { KB_DEFAULTS } from '../../shared/knowledgeBaseTypes.js';
 import type { GatePolicy } from '../../shared/promotionTypes.js';
@@ -92,18 +94,35 @@ interface IngestFlags extends WhereFlags {
   k?: number;
   maxDrop?: number;
   approver?: string[];
+  requireSecondPerson: boolean;
+  startedBy?: string;
   autoApprove?: string;
-  approvalTimeout?: number;
+  approvalTimeout?: string;
+  onTimeout: 'approve' | 'reject';
   promotion: boolean;
   wait: boolean;
   detach: boolean;
 }
 
+/** `--approval-timeout`: a duration like the fine-tune's (`30m`, `2d`); a bare number is minutes. */
+function approvalTimeoutMs(raw: string): number {
+  if (/^\d+$/.test(raw.trim())) return Number(raw) * 60_000;
+  try {
+    return parseEvery(raw);
+  } catch (err) {
+    throw new UserError(`--approval-timeout: ${(err as Error).message}`);
+  }
+}
+
 function ingestInput(sources: string[], f: IngestFlags): KnowledgeBaseInput {
   const promotion: KbPromotionConfig = {
     ...(f.approver?.length ? { approvers: f.approver } : {}),
+    ...(f.requireSecondPerson ? { requireSecondPerson: true } : {}),
+    startedBy: f.startedBy ?? userInfo().username,
     ...(f.autoApprove ? { autoApprove: { by: f.autoApprove } } : {}),
-    ...(f.approvalTimeout ? { approvalTimeoutMs: f.approvalTimeout * 60_000 } : {}),
+    ...(f.approvalTimeout
+      ? { approvalTimeoutMs: approvalTimeoutMs(f.approvalTimeout), onTimeout: f.onTimeout }
+      : {}),
   };
   const gates = {
     ...(f.gatePii ? { pii: f.gatePii } : {}),
@@ -170,9 +189,17 @@ function ingestCommand(): Command {
       'how far below production the candidate may score',
       numberIn(0, 1),
     )
+    // The fine-tune's desk, flag for flag (src/cli/promotionFlags.ts).
     .option('--approver <name...>', 'who may decide (default: anyone)')
+    .option('--require-second-person', 'the starter may not approve their own ingest', false)
+    .option('--started-by <name>', 'who starts it (default: your OS user name)')
     .option('--auto-approve <name>', 'approve as NAME unless a gate blocks (scripts)')
-    .option('--approval-timeout <minutes>', 'reject after this long', numberIn(1, 525_600, true))
+    .option('--approval-timeout <duration>', 'decide this way if nobody decides in time (e.g. 2d)')
+    .addOption(
+      new Option('--on-timeout <decision>', 'what the timeout decides')
+        .choices(['approve', 'reject'])
+        .default('reject'),
+    )
     .option('--no-promotion', 'end at the sealed version: no decision, production untouched');
   return addWaitFlags(cmd, 'the ingest').action(async (sources: string[], f: IngestFlags) => {
     const { startKnowledgeBaseIngest } = await lib();
@@ -353,11 +380,44 @@ function lineageCommand(): Command {
     });
 }
 
+function listCommand(): Command {
+  return withTemporalFlags(
+    new Command('list')
+      .description(
+        'List knowledge-base ingests, newest first: knowledge base, stage, status, start',
+      )
+      .option('--kb <name>', 'only this knowledge base')
+      .option('--stage <stage>', 'only this stage (e.g. awaiting_approval)')
+      .option('--limit <n>', 'at most N ingests', numberIn(1, 10_000, true), 20)
+      .option('--json', 'print JSON', false),
+  ).action(
+    async (f: TemporalFlags & { kb?: string; stage?: string; limit: number; json: boolean }) => {
+      const { listKnowledgeBaseIngests } = await import('../../client/kbList.js');
+      const client = await clientFor(f);
+      const ingests = await listKnowledgeBaseIngests(client, {
+        ...(f.kb ? { kb: f.kb } : {}),
+        ...(f.stage ? { stage: f.stage } : {}),
+        limit: f.limit,
+      });
+      print(f, ingests, () =>
+        ingests.length === 0
+          ? 'No knowledge-base ingests found.'
+          : ingests
+              .map(
+                (i) =>
+                  `${i.startedAt}  ${i.kb ?? '?'}  ${i.stage ?? '-'}  ${i.status}  ${i.workflowId}`,
+              )
+              .join('\n'),
+      );
+    },
+  );
+}
+
 /** `finetune kb`: a governed, versioned RAG knowledge base. */
 export function kbCommand(): Command {
   return new Command('kb')
     .description(
-      'A governed, versioned RAG knowledge base: ingest, decide, resolve, query, roll back',
+      'A governed, versioned RAG knowledge base: ingest, decide, resolve, query, roll back, list',
     )
     .addCommand(ingestCommand())
     .addCommand(statusCommand())
@@ -366,5 +426,6 @@ export function kbCommand(): Command {
     .addCommand(rollbackCommand())
     .addCommand(resolveCommand())
     .addCommand(queryCommand())
-    .addCommand(lineageCommand());
+    .addCommand(lineageCommand())
+    .addCommand(listCommand());
 }

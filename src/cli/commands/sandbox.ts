@@ -15,6 +15,7 @@ import type { SandboxStack } from '../../sandbox/stack.js';
 import { onShutdownSignal } from '../../shutdown.js';
 import { EXIT } from '../exitCodes.js';
 import { secondsFrom } from '../numberOption.js';
+import { UserError } from '../userError.js';
 
 interface SandboxFlags {
   json: boolean;
@@ -26,6 +27,7 @@ interface SandboxFlags {
   failTraining: boolean;
   keep: boolean;
   signed: boolean;
+  kb: boolean;
 }
 
 /**
@@ -118,11 +120,26 @@ export function sandboxCommand(): Command {
       false,
     )
     .option(
+      '--kb',
+      'the knowledge-base pipeline instead: ingest the bundled handbook, wait for approval, then a changed copy (retrieval A/B, embeddings requested vs reused)',
+      false,
+    )
+    .option(
       '--keep',
       'keep everything running after the pipeline ends, until Ctrl-C (with --json too)',
       false,
     )
     .action(async (f: SandboxFlags) => {
+      if (f.kb) {
+        if (f.provider !== 'openai') {
+          throw new UserError(
+            '--kb runs the knowledge base on the emulated OpenAI API: leave --provider out',
+          );
+        }
+        setDefaultLogLevel('warn');
+        const { runKbSandboxCommand } = await import('../sandboxKb.js');
+        return runKbSandboxCommand(f);
+      }
       const runningSeconds = f.runningSeconds;
       setDefaultLogLevel('warn'); // the sandbox shows its own progress
       const say = (text: string) => {

@@ -8,6 +8,7 @@ import type {
   ResolvedDurations,
   WebhookTarget,
 } from './options.js';
+import type { EmbeddingLog } from './embeddingLog.js';
 import type { Random } from './random.js';
 import type { FileRecord, JobRecord, UploadRecord } from './records.js';
 import type { EmulatorStats } from './stats.js';
@@ -34,6 +35,8 @@ export interface EmulatorContext {
   readonly chatDegradation: OpenAIEmulatorOptions['chatDegradation'];
   /** Answer embeddings with `data` reversed (indexes kept), to prove clients join on `index`. */
   readonly embeddingsOutOfOrder: boolean;
+  /** Each embeddings request's input digests, and the holds a test armed. */
+  readonly embeddingLog: EmbeddingLog;
   readonly settings: LiveSettings;
   readonly organizationId: string;
   /** The org segment of fine-tuned model names (`personal` for a personal account). */

@@ -5,6 +5,7 @@ import { BlobStore } from './blobStore.js';
 import { ChatKnowledge, type Lessons } from './chatKnowledge.js';
 import type { EmulatorContext, LiveSettings } from './context.js';
 import { FaultInjector, type InjectedFault } from './faults.js';
+import { EmbeddingLog, type EmbeddingHold, type EmbeddingRequestRecord } from './embeddingLog.js';
 import { findFile } from './fileRecords.js';
 import { azureFlavor } from './azure/flavor.js';
 import type {
@@ -37,6 +38,7 @@ export { DEFAULT_CATALOG as AZURE_DEFAULT_MODEL_CATALOG } from './azure/catalog.
 export type { AzureJobInfo, DeploymentInfo, FlavorName, WebhookEndpointInfo } from './flavor.js';
 export type { EmulatorStatsSnapshot, WebhookStats } from './stats.js';
 export type { InjectedFault } from './faults.js';
+export type { EmbeddingHold, EmbeddingRequestRecord } from './embeddingLog.js';
 export { signWebhook } from './webhookSignature.js';
 
 export interface RunningOpenAIEmulator {
@@ -54,6 +56,14 @@ export interface RunningOpenAIEmulator {
   injectedFaults(): InjectedFault[];
   setTrainingNotAvailable(on: boolean): void;
   stats(): EmulatorStatsSnapshot;
+  /**
+   * Holds the `nth` embeddings request from now (1 = the next): it is counted and embedded, then
+   * left unanswered until `release()` or close, so a test can kill a worker with that batch in
+   * flight.
+   */
+  holdEmbeddings(nth: number): EmbeddingHold;
+  /** Every embeddings request so far, oldest first, with its inputs' digests. */
+  embeddingRequests(): EmbeddingRequestRecord[];
   /** Real-clock milliseconds, for latency measurements. */
   jobTimeline(
     jobId: string,
@@ -136,6 +146,7 @@ export async function startOpenAIEmulator(
     overrunEstimateMs: options.overrunEstimateMs,
     chatDegradation: options.chatDegradation,
     embeddingsOutOfOrder: options.embeddings?.outOfOrder ?? false,
+    embeddingLog: new EmbeddingLog(),
     settings,
     organizationId: saved?.organizationId ?? ids.organization(),
     organizationSlug: 'personal',
@@ -206,6 +217,7 @@ export async function startOpenAIEmulator(
     baseURL: `${url}${flavor.prefix}`,
     close() {
       closing ??= (async () => {
+        ctx.embeddingLog.releaseAll();
         lifecycle.close();
         ctx.timers.closeAll();
         webhooks.close();
@@ -227,6 +239,9 @@ export async function startOpenAIEmulator(
       settings.trainingNotAvailable = on;
     },
     stats: () => ctx.stats.snapshot(),
+    holdEmbeddings: (nth) => ctx.embeddingLog.hold(nth),
+    embeddingRequests: () =>
+      ctx.embeddingLog.records.map((r) => ({ ...r, digests: [...r.digests] })),
     jobTimeline(jobId) {
       const job = ctx.jobs.get(jobId);
       if (!job) return undefined;

@@ -15,8 +15,9 @@ const isObject = (v: unknown): v is Body =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const MIN_MAX_SEQ_LENGTH = 512;
 
-/** `param` is the field's full name in the body (`training_type.lora_r`). */
-function int(
+/** A number field within bounds, or its default; `param` is its full name (`training_type.lora_r`). */
+function bounded(
+  kind: 'integer' | 'number',
   body: Body,
   key: string,
   fallback: number,
@@ -26,29 +27,17 @@ function int(
 ): number {
   const v = body[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v))
-    throw badRequest(`${param} must be an integer`, param);
+  const ok = kind === 'integer' ? Number.isInteger(v) : Number.isFinite(v);
+  if (typeof v !== 'number' || !ok)
+    throw badRequest(`${param} must be ${kind === 'integer' ? 'an integer' : 'a number'}`, param);
   if (v < min || v > max)
     throw badRequest(`${param} must be between ${min} and ${max}, got ${v}`, param);
   return v;
 }
 
-function num(
-  body: Body,
-  key: string,
-  fallback: number,
-  min: number,
-  max: number,
-  param = key,
-): number {
-  const v = body[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw badRequest(`${param} must be a number`, param);
-  if (v < min || v > max)
-    throw badRequest(`${param} must be between ${min} and ${max}, got ${v}`, param);
-  return v;
-}
+type Field = [body: Body, key: string, fallback: number, min: number, max: number, param?: string];
+const int = (...field: Field): number => bounded('integer', ...field);
+const num = (...field: Field): number => bounded('number', ...field);
 
 function str(body: Body, key: string): string | null {
   const v = body[key];

@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, arm, deploy, deploymentBody } from './support/arm.js';
 import { embeddingViolations } from './support/embeddingShapes.js';
+import { eventually } from '../../support/eventually.js';
 import { FAST, FAST_AZURE, startTestEmulator, type TestEmulator } from './support/harness.js';
 
 const tokenizer = new Tiktoken(cl100k);
@@ -319,6 +320,39 @@ describe('out-of-order answers (option embeddings.outOfOrder)', () => {
       expect(byIndex).toEqual(a.data.map((d) => d.embedding));
     } finally {
       await Promise.all([ordered.close(), shuffled.close()]);
+    }
+  });
+});
+
+describe('holding a batch in flight (holdEmbeddings), for crash tests', () => {
+  it('counts and records the nth request, leaves it unanswered until released, then answers 500', async () => {
+    const t = await startTestEmulator(FAST);
+    try {
+      const model = 'text-embedding-3-small';
+      const hold = t.emulator.holdEmbeddings(2);
+      await t.client.embeddings.create({ model, input: ['one', 'two'] });
+      let settled = false;
+      const held = t.client.embeddings
+        .create({ model, input: ['three', 'four', 'five'] }, { maxRetries: 0 })
+        .finally(() => (settled = true));
+      const request = await eventually('the held request', () => hold.request());
+      expect(request).toMatchObject({ seq: 2, model, held: true });
+      expect(request.digests).toHaveLength(3);
+      expect(t.emulator.stats().embeddingInputs[model]).toBe(5); // received and embedded
+      expect(settled).toBe(false);
+      hold.release();
+      expect((await apiError(held)).status).toBe(500);
+      // The next request is answered as usual; the log has all three, by input digest.
+      await t.client.embeddings.create({ model, input: 'one' });
+      const log = t.emulator.embeddingRequests();
+      expect(log.map((r) => [r.seq, r.digests.length, r.held])).toEqual([
+        [1, 2, false],
+        [2, 3, true],
+        [3, 1, false],
+      ]);
+      expect(log[2]!.digests[0]).toBe(log[0]!.digests[0]); // the same text, the same digest
+    } finally {
+      await t.close();
     }
   });
 });

@@ -26,9 +26,39 @@ export function spawnWorker(h: Harness, extraEnv: NodeJS.ProcessEnv = {}): Worke
   });
 }
 
+/** What the crash-test worker prints when it has stopped a write half way. */
+export const HELD_WRITE_MARK = 'held write';
+
+/**
+ * The knowledge base's crash-test worker (support/kbWorker.ts): small batches, one in flight,
+ * and with `holdWrite: n` a store whose n-th candidate write stops half way.
+ */
+export function spawnKbWorker(
+  h: Harness,
+  kbDir: string,
+  options: { holdWrite?: number; batchInputs?: number } = {},
+): WorkerProcess {
+  return spawnWorkerWith(
+    {
+      TEMPORAL_ADDRESS: h.temporalAddress,
+      TEMPORAL_NAMESPACE: 'default',
+      OPENAI_API_KEY: TEST_OPENAI_KEY,
+      OPENAI_BASE_URL: `${h.openai.url}/v1`,
+      FINETUNE_TASK_QUEUE: h.taskQueue,
+      FINETUNE_WORKFLOW_BUNDLE: h.bundlePath,
+      FINETUNE_KB_DIR: kbDir,
+      WANDB_API_KEY: '',
+      LOG_LEVEL: 'warn',
+      KB_TEST_HOLD_WRITE: String(options.holdWrite ?? 0),
+      KB_TEST_BATCH_INPUTS: String(options.batchInputs ?? 4),
+    },
+    join('test', 'integration', 'support', 'kbWorker.ts'),
+  );
+}
+
 /** A worker process with exactly this environment (over the test's own). */
-export function spawnWorkerWith(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+export function spawnWorkerWith(env: NodeJS.ProcessEnv, entry = 'src/worker.ts'): WorkerProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },

@@ -1,30 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILTINS, ROOT, runtimeGraph } from '../support/runtimeGraph.js';
 
 // Workflow code imports src/gates/index.ts, so nothing it pulls in at run time may use a Node
 // built-in (Temporal's workflow sandbox has none). Type-only imports are erased and do not count.
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const IMPORT = /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
-
-/** Every module reached from `entry` through value imports, with its import specifiers. */
-function runtimeGraph(entry: string): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  const visit = (file: string) => {
-    if (graph.has(file)) return;
-    const specifiers = [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => m[1]!);
-    graph.set(file, specifiers);
-    for (const s of specifiers) {
-      if (s.startsWith('.')) visit(join(dirname(file), s.replace(/\.js$/, '.ts')));
-    }
-  };
-  visit(entry);
-  return graph;
-}
 
 describe('src/gates/index.ts', () => {
   const graph = runtimeGraph(join(ROOT, 'src/gates/index.ts'));

@@ -12,6 +12,11 @@ export function registerEmbeddingRoutes(app: FastifyInstance, ctx: EmulatorConte
   app.post(`${ctx.flavor.prefix}/embeddings`, async (req) => {
     const request = parseEmbeddingRequest(req.body);
     const model = ctx.flavor.embeddingModel(ctx, request.model);
-    return embeddingBody(ctx, model, request);
+    const body = await embeddingBody(ctx, model, request);
+    // A held request (holdEmbeddings) was received and embedded; its answer never comes.
+    if (!(await ctx.embeddingLog.record(request.model, request.inputs))) {
+      throw ctx.flavor.serverError();
+    }
+    return body;
   });
 }

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scratchDir, type Scratch, validate, SAMPLES } from './support.js';
+import { scratchDir, type Scratch, validate, SAMPLES } from '../unit/dataset/support.js';
 
 // Exposes the garbage collector without a command-line flag, so the live heap can be sampled.
 setFlagsFromString('--expose-gc');

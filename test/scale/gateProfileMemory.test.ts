@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profileDatasetFile } from '../../../src/gates/profileFile.js';
+import { profileDatasetFile } from '../../src/gates/profileFile.js';
 
 // Exposes the garbage collector without a command-line flag, so the live heap can be sampled.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const SAMPLE = fileURLToPath(new URL('../../../data/sample/train.jsonl', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../data/sample/train.jsonl', import.meta.url));
 const LINES = 50_000;
 const MODEL = 'gpt-4.1-mini-2025-04-14';
 // A few distinct texts of different lengths: the token counter's caches stay small, so heap

@@ -79,6 +79,15 @@ export {
   type PayloadOptions,
 } from './client/signedDecision.js';
 export {
+  decideSignedRollback,
+  rollbackPayload,
+  rollbackRequest,
+  signedRollback,
+  startSignedRollback,
+  type SignedRollbackOptions,
+  type SignedRollbackOutcome,
+} from './client/signedRollback.js';
+export {
   LineageVerifyError,
   readCurrentPolicy,
   readSavedLineage,

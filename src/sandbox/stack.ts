@@ -56,6 +56,8 @@ export interface SandboxStackOptions {
    * With `persist` its state is kept in `<stateDir>/together`.
    */
   together?: { failTraining?: boolean };
+  /** The worker's approval policy file (`--signed`): decisions must then be signed. */
+  approvalPolicy?: string;
   /** The worker's knowledge-base folder and settings (`finetune sandbox --kb`). */
   knowledgeBase?: KbSettings;
 }
@@ -181,6 +183,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     },
     worker: {
       taskQueue: SANDBOX_TASK_QUEUE,
+      ...(opts.approvalPolicy ? { approvalPolicy: opts.approvalPolicy } : {}),
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
       ...(opts.knowledgeBase ? { knowledgeBase: opts.knowledgeBase } : {}),

@@ -142,6 +142,13 @@ export interface RollbackInput {
   to?: string;
   by: string;
   reason: string;
+  /**
+   * Under an approval policy: wait for signed decisions (`finetune rollback --sign`,
+   * `--print-payload`); without it such a rollback is refused at once.
+   */
+  awaitSignedDecisions?: boolean;
+  /** How long to wait for the quorum; default the policy's maxValidity. Then nothing moves. */
+  decisionTimeoutMs?: number;
 }
 
 export interface ResolveInput {

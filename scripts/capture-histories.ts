@@ -21,6 +21,7 @@ import { lineage, resolve, rollback } from '../src/client/promotion.js';
 import { startMigration } from '../src/client/migration.js';
 import { captureFailures } from './captureFailures.js';
 import { captureSigned } from './captureSigned.js';
+import { captureSignedRollback } from './captureSignedRollback.js';
 import { captureKnowledgeBase } from './captureKnowledgeBase.js';
 import { captureKbEvents } from './captureKbEvents.js';
 import { capturePatchPaths } from './capturePatchPaths.js';
@@ -37,6 +38,7 @@ const overwrite = process.argv.includes('--overwrite');
  * `--only=governance`: just the scenarios added with the lock hand-off and dataset removals;
  * `--only=failures`: just those added with the W&B-outage and cancellation fixes;
  * `--only=signed`: just the signed approvals (a stack of their own: its worker has a policy);
+ * `--only=signed-rollback`: just signed rollbacks (stacks of their own: with a policy, without);
  * `--only=patches`: just the branches of patches no other scenario reaches;
  * `--only=together`: just the pipeline on the Together emulator (a worker of its own);
  * `--only=events`: just outgoing events (the worker then sends them to a receiver of the script's);
@@ -133,6 +135,17 @@ async function main() {
       },
       save,
     );
+  }
+  if (!only || only === 'signed-rollback') {
+    await captureSignedRollback(
+      { wandbKey: WANDB_KEY, openaiKey: KEY },
+      (cli, at) => {
+        cliPath = cli;
+        address = at;
+      },
+      save,
+    );
+    if (only) return;
   }
   if (!only || only === 'signed') {
     await captureSigned(

@@ -59,6 +59,38 @@ const WorkerEnv = z.object({
   TOGETHER_ENDPOINT_POLL_MS: blankIsDefault(z.coerce.number().int().positive().default(10_000)),
   /** `model=name,…`: what to call base models and the grader as, when not by their own name. */
   TOGETHER_CHAT_MODELS: optional(z.string()),
+  /** FINETUNE_PROVIDER=openai-compatible: the host's OpenAI API base, e.g. https://api.tokenfactory.nebius.com/v1 */
+  FINETUNE_COMPATIBLE_BASE_URL: optional(z.url()),
+  FINETUNE_COMPATIBLE_API_KEY: optional(z.string().min(1)),
+  /** The host's name in messages (default: the base URL's host name). */
+  FINETUNE_COMPATIBLE_LABEL: optional(z.string().min(1)),
+  /** The deployment call's collection (default <base URL's origin>/v0/models, Nebius's); `none`: models answer by their id. */
+  FINETUNE_COMPATIBLE_DEPLOY_URL: optional(z.union([z.literal('none'), z.url()])),
+  FINETUNE_COMPATIBLE_DEPLOY_POLL_MS: blankIsDefault(
+    z.coerce.number().int().positive().default(10_000),
+  ),
+  /** Give up waiting for a deployment to become active (and answer) after this long. */
+  FINETUNE_COMPATIBLE_DEPLOY_TIMEOUT_MS: blankIsDefault(
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
+  ),
+  /** What the host does with job metadata: `none` (default: unknown, not trusted), `kept`, `filtered`. */
+  FINETUNE_COMPATIBLE_JOB_METADATA: blankIsDefault(
+    z.enum(['none', 'kept', 'filtered']).default('none'),
+  ),
+  /** Largest training file one upload takes (default 512 MiB, the Files API's). */
+  FINETUNE_COMPATIBLE_MAX_FILE_BYTES: blankIsDefault(
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(512 * 1024 * 1024),
+  ),
+  /** `true`: try OpenAI's Uploads API (parts) for large files; default: Files API only. */
+  FINETUNE_COMPATIBLE_UPLOADS: blankIsDefault(z.stringbool().default(false)),
   /** Without it the pipeline runs and W&B steps are skipped; the sync workflows refuse to start. */
   WANDB_API_KEY: optional(z.string()),
   WANDB_BASE_URL: optional(z.url()),
@@ -145,6 +177,23 @@ const Checked = WorkerEnv.superRefine((e, ctx) => {
       path: ['TOGETHER_ENDPOINT_MAX_REPLICAS'],
       message: `${e.TOGETHER_ENDPOINT_MAX_REPLICAS} is fewer than TOGETHER_ENDPOINT_MIN_REPLICAS (${e.TOGETHER_ENDPOINT_MIN_REPLICAS})`,
     });
+  }
+  if (e.FINETUNE_PROVIDER === 'openai-compatible') {
+    for (const [key, what] of [
+      [
+        'FINETUNE_COMPATIBLE_BASE_URL',
+        "the host's OpenAI API base, e.g. https://api.tokenfactory.nebius.com/v1",
+      ],
+      ['FINETUNE_COMPATIBLE_API_KEY', "a key of the host's account to train in"],
+    ] as const) {
+      if (!e[key]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} is not set: FINETUNE_PROVIDER=openai-compatible needs ${what}`,
+        });
+      }
+    }
   }
   if (e.FINETUNE_PROVIDER === 'azure' && !e.AZURE_OPENAI_ENDPOINT) {
     ctx.addIssue({

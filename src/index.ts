@@ -79,6 +79,15 @@ export {
   type PayloadOptions,
 } from './client/signedDecision.js';
 export {
+  decideSignedRollback,
+  rollbackPayload,
+  rollbackRequest,
+  signedRollback,
+  startSignedRollback,
+  type SignedRollbackOptions,
+  type SignedRollbackOutcome,
+} from './client/signedRollback.js';
+export {
   LineageVerifyError,
   readCurrentPolicy,
   readSavedLineage,
@@ -99,6 +108,17 @@ export type * from './shared/approvalTypes.js';
 // Everything else the CLI does, one function per command (docs/library.md has the table and
 // examples; test/unit/library.test.ts fails when a command has none).
 export { waitForPreflight, type PreflightOutcome, type PreflightStep } from './client/preflight.js';
+export { readRunningServing } from './client/runningServing.js';
+export {
+  priceComesAfterUpload,
+  waitForCostEstimate,
+  type CostOutcome,
+} from './client/costEstimate.js';
+export {
+  describeEstimatedCost,
+  estimatedCostOf,
+  type EstimatedCost,
+} from './shared/estimatedCost.js';
 export {
   decidePromotion,
   DecisionRefusedError,

@@ -5,6 +5,8 @@ import type {
   ResolvedAlias,
 } from '../shared/governanceTypes.js';
 import type { WandbTarget } from '../shared/syncTypes.js';
+import type { ServingState } from '../shared/providerTypes.js';
+import { Context } from '@temporalio/activity';
 import type { FineTuneProvider } from '../providers/types.js';
 import { checkTrainingRunway } from './providerChecks.js';
 import { pulsed } from './pulse.js';
@@ -39,6 +41,12 @@ export function createGovernanceReadActivities(deps: {
         collection: input.collection,
         alias: input.alias,
       });
+      if (resolved && deps.provider.runningServing) {
+        // Best effort: what of ours runs and bills now (the answer stands without it).
+        resolved.running = await deps.provider
+          .runningServing(Context.current().cancellationSignal)
+          .catch(() => undefined);
+      }
       if (!resolved?.baseModel) return resolved;
       try {
         // Deploy scripts hear, from the one place they read, that the model is about to stop.
@@ -52,6 +60,14 @@ export function createGovernanceReadActivities(deps: {
         // The answer stands without the dates.
       }
       return resolved;
+    }),
+    /**
+     * Everything of ours serving and billed now, with its cost per hour (status, resolve); null
+     * when the worker's provider bills no serving of ours by the hour.
+     */
+    readRunningServing: pulsed(async (): Promise<ServingState[] | null> => {
+      if (!deps.provider.runningServing) return null;
+      return deps.provider.runningServing(Context.current().cancellationSignal);
     }),
     /** The audit chain of a model version (or the version of a job id). */
     readModelLineage: pulsed(async (input: LineageInput): Promise<LineageReport> =>

@@ -33,9 +33,9 @@ export function signerOf(policy: ApprovalPolicy, key: SshPublicKey): ApprovalSig
   });
 }
 
-/** The rule for an action: rollbacks default to one approval. */
+/** The rule for an action: a rollback has its own when the policy states one, else promotion's. */
 export function ruleFor(policy: ApprovalPolicy, action: ApprovalAction): QuorumRule {
-  if (action === 'rollback') return policy.rollback ?? { approvals: 1 };
+  if (action === 'rollback') return policy.rollback ?? policy.promote;
   return policy.promote;
 }
 

@@ -187,6 +187,41 @@ function chainProblems(candidate: CandidateIdentity, report: LineageReport): str
   return out;
 }
 
+/** A signed rollback to this version: it must be this version, by ref and digest, from what the log says. */
+function rollbackChainProblems(
+  candidate: CandidateIdentity,
+  entry: GovernanceEvent,
+  report: LineageReport,
+): string[] {
+  if (candidate.kind !== 'rollback') return ['a rollback signed for something that is not one'];
+  const out: string[] = [];
+  const side = (v: JsonValue | undefined) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  const to = side(candidate.to);
+  const from = side(candidate.from);
+  const m = report.model;
+  if (typeof to?.ref !== 'string' || tail(to.ref) !== tail(m.ref)) {
+    out.push(`the rollback was signed to go to ${show(to?.ref)}, not ${m.ref}`);
+  }
+  if (m.digest !== undefined && (to?.digest ?? null) !== m.digest) {
+    out.push(
+      `model digest: the rollback was signed for ${show(to?.digest)}, the version says ${m.digest}`,
+    );
+  }
+  const left = typeof from?.ref === 'string' ? tail(from.ref) : null;
+  if (entry.replaced !== undefined && left !== (entry.replaced ? tail(entry.replaced) : null)) {
+    out.push(
+      `the rollback was signed to leave ${show(from?.ref)}, the log says it left ${show(entry.replaced)}`,
+    );
+  }
+  if (candidate.alias !== entry.alias) {
+    out.push(
+      `the rollback was signed for alias ${show(candidate.alias)}, the log says ${entry.alias}`,
+    );
+  }
+  return out;
+}
+
 function checkEntry(
   entry: GovernanceEvent & { signed: NonNullable<GovernanceEvent['signed']> },
   report: LineageReport,
@@ -244,6 +279,9 @@ function checkEntry(
   }
   // The chain is checked for the entry that put this version where it is now (its latest).
   if (latest && payloads[0]) problems.push(...chainProblems(payloads[0].candidate, report));
+  // Every signed rollback on this version came to it: each is checked against it.
+  if (entry.kind === 'rollback_to' && payloads[0])
+    problems.push(...rollbackChainProblems(payloads[0].candidate, entry, report));
   return {
     id: entry.id,
     kind: entry.kind,

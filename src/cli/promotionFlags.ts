@@ -18,6 +18,7 @@ export interface PromotionFlags {
   registry?: string;
   registryKind: 'registry' | 'legacy';
   pruneDeployments: boolean;
+  pruneEndpoints: boolean;
   gatePii?: GatePolicy;
   gateTokenLimit?: GatePolicy;
   gateDrift?: GatePolicy;
@@ -61,6 +62,11 @@ export function addPromotionFlags(cmd: Command): Command {
     .option(
       '--prune-deployments',
       'after promoting, remove deployments no alias points to (keeps the rollback target)',
+      false,
+    )
+    .option(
+      '--prune-endpoints',
+      'the same for dedicated endpoints billed by the minute (Together): stop those no alias points to, keeping the rollback target',
       false,
     )
     .addOption(policy('gate-pii', 'PII gate (default warn)'))
@@ -114,7 +120,7 @@ export function promotionFromFlags(f: PromotionFlags): PromotionConfig | false {
     autoApprove: f.autoApprove ? { by: f.autoApprove } : undefined,
     alias: f.alias,
     registry: f.registry ? { collection: f.registry, kind: f.registryKind } : undefined,
-    pruneDeployments: f.pruneDeployments || undefined,
+    pruneDeployments: f.pruneDeployments || f.pruneEndpoints || undefined,
     gates: {
       pii: f.gatePii,
       tokenLimit: f.gateTokenLimit,

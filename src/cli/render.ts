@@ -1,8 +1,8 @@
 import type { PipelineStatus } from '../client/pipeline.js';
 import type { DecisionCommands } from '../shared/commandHints.js';
-import { usd } from '../shared/money.js';
+import { describeEstimatedCost, estimatedCostOf } from '../shared/estimatedCost.js';
 import { isTerminal } from '../shared/types.js';
-import { renderApproval } from './renderGovernance.js';
+import { renderApproval, runningLines } from './renderGovernance.js';
 import { renderEvents } from './renderEvents.js';
 
 /** A text progress bar: `[██████░░░░░░]  50% step 15/30`. Pure, so it is unit-tested. */
@@ -32,14 +32,10 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
     }
     for (const f of p.files) lines.push(`file      ${f.fileId}${f.reused ? ' (reused)' : ''}`);
     if (p.runway?.limits) lines.push(`limits    ${p.runway.limits}`);
-    if (p.cost) {
-      const c = p.cost;
-      const figure = c.usd !== null ? usd(c.usd) : `unknown (${c.unavailable ?? 'no estimate'})`;
-      const max = c.maxUsd !== undefined ? `, --max-cost ${usd(c.maxUsd)}` : '';
-      lines.push(
-        `price     ${figure} (${c.source === 'provider' ? "provider's estimate" : 'our estimate'}${max})`,
-      );
-    }
+    // The estimate before the job: the provider's (checked after upload) or ours.
+    const cost = s.estimatedCost ?? estimatedCostOf(p);
+    if (cost)
+      lines.push(`price     ${describeEstimatedCost(cost).replace(/^training price /, '')}`);
     if (p.jobId) lines.push(`job       ${p.jobId}`);
     if (p.runway?.warning) lines.push(`WARNING   ${p.runway.warning}`);
   } else if (s.stage) {
@@ -81,6 +77,7 @@ export function renderStatus(s: PipelineStatus, nowMs: number, decide?: Decision
   if (s.result) lines.push(`model     ${s.result.fineTunedModel}`);
   const approval = s.result?.approval ?? p?.approval;
   if (approval && p) lines.push(...renderApproval(approval, s.workflowId, p.stage, decide));
+  if (s.running) lines.push(...runningLines(s.running));
   lines.push(...renderEvents(s.events ?? []));
   if (s.failure) lines.push(`error     ${s.failure}`);
   for (const note of s.notes ?? []) lines.push(`note      ${note}`);

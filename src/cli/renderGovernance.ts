@@ -7,6 +7,7 @@ import type {
   PrunedServing,
 } from '../shared/aliasMoveResults.js';
 import type { AliasMoveResult, ResolvedAlias } from '../shared/governanceTypes.js';
+import type { ServingState } from '../shared/providerTypes.js';
 import type { ApprovalRecord, DecisionReply, GateResult } from '../shared/promotionTypes.js';
 import { decisionCommands, type DecisionCommands } from '../shared/commandHints.js';
 
@@ -167,7 +168,26 @@ export function renderResolved(r: ResolvedAlias): string {
         ]
       : []),
     ...(r.warning ? [`  WARNING   ${r.warning}`] : []),
+    ...(r.running ? runningLines(r.running).map((l) => `  ${l}`) : []),
   ].join('\n');
+}
+
+/**
+ * What of ours serves and bills now (live, from the provider), one line each, then the total
+ * per hour: what `status` and `resolve` show so no endpoint runs unnoticed.
+ */
+export function runningLines(running: readonly ServingState[]): string[] {
+  if (running.length === 0) return ['running   none of ours (nothing billed by the hour)'];
+  const lines = running.map(
+    (r) =>
+      `running   ${r.servedAs}${r.hardware ? ` on ${r.hardware} × ${r.replicas ?? 1}` : ''}${r.state === 'starting' ? ' (starting)' : ''}${r.costPerHourUsd !== null ? `, ${usd(r.costPerHourUsd)}/hour` : ''}`,
+  );
+  const priced = running.filter((r) => r.costPerHourUsd !== null);
+  const total = priced.reduce((sum, r) => sum + r.costPerHourUsd!, 0);
+  lines.push(
+    `          ${running.length} endpoint(s) of ours running, ${usd(total)}/hour in all${priced.length < running.length ? ' (some unpriced)' : ''}`,
+  );
+  return lines;
 }
 
 function removedSince(v: LineageVerification): string {

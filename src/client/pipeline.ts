@@ -1,5 +1,8 @@
 import { readEventDeliveries, type EventStatus } from './events.js';
 import { rootMessage } from '../shared/rootCause.js';
+import { estimatedCostOf, type EstimatedCost } from '../shared/estimatedCost.js';
+import type { ServingState } from '../shared/providerTypes.js';
+import { readRunningServing } from './runningServing.js';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -71,6 +74,10 @@ export interface PipelineStatus {
   notes?: string[];
   /** The events it emitted and their deliveries (a dead endpoint shows here). */
   events?: EventStatus[];
+  /** The training price estimated before the job (the provider's, or ours), once known. */
+  estimatedCost?: EstimatedCost;
+  /** Everything of ours serving and billed now, live (with `{ serving: true }`, where billed). */
+  running?: ServingState[];
 }
 
 /** `status` or `cancel` of a workflow id the namespace does not know. */
@@ -117,6 +124,7 @@ async function polling(client: Client, taskQueue: string): Promise<boolean | und
 export async function getPipelineStatus(
   client: Client,
   workflowId: string,
+  opts: { serving?: boolean } = {},
 ): Promise<PipelineStatus> {
   const handle = client.workflow.getHandle<typeof fineTunePipeline>(workflowId);
   const description = await describeOrExplain(client, handle, workflowId);
@@ -137,6 +145,12 @@ export async function getPipelineStatus(
         .query(jobProgressQuery)
         .catch(() => undefined);
     }
+  }
+  const estimatedCost = status.progress && estimatedCostOf(status.progress);
+  if (estimatedCost) status.estimatedCost = estimatedCost;
+  if (opts.serving && workerPolls) {
+    const running = await readRunningServing(client, taskQueue);
+    if (running) status.running = running;
   }
   if (status.progress?.events?.length) {
     status.events = await readEventDeliveries(client, status.progress.events);

@@ -71,7 +71,8 @@ export interface ReadRequest {
     | 'readModelLineage'
     | 'readKnowledgeBase'
     | 'queryKnowledgeBase'
-    | 'readKbLineage';
+    | 'readKbLineage'
+    | 'readRunningServing';
   input: unknown;
   taskQueue: string;
 }

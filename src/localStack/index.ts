@@ -21,6 +21,7 @@ import {
 import type { FineTuneProvider } from '../providers/types.js';
 import type { KbSettings } from '../activities/knowledgeBase/index.js';
 import { emulatedAzureProvider, LOCAL_ARM_TOKEN } from './azureEmulated.js';
+import { emulatedCompatibleProvider } from './compatibleEmulated.js';
 import { emulatedTogetherProvider, LOCAL_TOGETHER_KEY } from './togetherEmulated.js';
 import { startDevServer, type DevServer, type DevServerOptions } from '../temporal/devServer.js';
 import { startWebhookReceiver, type RunningWebhookReceiver } from '../webhooks/receiver.js';
@@ -262,11 +263,13 @@ export async function buildLocalStack(options: LocalStackOptions): Promise<Local
               apiKey: emulatorKey,
               armToken: options.openai?.azure?.armToken ?? LOCAL_ARM_TOKEN,
             })
-          : !openai && together
-            ? emulatedTogetherProvider(together, {
-                apiKey: options.together?.apiKey ?? LOCAL_TOGETHER_KEY,
-              })
-            : undefined);
+          : openai?.flavor === 'openai-compatible'
+            ? emulatedCompatibleProvider(openai, { apiKey: emulatorKey })
+            : !openai && together
+              ? emulatedTogetherProvider(together, {
+                  apiKey: options.together?.apiKey ?? LOCAL_TOGETHER_KEY,
+                })
+              : undefined);
       worker = localWorker({ ...options.worker, provider }, temporal, openaiSettings, wandb);
       stops.push(() => worker!.stop());
       if (options.worker.autoStart !== false) await worker.start();

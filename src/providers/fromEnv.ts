@@ -4,6 +4,7 @@ import { azureProvider } from './azure/index.js';
 import { DEFAULT_ARM_API_VERSION } from './azure/arm.js';
 import { entraToken } from './azure/entra.js';
 import { openAIProvider } from './openai/index.js';
+import { openAICompatibleProvider } from './openaiCompatible/index.js';
 import { RateLimiter } from './rateLimit.js';
 import { togetherProvider } from './together/index.js';
 import type { FineTuneProvider } from './types.js';
@@ -64,6 +65,23 @@ export function providerFromEnv(env: WorkerEnv): FineTuneProvider {
         pollMs: env.TOGETHER_ENDPOINT_POLL_MS,
       },
       chatModels: parsePairs(env.TOGETHER_CHAT_MODELS),
+      limiter,
+    });
+  }
+  if (env.FINETUNE_PROVIDER === 'openai-compatible') {
+    const deployUrl = env.FINETUNE_COMPATIBLE_DEPLOY_URL;
+    return openAICompatibleProvider({
+      baseURL: env.FINETUNE_COMPATIBLE_BASE_URL!,
+      apiKey: env.FINETUNE_COMPATIBLE_API_KEY!,
+      ...(env.FINETUNE_COMPATIBLE_LABEL ? { label: env.FINETUNE_COMPATIBLE_LABEL } : {}),
+      ...(deployUrl ? { deployUrl: deployUrl === 'none' ? null : deployUrl } : {}),
+      deploy: {
+        pollMs: env.FINETUNE_COMPATIBLE_DEPLOY_POLL_MS,
+        timeoutMs: env.FINETUNE_COMPATIBLE_DEPLOY_TIMEOUT_MS,
+      },
+      jobMetadata: env.FINETUNE_COMPATIBLE_JOB_METADATA,
+      maxFileBytes: env.FINETUNE_COMPATIBLE_MAX_FILE_BYTES,
+      uploads: env.FINETUNE_COMPATIBLE_UPLOADS,
       limiter,
     });
   }

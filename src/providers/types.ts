@@ -274,6 +274,11 @@ export interface FineTuneProvider {
   unserve(record: ServingRecord, signal?: AbortSignal): Promise<void>;
   /** What is running now for these records (state, cost per hour); unknown ones are left out. */
   servingStates(records: ServingRecord[], signal?: AbortSignal): Promise<ServingState[]>;
+  /**
+   * Everything of ours serving now and billed (dedicated endpoints), with its cost per hour, for
+   * `status` and `resolve`. Absent: the provider bills no serving of ours by the hour.
+   */
+  runningServing?(signal?: AbortSignal): Promise<ServingState[]>;
   /** Stops eval serving of ours older than `olderThanMs` (a crashed gate's leftovers). */
   sweepEvalServing(olderThanMs: number, signal?: AbortSignal): Promise<string[]>;
   /** What to pass as `model` to chat with a base model or a grader (Azure: its deployment). */

@@ -1,6 +1,7 @@
 import type { ReceivedEvent } from '../events/receiver.js';
 import type { ServingRecord } from '../shared/providerTypes.js';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import {
   getPipelineStatus,
   rootMessage,
@@ -24,6 +25,10 @@ import type {
 import type { PipelineInput, PipelineStage } from '../shared/types.js';
 import { describeSandbox, type SandboxWhere } from './instructions.js';
 import { SANDBOX_TASK_QUEUE, startSandboxStack, type SandboxStack } from './stack.js';
+import { approvalRequest, decideSigned, signDecision } from '../client/signedDecision.js';
+import { verifyModelLineage } from '../client/verifyLineage.js';
+import { SYNC_DEFAULTS } from '../shared/syncTypes.js';
+import { prepareSandboxSigning, type SandboxSigning } from './signedApproval.js';
 
 export type { SandboxWhere } from './instructions.js';
 
@@ -46,6 +51,12 @@ export interface SandboxOptions {
    * Together (no webhooks; a dedicated endpoint at promotion; no state kept between runs).
    */
   provider?: 'openai' | 'azure' | 'together';
+  /**
+   * Signed approvals: a generated ed25519 key and a policy naming it (in the state folder); the
+   * worker then requires signed decisions, the sandbox signs with the key (also with
+   * `autoApprove`) and re-checks the promoted version as `lineage --verify` does.
+   */
+  signed?: boolean;
   /** The stack stays up after the result (the caller stops it either way); noted in the result. */
   keep?: boolean;
   /** Aborting stops waiting, stops the stack and rejects with SandboxInterruptedError. */
@@ -73,6 +84,8 @@ export interface ApprovalPause {
   rendered: string;
   /** Decides through the `decidePromotion` Update, as `finetune approve/reject` does. */
   decide(decision: DecisionKind, request: DecisionRequest): Promise<DecisionReply>;
+  /** With `signed`: the key `decide` signs with (a person may use it with `--sign` too). */
+  signKey?: string;
 }
 
 /** The sandbox was stopped (Ctrl-C) before the pipeline ended. */
@@ -132,6 +145,17 @@ export interface SandboxResult {
     note?: string;
   } | null;
   webhooks: { accepted: number; signalled: number };
+  /** With `signed`: the key, the policy, and `lineage --verify` of the promoted version. */
+  signed?: {
+    approver: string;
+    keyFile: string;
+    fingerprint: string;
+    policyFile: string;
+    policyDigest: string;
+    /** `lineage --verify` passed; null when nothing was promoted to verify. */
+    verified: boolean | null;
+    problems: string[];
+  };
   /** Present when the stack keeps running after this result (--keep): how to stop it. */
   kept?: { pid: number; stop: string };
   wallMs: number;
@@ -168,10 +192,13 @@ export async function runSandbox(
   const began = Date.now();
   const runningMs = Math.max(1, opts.runningSeconds) * 1000;
   const together = opts.provider === 'together';
+  const signing = opts.signed
+    ? prepareSandboxSigning(opts.stateDir ?? join(projectRoot(), '.sandbox'), userInfo().username)
+    : undefined;
   const stack = await startSandboxStack({
+    ...(signing ? { approvalPolicy: signing.policyFile } : {}),
     ui: opts.ui,
-    // The Together emulator keeps no state: its sandbox starts fresh, history included.
-    persist: opts.persist && !together,
+    persist: opts.persist,
     ...(together ? { together: { failTraining: opts.failTraining ?? false } } : {}),
     ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
     dropWebhooks: opts.dropWebhooks,
@@ -203,9 +230,11 @@ export async function runSandbox(
   };
   try {
     if (opts.signal?.aborted) throw new SandboxInterruptedError(undefined, undefined);
-    const promotion: PromotionConfig = opts.autoApprove
-      ? { autoApprove: opts.autoApprove, startedBy: 'sandbox' }
-      : { startedBy: 'sandbox' };
+    // Under a policy nothing approves unsigned: the sandbox signs for `autoApprove` instead.
+    const promotion: PromotionConfig =
+      opts.autoApprove && !signing
+        ? { autoApprove: opts.autoApprove, startedBy: 'sandbox' }
+        : { startedBy: 'sandbox' };
     const input = sampleInput(promotion, together ? SANDBOX_TOGETHER_BASE : undefined);
     const started = await startFineTunePipeline(stack.client, input, {
       taskQueue: SANDBOX_TASK_QUEUE,
@@ -234,7 +263,11 @@ export async function runSandbox(
     opts.onReady?.(where);
     const watcher =
       opts.onProgress || opts.onAwaitingApproval
-        ? startWatcher(stack, where, opts, call, (s) => (lastStage = s))
+        ? startWatcher(stack, where, opts, call, (s) => (lastStage = s), signing)
+        : undefined;
+    const autoSigned =
+      signing && opts.autoApprove
+        ? signWhenAwaiting(stack, where.workflowId, signing, opts.autoApprove.comment, call)
         : undefined;
     let outcome: { ok: true; jobId: string; model: string } | { ok: false; error: string };
     const result = call(() => started.handle.result());
@@ -250,16 +283,81 @@ export async function runSandbox(
       outcome = { ok: false, error: rootMessage(err) };
     } finally {
       await watcher?.stop();
+      await autoSigned?.catch(() => undefined);
     }
     const final = await call(() => getPipelineStatus(stack.client, started.workflowId));
     if (opts.onProgress) opts.onProgress(renderStatus(final, Date.now(), where.commands));
     const sandboxResult = resultOf(final, outcome, where, stack, began, opts.provider ?? 'openai');
+    if (signing) sandboxResult.signed = await verifySigned(stack, sandboxResult, signing, call);
     if (opts.keep) sandboxResult.kept = { pid: process.pid, stop: `kill -INT ${process.pid}` };
     return { result: sandboxResult, stack };
   } catch (err) {
     abortCalls();
     await stack.stop();
     throw err;
+  }
+}
+
+/** `--signed --json`: signs the approval with the sandbox's key once the pipeline waits for it. */
+async function signWhenAwaiting(
+  stack: SandboxStack,
+  workflowId: string,
+  signing: SandboxSigning,
+  comment: string | undefined,
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  for (;;) {
+    const d = await call(() => stack.client.workflow.getHandle(workflowId).describe());
+    if (d.status.name !== 'RUNNING') return;
+    const view = await call(() => approvalRequest(stack.client, workflowId)).catch(() => undefined);
+    if (view?.stage === 'awaiting_approval' && view.candidate) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await call(async () =>
+    decideSigned(
+      stack.client,
+      workflowId,
+      'approve',
+      await signDecision(stack.client, workflowId, signing.keyFile, {
+        decision: 'approve',
+        ...(comment ? { comment } : {}),
+      }),
+    ),
+  );
+}
+
+/** What `lineage <job> --verify` says of the version the signed approval promoted. */
+async function verifySigned(
+  stack: SandboxStack,
+  r: SandboxResult,
+  signing: SandboxSigning,
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<NonNullable<SandboxResult['signed']>> {
+  const base = {
+    approver: signing.principal,
+    keyFile: signing.keyFile,
+    fingerprint: signing.fingerprint,
+    policyFile: signing.policyFile,
+    policyDigest: signing.policyDigest,
+  };
+  if (!r.promotion?.promoted || !r.jobId) return { ...base, verified: null, problems: [] };
+  try {
+    const v = await call(() =>
+      verifyModelLineage(
+        stack.client,
+        r.jobId!,
+        {
+          project: SYNC_DEFAULTS.project,
+          ...(stack.wandb.entity ? { entity: stack.wandb.entity } : {}),
+          collection: SYNC_DEFAULTS.modelArtifactName,
+          taskQueue: SANDBOX_TASK_QUEUE,
+        },
+        { currentPolicyFile: signing.policyFile },
+      ),
+    );
+    return { ...base, verified: v.verification.ok, problems: v.verification.problems };
+  } catch (err) {
+    return { ...base, verified: false, problems: [rootMessage(err)] };
   }
 }
 
@@ -364,6 +462,7 @@ function startWatcher(
   opts: SandboxOptions,
   call: <T>(fn: () => Promise<T>) => Promise<T>,
   onStage: (stage: PipelineStage) => void,
+  signing?: SandboxSigning,
 ): { stop(): Promise<void> } {
   let inFlight: Promise<void> | undefined;
   let paused = false;
@@ -373,8 +472,21 @@ function startWatcher(
     cleanup = undefined;
     c?.();
   };
+  // Signed (`--signed`): the sandbox's key signs the person's decision, as `--sign` would.
   const decide = (decision: DecisionKind, request: DecisionRequest) =>
-    call(() => decidePromotion(stack.client, where.workflowId, decision, request));
+    call(async () =>
+      signing
+        ? decideSigned(
+            stack.client,
+            where.workflowId,
+            decision,
+            await signDecision(stack.client, where.workflowId, signing.keyFile, {
+              decision,
+              ...(request.comment ? { comment: request.comment } : {}),
+            }),
+          )
+        : decidePromotion(stack.client, where.workflowId, decision, request),
+    );
   const tick = async () => {
     const s = await call(() => getPipelineStatus(stack.client, where.workflowId));
     const stage = s.progress?.stage;
@@ -385,7 +497,14 @@ function startWatcher(
     if (waiting && !paused && opts.onAwaitingApproval) {
       paused = true;
       const approval = s.progress?.approval ?? { gates: [], ignored: [] };
-      cleanup = opts.onAwaitingApproval({ where, approval, rendered, decide }) ?? undefined;
+      cleanup =
+        opts.onAwaitingApproval({
+          where,
+          approval,
+          rendered,
+          decide,
+          ...(signing ? { signKey: signing.keyFile } : {}),
+        }) ?? undefined;
     } else if (!waiting && paused) {
       leavePause();
     }

@@ -53,9 +53,11 @@ export interface SandboxStackOptions {
   onEvent?: (event: ReceivedEvent) => void;
   /**
    * Train on the Together emulator instead (no webhooks, a dedicated endpoint at promotion).
-   * It keeps no state of its own: a Together sandbox starts fresh.
+   * With `persist` its state is kept in `<stateDir>/together`.
    */
   together?: { failTraining?: boolean };
+  /** The worker's approval policy file (`--signed`): decisions must then be signed. */
+  approvalPolicy?: string;
   /** The worker's knowledge-base folder and settings (`finetune sandbox --kb`). */
   knowledgeBase?: KbSettings;
 }
@@ -92,10 +94,14 @@ export interface SandboxStack {
 }
 
 /** The sandbox's memory: one folder, every part of it kept (or none, with --no-persist). */
-export function sandboxStatePaths(stateDir: string, flavor: 'openai' | 'azure') {
+export function sandboxStatePaths(
+  stateDir: string,
+  flavor: 'openai' | 'azure' | 'together' | 'openai-compatible',
+) {
   return {
     temporalDb: join(stateDir, 'temporal.db'),
-    openai: join(stateDir, flavor),
+    /** The provider emulator's state (one folder per flavour). */
+    provider: join(stateDir, flavor),
     wandb: join(stateDir, 'wandb'),
   };
 }
@@ -112,7 +118,7 @@ export function incompleteStateNotices(
 ): string[] {
   if (!existsSync(paths.temporalDb)) return [];
   const missing = [
-    ...(existsSync(join(paths.openai, 'state.v8')) ? [] : ['their provider files and jobs']),
+    ...(existsSync(join(paths.provider, 'state.v8')) ? [] : ['their provider files and jobs']),
     ...(emulatedWandb && !existsSync(join(paths.wandb, 'state.v8'))
       ? ['their W&B runs and model versions']
       : []),
@@ -129,7 +135,10 @@ export function incompleteStateNotices(
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
   const stateDir = opts.stateDir ?? join(projectRoot(), '.sandbox');
   mkdirSync(stateDir, { recursive: true });
-  const paths = sandboxStatePaths(stateDir, opts.emulator.flavor ?? 'openai');
+  const paths = sandboxStatePaths(
+    stateDir,
+    opts.together ? 'together' : (opts.emulator.flavor ?? 'openai'),
+  );
   const userWandb = userWandbFromEnv();
   const notices = opts.persist ? incompleteStateNotices(stateDir, paths, !userWandb) : [];
   // The SDK's own logs as one-liners, without the failure the sandbox reports itself (before the
@@ -148,6 +157,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
             apiKey: SANDBOX_TOGETHER_KEY,
             timeScale: 200,
             ...(opts.together.failTraining ? { failTraining: () => true } : {}),
+            ...(opts.persist ? { stateDir: paths.provider } : {}),
           },
         }
       : {
@@ -160,7 +170,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
           openai: {
             ...opts.emulator,
             apiKey: SANDBOX_OPENAI_KEY,
-            ...(opts.persist ? { stateDir: paths.openai } : {}),
+            ...(opts.persist ? { stateDir: paths.provider } : {}),
           },
         }),
     // Real W&B when the user has a key, else the local emulator.
@@ -173,6 +183,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     },
     worker: {
       taskQueue: SANDBOX_TASK_QUEUE,
+      ...(opts.approvalPolicy ? { approvalPolicy: opts.approvalPolicy } : {}),
       // Nothing long runs at the end (the pipeline is done or waiting): stop in seconds.
       shutdownGraceTime: '2s',
       ...(opts.knowledgeBase ? { knowledgeBase: opts.knowledgeBase } : {}),

@@ -39,7 +39,7 @@ export interface ApprovalPolicy {
   signers: ApprovalSigner[];
   /** Promotion of a candidate (fine-tune, knowledge base). */
   promote: QuorumRule;
-  /** Rollbacks; default: one approval (speed matters more there). */
+  /** Rollbacks, e.g. `{ approvals: 1 }` for speed; default: the same as `promote`. */
   rollback?: QuorumRule;
   /** Whether whoever started a pipeline may approve it; default false. */
   selfApproval?: boolean;
@@ -136,4 +136,10 @@ export interface ApprovalRequestView {
 export interface SignedRecord {
   policyDigest: string;
   decisions: SignedDecision[];
+}
+
+/** What a signed rollback is bound to, and the version (`vN`) it goes to, as read before it. */
+export interface RollbackCandidate {
+  identity: CandidateIdentity;
+  toVersion: string;
 }

@@ -2,7 +2,7 @@
 import type { WandbTarget } from './syncTypes.js';
 import type { Decision, GateResult } from './promotionTypes.js';
 import type { DatasetMoveResult, DatasetRemovalResult, PrunedServing } from './aliasMoveResults.js';
-import type { ServingRecord } from './providerTypes.js';
+import type { ServingRecord, ServingState } from './providerTypes.js';
 import type { ApprovalPolicy, SignedRecord } from './approvalTypes.js';
 
 /** One entry of a version's audit log (metadata key `governanceLog`). */
@@ -142,6 +142,13 @@ export interface RollbackInput {
   to?: string;
   by: string;
   reason: string;
+  /**
+   * Under an approval policy: wait for signed decisions (`finetune rollback --sign`,
+   * `--print-payload`); without it such a rollback is refused at once.
+   */
+  awaitSignedDecisions?: boolean;
+  /** How long to wait for the quorum; default the policy's maxValidity. Then nothing moves. */
+  decisionTimeoutMs?: number;
 }
 
 export interface ResolveInput {
@@ -172,6 +179,8 @@ export interface ResolvedAlias {
     replicas: number;
     costPerHourUsd: number | null;
   };
+  /** Everything of ours serving and billed now, live (providers billing endpoints by the hour). */
+  running?: ServingState[];
   jobId: string | null;
   baseModel: string | null;
   promotedBy: string | null;

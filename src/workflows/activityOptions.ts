@@ -188,7 +188,7 @@ export const datasetVersionActivities = proxyActivities<
  * day) rather than failing an approved promotion. Every step is idempotent, so retries are safe.
  */
 export const promotionActivities = proxyActivities<
-  Pick<Activities, 'planAliasMove' | 'applyAliasMove' | 'resolveWandbTarget'>
+  Pick<Activities, 'planAliasMove' | 'applyAliasMove' | 'resolveWandbTarget' | 'rollbackCandidate'>
 >({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: HEARTBEAT,

@@ -31,8 +31,8 @@ import type {
   PipelineStage,
   UploadedFile,
 } from '../shared/types.js';
-import { usd } from '../shared/money.js';
 import type { CostCheck } from '../shared/providerTypes.js';
+import { describeEstimatedCost, estimatedCostOf } from '../shared/estimatedCost.js';
 import { DEFAULT_WAIT_POLICY } from '../shared/types.js';
 import {
   approvalPolicyActivities,
@@ -101,8 +101,12 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
   }
   setHandler(progressQuery, () => progress, { description: HANDLER_DESCRIPTIONS.progress });
   const showDetails = (details: string) => {
-    progress.details = details;
-    setCurrentDetails(details);
+    // Once estimated, the training price stays under every stage's details (the UI, `status`).
+    const cost = estimatedCostOf(progress);
+    const price = cost ? describeEstimatedCost(cost) : undefined;
+    const shown = price && !details.includes(price) ? `${details}\n\n${price}` : details;
+    progress.details = shown;
+    setCurrentDetails(shown);
   };
   wandb.onWait = (details) => showDetails(stageDetails(progress.stage, details));
   setHandler(
@@ -237,7 +241,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
           ...(input.maxCostUsd !== undefined ? { maxUsd: input.maxCostUsd } : {}),
         })
         .catch((err: unknown) => cleanUpRefusedCost(err, files, progress));
-      showDetails(stageDetails('uploading', describeCost(progress.cost)));
+      showDetails(stageDetails('uploading', describeEstimatedCost(estimatedCostOf(progress)!)));
     }
 
     setStage('creating_job', 'the fine-tuning job, exactly once');
@@ -321,6 +325,7 @@ export async function fineTunePipeline(input: PipelineInput): Promise<PipelineRe
         wandb,
         desk,
         setStage,
+        estimatedCost: estimatedCostOf(progress),
         signing,
         events,
         eventRef,
@@ -425,14 +430,6 @@ async function cleanUpRefusedCost(
     nonRetryable: true,
     details: cause.details ? [...cause.details] : [],
   });
-}
-
-/** The price line of the UI's details and the status. */
-function describeCost(c: CostCheck): string {
-  const figure = c.usd !== null ? usd(c.usd) : 'unknown';
-  const who = c.source === 'provider' ? "the provider's estimate" : 'our estimate';
-  const max = c.maxUsd !== undefined ? `, --max-cost ${usd(c.maxUsd)}` : '';
-  return `training price ${figure} (${who}${max})`;
 }
 
 function failUnlessSucceeded(

@@ -290,6 +290,23 @@ export const PATCHES = {
     },
     retire: APPROVAL_WAITS,
   },
+  signedRollbacks: {
+    id: 'signed-rollbacks',
+    since: { date: '2026-12-07', commit: '8f705af' },
+    workflows: ['rollbackPromotion'],
+    state: 'patched',
+    guards: {
+      old: ['rollbackPromotion/to-previous.json', 'rollbackPromotion/events-rolled-back.json'],
+      new: [
+        'rollbackPromotion/signed-rollback-quorum.json',
+        'rollbackPromotion/signed-rollback-rejected.json',
+        'rollbackPromotion/signed-rollback-unsigned-refused.json',
+        'rollbackPromotion/without-policy.json',
+      ],
+    },
+    retire:
+      'A rollback runs for seconds (the alias move) unless a move of its collection holds the lock: keep while users may upgrade from a checkout of before 2026-12-07 during a rollback.',
+  },
 } as const satisfies Record<string, PatchEntry>;
 
 export type PatchName = keyof typeof PATCHES;

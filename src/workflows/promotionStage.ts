@@ -1,5 +1,6 @@
 import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { combineGates, describeGates } from '../gates/index.js';
+import { describeEstimatedCost, type EstimatedCost } from '../shared/estimatedCost.js';
 import type { MoveRecord } from '../shared/governanceTypes.js';
 import type { PromotionOutcome } from '../shared/promotionTypes.js';
 import { DEFAULT_PROMOTION_ALIAS } from '../shared/promotionTypes.js';
@@ -16,6 +17,11 @@ import { eventDecision, eventGates, howToDecide, promotionCompleted } from './pi
 
 const now = (): string => new Date(Date.now()).toISOString();
 
+/** The gates' block, then what training cost (by the estimate before the job), for the approver. */
+function withPrice(gatesText: string, cost: EstimatedCost | undefined): string {
+  return cost ? `${gatesText}\n**Cost:** ${describeEstimatedCost(cost)}` : gatesText;
+}
+
 /**
  * The last stage: gates, then a person's decision (or auto-approval, a blocking gate, the
  * timeout), then the alias moves. Returns where the pipeline ended.
@@ -28,7 +34,7 @@ export async function governPromotion(ctx: PromotionContext): Promise<'promoted'
     ctx.setStage('evaluating', 'running the gates: PII, token limit, drift, evaluation');
     desk.record.gates = await runGates(ctx);
     const verdict = combineGates(desk.record.gates);
-    const gatesText = describeGates(desk.record.gates);
+    const gatesText = withPrice(describeGates(desk.record.gates), ctx.estimatedCost);
     const blocking = desk.record.gates.filter((g) => g.verdict === 'block').map((g) => g.summary);
     if (verdict.blocked) {
       desk.blockedBy = blocking.join('; ');

@@ -11,6 +11,7 @@ import { wandbNotConfigured } from './failures.js';
 import { moveUnderLock } from './moveModelAlias.js';
 import { WorkflowEvents } from './events.js';
 import { PATCH } from './patches.js';
+import { RollbackApproval } from './rollbackApproval.js';
 
 /**
  * `finetune rollback`: moves the alias back — by default to the version the current one replaced
@@ -18,11 +19,15 @@ import { PATCH } from './patches.js';
  * versions. Serialised with promotions of the same collection.
  */
 export async function rollbackPromotion(input: RollbackInput): Promise<AliasMoveResult> {
+  // Under the worker's approval policy, signed decisions decide (patch: runs before it did not ask).
+  const approval = patched(PATCH.signedRollbacks) ? new RollbackApproval() : undefined;
   const target = await promotionActivities.resolveWandbTarget({
     project: input.project,
     entity: input.entity,
   });
   if (!target) throw wandbNotConfigured('Rolling back');
+  const approved = await approval?.decide(input, target);
+  const by = approved?.by ?? input.by;
   setCurrentDetails(`rolling back "${input.alias}" in ${input.collection}: ${input.reason}`);
   const info = workflowInfo();
   const result = await moveUnderLock(
@@ -31,15 +36,17 @@ export async function rollbackPromotion(input: RollbackInput): Promise<AliasMove
       target,
       alias: input.alias,
       collection: input.collection,
-      version: input.to,
+      version: approved?.toVersion ?? input.to,
     },
     {
       id: info.workflowId,
       at: new Date(Date.now()).toISOString(),
-      by: input.by,
+      by,
       how: 'rollback',
       reason: input.reason,
       workflowId: info.workflowId,
+      ...(approved?.comment ? { comment: approved.comment } : {}),
+      ...(approved ? { signed: approved.signed } : {}),
     },
   );
   upsertSearchAttributes([{ key: FineTuneStage, value: 'rolled_back' }]);
@@ -53,11 +60,11 @@ export async function rollbackPromotion(input: RollbackInput): Promise<AliasMove
     replaced: result.model.replaced,
     datasetVersions: result.datasets.map((d) => ({ role: d.role, ref: d.ref })),
     ...(result.serving ? { servedAs: result.serving.servedAs } : {}),
-    by: input.by,
+    by,
     reason: input.reason,
   });
   setCurrentDetails(
-    `"${input.alias}" rolled back to **${result.model.ref}** (from ${result.model.replaced ?? 'none'}) by ${input.by}: ${input.reason}`,
+    `"${input.alias}" rolled back to **${result.model.ref}** (from ${result.model.replaced ?? 'none'}) by ${by}: ${input.reason}`,
   );
   return result;
 }

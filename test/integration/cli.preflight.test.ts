@@ -78,6 +78,7 @@ describe('finetune start and the pipeline pre-flight', () => {
     expect(r.stderr).toMatch(
       /pre-flight passed in [\d.]+ s: openai trains gpt-4\.1-mini-2025-04-14/,
     );
+    expect(r.stderr).toMatch(/training price \$[\d.]+ \(our estimate from the token count\)/);
     expect(r.stderr).toContain(
       `watch it: npx finetune status ${r.workflowId} --watch --address ${h.temporalAddress}`,
     );
@@ -92,12 +93,15 @@ describe('finetune start and the pipeline pre-flight', () => {
     const parsed = JSON.parse(json.stdout) as {
       workflowId: string;
       preflight: { passed: boolean; runway: { provider: string; ok: boolean } };
+      estimatedCost: { currency: string; source: string } | null;
     };
     expect(parsed.workflowId).toBe(json.workflowId);
     expect(parsed.preflight).toMatchObject({
       passed: true,
       runway: { provider: 'openai', ok: true },
     });
+    // OpenAI gives no estimate before a job: ours, from the token count.
+    expect(parsed.estimatedCost).toMatchObject({ currency: 'USD', source: 'local' });
     expect(json.stderr).not.toContain('pre-flight');
 
     const detached = await start(['--training', SAMPLE, '--model', 'gpt-5-turbo-x', '--detach']);

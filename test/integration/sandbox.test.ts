@@ -74,7 +74,10 @@ describe('finetune sandbox', () => {
       by: 'sandbox',
       how: 'auto',
       comment: 'finetune sandbox --json',
+      // No approval policy: the name as typed, marked as not verified (no signed part).
+      verified: false,
     });
+    expect(result.signed).toBeUndefined();
     expect(result.promotion).toMatchObject({ promoted: true, alias: 'production' });
     expect(result.promotion!.modelVersion).toMatch(/\/model-metadata:v\d+$/);
     expect(result.promotion!.datasetVersions.map((d) => d.role).sort()).toEqual([

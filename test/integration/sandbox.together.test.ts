@@ -1,29 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Together from 'together-ai';
-import { runSandbox, type SandboxResult } from '../../src/sandbox/run.js';
+import { runSandbox, type SandboxOptions, type SandboxResult } from '../../src/sandbox/run.js';
 import type { SandboxStack } from '../../src/sandbox/stack.js';
 
 // `finetune sandbox --provider together --json`: its own dev server, the Together and W&B
 // emulators and a worker whose provider is Together; promotion ends on a dedicated endpoint.
+// Its state is kept in the folder (`.sandbox/together` by default), as the OpenAI sandbox's is:
+// run twice on one folder, the second run still has the first's job and endpoint.
 describe('finetune sandbox --provider together', () => {
+  let first: SandboxResult;
   let result: SandboxResult;
   let stack: SandboxStack | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-together-'));
+  const options = (by: string): SandboxOptions => ({
+    provider: 'together',
+    ui: false,
+    persist: true,
+    stateDir: dir,
+    runningSeconds: 1,
+    dropWebhooks: false,
+    keep: true,
+    autoApprove: { by, comment: 'finetune sandbox --json' },
+  });
 
   beforeAll(async () => {
-    const ran = await runSandbox({
-      provider: 'together',
-      ui: false,
-      persist: true, // asked for, but the Together emulator keeps no state: a fresh sandbox
-      runningSeconds: 1,
-      dropWebhooks: false,
-      keep: true,
-      autoApprove: { by: 'sandbox', comment: 'finetune sandbox --json' },
-    });
+    const before = await runSandbox(options('first'));
+    first = before.result;
+    await before.stack.stop();
+    const ran = await runSandbox(options('second'));
     result = ran.result;
     stack = ran.stack;
   });
   afterAll(async () => {
     await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('trains on Together, runs the gates, promotes onto a dedicated endpoint that answers', async () => {
@@ -48,7 +61,27 @@ describe('finetune sandbox --provider together', () => {
       messages: [{ role: 'user', content: 'The display shows E2.' }],
     });
     expect(answer.choices[0]?.message?.content).toBeTruthy();
-    // Only production's endpoint bills: the eval gate's was removed.
-    expect(stack!.together!.servingCharges().filter((c) => c.running)).toHaveLength(1);
+    // Only the production endpoints bill (this one, and the one it replaced: the rollback
+    // target); the eval gates' were removed.
+    const running = stack!.together!.servingCharges().filter((c) => c.running);
+    expect(running).toHaveLength(2);
+    expect(running.filter((c) => c.name.includes('eval'))).toEqual([]);
+  });
+
+  it('started again on the same folder, still has the first run: its job, and its endpoint answering', async () => {
+    expect(first).toMatchObject({ status: 'succeeded', stage: 'promoted' });
+    expect(result.promotion!.replaced).toBe(first.promotion!.modelVersion);
+    const api = new Together({
+      apiKey: result.where.env.TOGETHER_API_KEY,
+      baseURL: result.where.env.TOGETHER_BASE_URL,
+      maxRetries: 0,
+    });
+    const job = await api.fineTuning.retrieve(first.jobId!);
+    expect(job).toMatchObject({ status: 'completed', model_output_name: first.fineTunedModel });
+    const answer = await api.chat.completions.create({
+      model: first.promotion!.serving!.servedAs,
+      messages: [{ role: 'user', content: 'The display shows E2.' }],
+    });
+    expect(answer.choices[0]?.message?.content).toBeTruthy();
   });
 });

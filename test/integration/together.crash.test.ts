@@ -82,4 +82,32 @@ describe('a Together worker SIGKILLed mid-way: exactly one job trains', () => {
     const { data: files } = await h.api.files.list();
     expect(files.filter((f) => f.filename?.startsWith('train.sha256-'))).toHaveLength(1);
   }, 180_000);
+
+  it('killed while the eval gate runs on its short-lived endpoint: the next worker stops it', async () => {
+    worker = spawnWorkerWith(togetherWorkerEnv(h));
+    const started = await startFineTunePipeline(
+      h.client,
+      togetherInput({
+        suffix: 'eval-crash',
+        promotion: { autoApprove: { by: 'ops' }, gates: { drift: 'off' } },
+      }),
+      { taskQueue: h.taskQueue },
+    );
+    // The first deployment is the eval gate's (production's comes after the decision).
+    await eventually(
+      "the eval gate's endpoint",
+      () => (h.together.stats().deploymentsCreated >= 1 ? true : undefined),
+      120_000,
+    );
+    await worker.kill();
+    worker = spawnWorkerWith(togetherWorkerEnv(h));
+    const result = await started.handle.result();
+    expect(result.stage).toBe('promoted');
+    expect(result.approval!.gates.find((g) => g.gate === 'eval')?.verdict).toBe('pass');
+    // Only production's endpoint is left, and only it bills.
+    const names: string[] = [];
+    for await (const e of h.apiV2.beta.endpoints.list({})) names.push(e.name);
+    expect(names).toEqual([result.approval!.promotion!.serving!.servedAs]);
+    expect(h.together.servingCharges().filter((c) => c.running)).toHaveLength(1);
+  }, 240_000);
 });

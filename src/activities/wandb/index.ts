@@ -28,6 +28,7 @@ import {
   type ClearCandidateInput,
 } from './promotion.js';
 import { resolveAlias, traceLineage } from './resolve.js';
+import { rollbackCandidate } from './rollbackCandidate.js';
 import { listUnaliasedServing, type UnaliasedServingInput } from './staleServing.js';
 import type { AliasMovePlan, AliasMoveRequest, MoveRecord } from '../../shared/governanceTypes.js';
 
@@ -59,6 +60,7 @@ export function createWandbActivities(deps: WandbActivityDeps) {
     logModelArtifact: pulsed((input: LogModelInput) => logModelArtifact(deps, input)),
     finishWandbRun: pulsed((input: FinishRunInput) => finishWandbRun(deps, input)),
     planAliasMove: pulsed((input: AliasMoveRequest) => planAliasMove(deps, input)),
+    rollbackCandidate: pulsed((input: AliasMoveRequest) => rollbackCandidate(deps, input)),
     applyAliasMove: pulsed((input: { plan: AliasMovePlan; record: MoveRecord }) =>
       applyAliasMove(deps, input),
     ),

@@ -26,6 +26,7 @@ interface SandboxFlags {
   dropWebhooks: boolean;
   failTraining: boolean;
   keep: boolean;
+  signed: boolean;
   kb: boolean;
 }
 
@@ -33,7 +34,7 @@ interface SandboxFlags {
  * The closing line: how it ended, the model, and what promotion did. A failure's message is in
  * the status block just above (its `error` line): it is not printed a second time.
  */
-function renderOutcome(r: SandboxResult, keep: boolean): string {
+export function renderOutcome(r: SandboxResult, keep: boolean): string {
   const seconds = (r.wallMs / 1000).toFixed(1);
   if (r.status !== 'succeeded') {
     const lines = [
@@ -50,8 +51,14 @@ function renderOutcome(r: SandboxResult, keep: boolean): string {
   const lines = [`\n${head}`];
   const d = r.decision;
   if (d) {
+    const trust =
+      d.verified === true
+        ? ', signed, verified'
+        : d.verified === false
+          ? ', name as typed, not verified: no approval policy (try --signed)'
+          : '';
     lines.push(
-      `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by} (${d.how})${d.comment ? ` — ${d.comment}` : ''}`,
+      `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.by} (${d.how}${trust})${d.comment ? ` — ${d.comment}` : ''}`,
     );
   }
   const p = r.promotion;
@@ -63,6 +70,16 @@ function renderOutcome(r: SandboxResult, keep: boolean): string {
     lines.push(`nothing promoted: ${p.note}`);
   } else if (r.stage === 'rejected') {
     lines.push('nothing promoted');
+  }
+  const sg = r.signed;
+  if (sg) {
+    lines.push(`signed with ${sg.keyFile} (${sg.fingerprint}), policy ${sg.policyFile}`);
+    if (sg.verified === true)
+      lines.push(
+        `lineage --verify: OK — the signature, the policy and model → datasets → decision hold`,
+      );
+    else if (sg.verified === false)
+      lines.push(`lineage --verify: FAILED\n${sg.problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -96,6 +113,11 @@ export function sandboxCommand(): Command {
       )
         .choices(['openai', 'azure', 'together'])
         .default('openai'),
+    )
+    .option(
+      '--signed',
+      'signed approvals: generate an ed25519 key in .sandbox/signing/, write an approval policy naming it for the worker, and sign the approval with it',
+      false,
     )
     .option(
       '--kb',
@@ -159,6 +181,11 @@ export function sandboxCommand(): Command {
             })
           : undefined;
         process.stderr.write(renderApprovalPause(pause.where, keys?.hint));
+        if (pause.signKey) {
+          process.stderr.write(
+            `signed approvals: a decision counts only signed (the keys above sign with ${pause.signKey});\n  from another terminal: finetune approve ${pause.where.workflowId} --sign ${pause.signKey}\n`,
+          );
+        }
         redraw = false; // what follows goes below the instructions, never over them
         return keys ? () => keys.stop() : undefined;
       };
@@ -173,6 +200,7 @@ export function sandboxCommand(): Command {
           dropWebhooks: f.dropWebhooks,
           failTraining: f.failTraining,
           keep: f.keep,
+          signed: f.signed,
           signal: stopping.signal,
           ...(f.json ? { autoApprove: { by: 'sandbox', comment: 'finetune sandbox --json' } } : {}),
           onReady: (w) => say(renderWhere(w)),

@@ -5,6 +5,11 @@ import { Command, Option } from 'commander';
 import type { StartedPipeline } from '../../client/pipeline.js';
 import { reachFlags, shellQuote } from '../../shared/commandHints.js';
 import { rootMessage } from '../../shared/rootCause.js';
+import {
+  describeEstimatedCost,
+  estimatedCostOf,
+  type EstimatedCost,
+} from '../../shared/estimatedCost.js';
 import type { RunwayReport } from '../../shared/providerTypes.js';
 import type {
   FineTuneMethod,
@@ -213,12 +218,13 @@ export function startCommand(): Command {
       });
       try {
         const passed = await preflight(f, started, taskQueue);
+        const estimatedCost = await reportPrice(f, started, passed, input.maxCostUsd);
         if (!f.wait) {
-          printStarted(f, started, passed);
+          printStarted(f, started, passed, estimatedCost);
           if (!f.json) process.stderr.write(`watch it: ${watch}\n`);
           return;
         }
-        await waitForEnd(f, started);
+        await waitForEnd(f, started, estimatedCost);
       } finally {
         stopWaiting();
       }
@@ -226,16 +232,54 @@ export function startCommand(): Command {
 }
 
 /** The workflow id (and, once known, what the pre-flight learnt), as `start` prints it. */
-function printStarted(f: StartFlags, started: StartedPipeline, passed?: PipelineProgress): void {
+function printStarted(
+  f: StartFlags,
+  started: StartedPipeline,
+  passed?: PipelineProgress,
+  estimatedCost?: EstimatedCost,
+): void {
   process.stdout.write(
     f.json
       ? `${JSON.stringify({
           workflowId: started.workflowId,
           runId: started.runId,
           ...(passed ? { preflight: { passed: true, runway: passed.runway ?? null } } : {}),
+          ...(passed ? { estimatedCost: estimatedCost ?? null } : {}),
         })}\n`
       : `${started.workflowId}\n`,
   );
+}
+
+/**
+ * The training price, as `start` reports it: ours from the pre-flight, or, where the provider
+ * prices the uploaded files (or --max-cost is set), the checked figure once the upload is done.
+ * A run refused on price ends here, with the figure and its uploads deleted.
+ */
+async function reportPrice(
+  f: StartFlags,
+  started: StartedPipeline,
+  passed: PipelineProgress,
+  maxCostUsd: number | undefined,
+): Promise<EstimatedCost | undefined> {
+  let cost = estimatedCostOf(passed);
+  const { priceComesAfterUpload, waitForCostEstimate } =
+    await import('../../client/costEstimate.js');
+  if (priceComesAfterUpload(passed, maxCostUsd)) {
+    if (!f.json) process.stderr.write('uploading, then checking the training price…\n');
+    const outcome = await waitForCostEstimate(started.handle);
+    if (outcome.ended) {
+      if (f.json)
+        process.stdout.write(
+          `${JSON.stringify({ workflowId: started.workflowId, runId: started.runId, preflight: { passed: true, runway: passed.runway ?? null }, estimatedCost: outcome.estimatedCost ?? null, failure: outcome.failure })}\n`,
+        );
+      throw new PipelineEndedError(
+        `pipeline ${started.workflowId} stopped before training: ${outcome.failure}`,
+      );
+    }
+    cost = outcome.estimatedCost;
+  }
+  if (cost && !f.json) process.stderr.write(`${describeEstimatedCost(cost)}\n`);
+  return cost;
 }
 
 /**
@@ -292,7 +336,11 @@ function runwayLine(r: RunwayReport): string {
 }
 
 /** `--wait`: the result once the pipeline ends; the exit code says how it ended (exitCodes.ts). */
-async function waitForEnd(f: StartFlags, started: StartedPipeline): Promise<void> {
+async function waitForEnd(
+  f: StartFlags,
+  started: StartedPipeline,
+  estimatedCost: EstimatedCost | undefined,
+): Promise<void> {
   if (!f.json) process.stderr.write('waiting for the pipeline to end (--wait)…\n');
   const { WorkflowFailedError } = await import('@temporalio/client');
   let result: PipelineResult;
@@ -304,7 +352,7 @@ async function waitForEnd(f: StartFlags, started: StartedPipeline): Promise<void
     throw err;
   }
   process.stdout.write(
-    `${JSON.stringify({ workflowId: started.workflowId, ...result }, null, f.json ? 0 : 2)}\n`,
+    `${JSON.stringify({ workflowId: started.workflowId, ...result, estimatedCost: estimatedCost ?? null }, null, f.json ? 0 : 2)}\n`,
   );
   process.exitCode = pipelineExitCode('COMPLETED', result.stage);
   if (result.stage === 'rejected' && !f.json) {

@@ -61,7 +61,10 @@ export function statusCommand(): Command {
       const decide = decisionCommands(workflowId, personName(), await reachOf(f));
       const watcher = new WatchLease(Math.max(60_000, f.interval * 3_000));
       const show = async (): Promise<PipelineStatus> => {
-        const status = await getPipelineStatus(client, workflowId).catch((err: unknown) => {
+        // What of ours bills now is read once (a provider call), not on every --watch refresh.
+        const status = await getPipelineStatus(client, workflowId, {
+          serving: !f.watch,
+        }).catch((err: unknown) => {
           if (err instanceof PipelineNotFoundError) throw new UserError(err.message);
           throw new UserError(
             `Cannot read pipeline ${workflowId}: ${err instanceof Error ? err.message : String(err)}`,

@@ -11,7 +11,7 @@ import type { FileRecord, FileStatus, JobRecord, JobStatus } from './records.js'
 import type { StepMetrics } from './trainingCurve.js';
 import type { JobWebhookType } from './webhookSender.js';
 
-export type FlavorName = 'openai' | 'azure';
+export type FlavorName = 'openai' | 'azure' | 'openai-compatible';
 
 /** One request as the flavour's guard sees it, before any route runs. */
 export interface GuardedRequest {
@@ -53,6 +53,18 @@ export interface FlavorInspection {
   azureJob(jobId: string): AzureJobInfo | undefined;
   deployments(): DeploymentInfo[];
   webhookEndpoints(): WebhookEndpointInfo[];
+  /** OpenAI-compatible (Nebius-like) hosts: models made servable through `/v0/models`. */
+  customModels(): CustomModelInfo[];
+}
+
+export interface CustomModelInfo {
+  /** The full name callers pass as `model`. */
+  name: string;
+  /** The name the create request asked for. */
+  short: string;
+  /** `<job id>:<checkpoint id>`. */
+  source: string;
+  status: 'validating' | 'active' | 'error';
 }
 
 export interface AzureJobInfo {

@@ -8,8 +8,10 @@ import { FaultInjector, type InjectedFault } from './faults.js';
 import { EmbeddingLog, type EmbeddingHold, type EmbeddingRequestRecord } from './embeddingLog.js';
 import { findFile } from './fileRecords.js';
 import { azureFlavor } from './azure/flavor.js';
+import { compatibleFlavor } from './compatible/flavor.js';
 import type {
   AzureJobInfo,
+  CustomModelInfo,
   DeploymentInfo,
   Flavor,
   FlavorName,
@@ -35,7 +37,13 @@ export type { FaultOptions, OpenAIEmulatorOptions, WebhookTarget } from './optio
 export type { AzureDeploymentOptions, AzureOptions } from './azure/options.js';
 export type { AzureCatalogModel } from './azure/catalog.js';
 export { DEFAULT_CATALOG as AZURE_DEFAULT_MODEL_CATALOG } from './azure/catalog.js';
-export type { AzureJobInfo, DeploymentInfo, FlavorName, WebhookEndpointInfo } from './flavor.js';
+export type {
+  AzureJobInfo,
+  CustomModelInfo,
+  DeploymentInfo,
+  FlavorName,
+  WebhookEndpointInfo,
+} from './flavor.js';
 export type { EmulatorStatsSnapshot, WebhookStats } from './stats.js';
 export type { InjectedFault } from './faults.js';
 export type { EmbeddingHold, EmbeddingRequestRecord } from './embeddingLog.js';
@@ -74,6 +82,8 @@ export interface RunningOpenAIEmulator {
   deployments(): DeploymentInfo[];
   /** Azure: endpoints registered through `…/dashboard/webhook_endpoints`, with their secrets. */
   webhookEndpoints(): WebhookEndpointInfo[];
+  /** OpenAI-compatible hosts: the models made servable through `/v0/models` (empty otherwise). */
+  customModels(): CustomModelInfo[];
 }
 
 /** What `stateDir` keeps between runs (src/emulators/snapshotFile.ts). */
@@ -104,6 +114,7 @@ function readSnapshot(stateDir: string, flavor: FlavorName): OpenAIEmulatorSnaps
 function createFlavor(options: OpenAIEmulatorOptions): Flavor {
   const flavor = options.flavor ?? 'openai';
   if (flavor === 'azure') return azureFlavor(options.apiKey, options.azure);
+  if (flavor === 'openai-compatible') return compatibleFlavor(options.apiKey, options.compatible);
   if (flavor !== 'openai') throw new Error(`unknown emulator flavor ${String(flavor)}`);
   return openaiFlavor({
     apiKey: options.apiKey,
@@ -250,5 +261,6 @@ export async function startOpenAIEmulator(
     azureJob: (jobId) => flavor.inspect.azureJob(jobId),
     deployments: () => flavor.inspect.deployments(),
     webhookEndpoints: () => flavor.inspect.webhookEndpoints(),
+    customModels: () => flavor.inspect.customModels(),
   };
 }

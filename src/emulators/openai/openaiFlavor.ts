@@ -68,7 +68,12 @@ export function openaiFlavor(options: {
     embeddingModel: (_ctx, requested) => resolveEmbeddingModel(requested),
     webhookTargets: () => [],
     registerRoutes: (app, ctx) => registerModelRoutes(app, ctx, options.modelShutdownDates),
-    inspect: { azureJob: () => undefined, deployments: () => [], webhookEndpoints: () => [] },
+    inspect: {
+      azureJob: () => undefined,
+      deployments: () => [],
+      webhookEndpoints: () => [],
+      customModels: () => [],
+    },
     // Nothing of its own: files, jobs and uploads are the emulator's.
     state: { snapshot: () => ({}), restore: () => undefined },
   };

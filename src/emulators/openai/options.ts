@@ -1,4 +1,5 @@
 import type { AzureOptions } from './azure/options.js';
+import type { CompatibleOptions } from './compatible/options.js';
 
 /** Where and how the emulator delivers webhooks (Standard Webhooks, like OpenAI). */
 export interface WebhookTarget {
@@ -47,9 +48,14 @@ export interface OpenAIEmulatorOptions {
    * Which service to be: `openai` (default; paths under `/v1`) or `azure` (Azure OpenAI's v1 data
    * plane under `/openai/v1`, plus an emulated ARM management plane; see the README).
    */
-  flavor?: 'openai' | 'azure';
+  flavor?: 'openai' | 'azure' | 'openai-compatible';
   /** Azure flavour settings (ignored by the OpenAI flavour). */
   azure?: AzureOptions;
+  /**
+   * `openai-compatible` flavour (a Nebius Token Factory-like host: OpenAI's API under `/v1`,
+   * models made servable through `/v0/models`): how that deployment call behaves.
+   */
+  compatible?: CompatibleOptions;
   /**
    * OpenAI flavour: `shutdown_date` of `GET /v1/models` by exact model id, over the built-in
    * table (null = none announced). Fine-tuned models take their base snapshot's date.

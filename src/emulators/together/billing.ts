@@ -32,10 +32,29 @@ interface Meter {
   spans: Span[];
 }
 
+/** What a saved state keeps of the meter. */
+export type MeterSnapshot = Map<string, Meter>;
+
 export class ServingMeter {
-  private readonly meters = new Map<string, Meter>();
+  private readonly meters: Map<string, Meter> = new Map();
 
   constructor(private readonly scale: number) {}
+
+  snapshot(): MeterSnapshot {
+    return this.meters;
+  }
+
+  /**
+   * The bills of a saved state. Nothing ran while the emulator was stopped: spans still open are
+   * closed at `savedAtMs`; what serves again opens a new one (`run`) when it is restored.
+   */
+  restore(saved: MeterSnapshot, savedAtMs: number): void {
+    for (const [id, meter] of saved) {
+      const open = meter.spans.at(-1);
+      if (open && open.endMs === null) open.endMs = Math.max(open.startMs, savedAtMs);
+      this.meters.set(id, meter);
+    }
+  }
 
   /** Starts (or, with a new replica count, restarts) billing; a no-op when nothing changes. */
   run(

@@ -83,6 +83,14 @@ export async function sealFile(
     file.processingStatus = 'COMPLETED';
     return;
   }
+  validateFile(ctx, file);
+}
+
+/**
+ * Checks a sealed `fine-tune` file's data, `PENDING` for `fileValidationMs` (also for a file a
+ * saved state left `PENDING`: the check starts again).
+ */
+export function validateFile(ctx: TogetherContext, file: FileRecord): void {
   const report = checkDataset(ctx.blobs.read(file.id));
   ctx.clock.after(ctx.durations.fileValidationMs, () => {
     void report.then(

@@ -41,15 +41,36 @@ export class TogetherJobLifecycle {
       'cancel_requested',
       'Cancel requested; you are billed for the training steps completed',
     );
-    this.stage(job, 'cancel_requested', this.ctx.durations.cancellingMs, () => {
-      addEvent(job, 'job_stopped', `Job cancelled after ${job.stepsDone} training steps`);
-      this.finish(job, 'cancelled');
-    });
+    this.stage(job, 'cancel_requested', this.ctx.durations.cancellingMs, () => this.cancelled(job));
+  }
+
+  private cancelled(job: JobRecord): void {
+    addEvent(job, 'job_stopped', `Job cancelled after ${job.stepsDone} training steps`);
+    this.finish(job, 'cancelled');
   }
 
   close(): void {
     for (const handle of this.pending.values()) this.ctx.clock.cancel(handle);
     this.pending.clear();
+  }
+
+  /**
+   * A job from a saved state (the emulator stopped and started again): it goes on from the
+   * status it had, its current stage ending when it would have (at once if that is past).
+   */
+  restore(job: JobRecord): void {
+    const left = Math.max(0, (job.stageEndsAtMs ?? Date.now()) - Date.now());
+    const after = (next: () => void) => this.schedule(job, this.ctx.clock.providerMs(left), next);
+    if (job.status === 'pending') after(() => this.queue(job));
+    else if (job.status === 'queued') after(() => this.start(job));
+    else if (job.status === 'running') {
+      // Steps go on from where they were, at the same pace.
+      const interval = this.ctx.clock.realMs(this.stepProviderMs(job));
+      this.stepClock.set(job.id, Date.now() - job.stepsDone * interval);
+      this.schedule(job, this.stepProviderMs(job), () => this.step(job));
+    } else if (job.status === 'compressing') after(() => this.upload(job));
+    else if (job.status === 'uploading') after(() => this.complete(job));
+    else if (job.status === 'cancel_requested') after(() => this.cancelled(job));
   }
 
   /** Enters a status that lasts `providerMs` (for `started_at` and `progress`). */
@@ -224,19 +245,23 @@ export class TogetherJobLifecycle {
 
   private compress(job: JobRecord): void {
     addEvent(job, 'model_compressing', 'Compressing the model');
-    this.stage(job, 'compressing', this.ctx.durations.compressingMs, () => {
-      addEvent(job, 'model_compression_complete', 'Model compressed');
-      addEvent(job, 'model_uploading', 'Uploading the model');
-      this.stage(job, 'uploading', this.ctx.durations.uploadingMs, () => {
-        addEvent(job, 'model_upload_complete', 'Model uploaded', { modelPath: job.outputPath });
-        this.checkpoint(job, job.plan!.totalSteps, 'Final');
-        this.charge(job, job.plan!.totalSteps, true);
-        addEvent(job, 'job_complete', `Fine-tuning complete: ${job.outputName}`, {
-          modelPath: job.outputPath,
-        });
-        this.finish(job, 'completed');
-      });
+    this.stage(job, 'compressing', this.ctx.durations.compressingMs, () => this.upload(job));
+  }
+
+  private upload(job: JobRecord): void {
+    addEvent(job, 'model_compression_complete', 'Model compressed');
+    addEvent(job, 'model_uploading', 'Uploading the model');
+    this.stage(job, 'uploading', this.ctx.durations.uploadingMs, () => this.complete(job));
+  }
+
+  private complete(job: JobRecord): void {
+    addEvent(job, 'model_upload_complete', 'Model uploaded', { modelPath: job.outputPath });
+    this.checkpoint(job, job.plan!.totalSteps, 'Final');
+    this.charge(job, job.plan!.totalSteps, true);
+    addEvent(job, 'job_complete', `Fine-tuning complete: ${job.outputName}`, {
+      modelPath: job.outputPath,
     });
+    this.finish(job, 'completed');
   }
 
   /** `total_price` in nano-dollars for the steps trained (and, when done, the evaluations). */

@@ -84,6 +84,11 @@ export interface TogetherEmulatorOptions {
   faults?: TogetherFaultOptions;
   /** Makes ids, job seeds and fault decisions repeatable. */
   seed?: number;
+  /**
+   * A folder that keeps the state (files and their bytes, jobs, endpoints and deployments, bills,
+   * what models learned) between runs, as the sandbox's `.sandbox/together`; absent: in memory.
+   */
+  stateDir?: string;
 }
 
 export type ResolvedDurations = Required<TogetherDurations>;

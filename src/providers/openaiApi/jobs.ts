@@ -20,6 +20,18 @@ export interface OpenAIApiJobOptions {
   filtersJobsByMetadata: boolean;
   /** Extra top-level keys of the job-creation body (Azure: `trainingType`). */
   createExtras?: () => Record<string, unknown>;
+  /**
+   * A run-unique key appended to the suffix, for services that may drop metadata: a job is then
+   * recognised as this run's by its suffix (`user_provided_suffix`, or the model name).
+   */
+  suffixKey?: (workflowId: string, runId: string) => string;
+}
+
+/** Whether a job carries the run's suffix key (in the suffix it echoes, or its model's name). */
+function carriesKey(job: Job, key: string): boolean {
+  const echoed = job as Job & { user_provided_suffix?: string | null; suffix?: string | null };
+  const suffix = echoed.user_provided_suffix ?? echoed.suffix ?? '';
+  return suffix === key || suffix.endsWith(`-${key}`) || (job.fine_tuned_model ?? '').includes(key);
 }
 
 /**
@@ -33,6 +45,7 @@ export async function findJobFor(
   filtered: boolean,
   match: JobMatch,
   signal?: AbortSignal,
+  suffixKey?: string,
 ): Promise<Job | undefined> {
   if (filtered) {
     const page = client.fineTuning.jobs.list(
@@ -48,6 +61,7 @@ export async function findJobFor(
   let lookalike: Job | undefined;
   for await (const job of client.fineTuning.jobs.list({ limit: 100 }, { signal })) {
     if (job.metadata?.[RUN_ID_METADATA_KEY] === match.runId) return job;
+    if (suffixKey && carriesKey(job, suffixKey)) return job;
     const sameRequest =
       !job.metadata?.[RUN_ID_METADATA_KEY] &&
       job.model === match.model &&
@@ -77,6 +91,7 @@ export function openAIApiJobs(
     calling(`Reading fine-tuning job ${jobId}`, () =>
       client.fineTuning.jobs.retrieve(jobId, { signal }),
     );
+  const keyFor = (workflowId: string, runId: string) => options.suffixKey?.(workflowId, runId);
   const cancel = async (jobId: string, signal?: AbortSignal) => {
     const current = await read(jobId, signal);
     if (isTerminal(current.status)) return toSnapshot(current);
@@ -87,6 +102,7 @@ export function openAIApiJobs(
   };
   return {
     async create(input, ctx) {
+      const key = keyFor(input.workflowId, input.runId);
       const existing = await calling('Looking up an existing fine-tuning job', () =>
         findJobFor(
           client,
@@ -100,6 +116,7 @@ export function openAIApiJobs(
             notBefore: ctx.resumed ? ctx.firstAttemptAt : undefined,
           },
           ctx.signal,
+          key,
         ),
       );
       if (existing) {
@@ -112,7 +129,7 @@ export function openAIApiJobs(
             model: input.model,
             training_file: input.trainingFileId,
             validation_file: input.validationFileId ?? null,
-            suffix: input.suffix ?? null,
+            suffix: key ? (input.suffix ? `${input.suffix}-${key}` : key) : (input.suffix ?? null),
             seed: input.seed ?? null,
             method: toApiMethod(input.method),
             metadata: {
@@ -130,7 +147,13 @@ export function openAIApiJobs(
     },
     async findForRun(match, signal) {
       const job = await calling('Looking up the fine-tuning job to cancel', () =>
-        findJobFor(client, options.filtersJobsByMetadata, match, signal),
+        findJobFor(
+          client,
+          options.filtersJobsByMetadata,
+          match,
+          signal,
+          keyFor(match.workflowId, match.runId),
+        ),
       );
       return job?.id;
     },

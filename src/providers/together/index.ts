@@ -95,6 +95,7 @@ export function togetherProvider(o: TogetherProviderOptions): TogetherProvider {
       withScopedSignal(signal, (s) => serving.serve(req, heartbeat, s)),
     unserve: (record, signal) => withScopedSignal(signal, (s) => serving.unserve(record, s)),
     servingStates: (records, signal) => withScopedSignal(signal, (s) => serving.states(records, s)),
+    runningServing: (signal) => withScopedSignal(signal, (s) => serving.running(s)),
     sweepEvalServing: (olderThanMs, signal) =>
       withScopedSignal(signal, (s) => serving.sweep(olderThanMs, s)),
     chatModelFor: (model) => o.chatModels?.[model] ?? model,

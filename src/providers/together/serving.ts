@@ -420,6 +420,40 @@ export function togetherServing(
       return out;
     },
 
+    /**
+     * Every endpoint of ours (`tf-…`) that runs or starts now, billed: its hardware, replicas and
+     * cost per hour (for `status` and `resolve`; stopped ones cost nothing and are left out).
+     */
+    async running(signal?: AbortSignal): Promise<ServingState[]> {
+      const ours: Endpoint[] = [];
+      await calling('Listing endpoints', async () => {
+        for await (const e of v2.list({}, { signal }))
+          if ((e.name.split('/').pop() ?? e.name).startsWith(OURS)) ours.push(e);
+      });
+      if (ours.length === 0) return [];
+      const { data: types } = await calling('Reading hardware prices', () =>
+        v2.hardware.list({ signal }),
+      );
+      const out: ServingState[] = [];
+      for (const e of ours) {
+        const d = await withLinkedSignal(signal, (local) => deploymentOf(e.id, local));
+        const state = d ? (STATE[d.status.state] ?? 'running') : undefined;
+        if (!d || (state !== 'running' && state !== 'starting')) continue;
+        const replicas = Math.max(1, d.autoscaling.minReplicas ?? 1);
+        const cents = types.find((t) => t.id === d.hardware)?.priceCentsPerHour;
+        out.push({
+          name: e.name.split('/').pop() ?? e.name,
+          servedAs: e.name,
+          model: d.model,
+          state,
+          costPerHourUsd: cents === undefined ? null : (cents * replicas) / 100,
+          hardware: d.hardware,
+          replicas,
+        });
+      }
+      return out;
+    },
+
     /** Eval endpoints of ours older than `olderThanMs` (a crashed gate's): stopped and removed. */
     async sweep(olderThanMs: number, signal?: AbortSignal): Promise<string[]> {
       const stale: Endpoint[] = [];

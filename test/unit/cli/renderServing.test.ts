@@ -36,4 +36,40 @@ describe('resolve: what serves the model and what it costs', () => {
   it('says nothing of serving for a model called by its id', () => {
     expect(renderResolved(resolved)).not.toMatch(/endpoint|deployed/);
   });
+
+  it('lists what of ours runs and bills now, live, with the total per hour', () => {
+    const text = renderResolved({
+      ...resolved,
+      running: [
+        {
+          name: 'tf-ft-123',
+          servedAs: 'my-org/tf-ft-123',
+          model: 'm',
+          state: 'running',
+          costPerHourUsd: 3.99,
+          hardware: '1x_nvidia_h100_80gb_sxm',
+          replicas: 1,
+        },
+        {
+          name: 'tf-ft-099',
+          servedAs: 'my-org/tf-ft-099',
+          model: 'm',
+          state: 'starting',
+          costPerHourUsd: 2.5,
+          hardware: '1x_nvidia_a100_80gb_sxm',
+          replicas: 1,
+        },
+      ],
+    });
+    expect(text).toContain(
+      '  running   my-org/tf-ft-123 on 1x_nvidia_h100_80gb_sxm × 1, $3.99/hour',
+    );
+    expect(text).toContain(
+      '  running   my-org/tf-ft-099 on 1x_nvidia_a100_80gb_sxm × 1 (starting), $2.50/hour',
+    );
+    expect(text).toContain('2 endpoint(s) of ours running, $6.49/hour in all');
+    expect(renderResolved({ ...resolved, running: [] })).toContain(
+      'running   none of ours (nothing billed by the hour)',
+    );
+  });
 });

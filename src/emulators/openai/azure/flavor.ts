@@ -97,6 +97,7 @@ export function azureFlavor(apiKey: string | undefined, raw: AzureOptions | unde
       },
       deployments: () => deployments.all().map((d) => DeploymentStore.info(d)),
       webhookEndpoints: () => endpoints.info(),
+      customModels: () => [],
     },
     // Webhook endpoints are not kept: they name the receiver of the run that registered them.
     state: {

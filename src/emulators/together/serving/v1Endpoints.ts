@@ -111,6 +111,17 @@ export class V1Endpoints {
     for (const t of this.timers.values()) this.ctx.clock.cancel(t);
   }
 
+  /** An endpoint from a saved state: billed again if it ran, a start or stop under way goes on. */
+  restore(e: V1EndpointRecord): void {
+    if (e.state === 'STARTED') this.bill(e);
+    else if (e.state === 'PENDING' || e.state === 'STARTING') this.start(e);
+    else if (e.state === 'STOPPING') {
+      this.schedule(e, 'STOPPING', this.ctx.durations.endpointStopMs, () => {
+        e.state = 'STOPPED';
+      });
+    }
+  }
+
   private record(
     model: string,
     hardware: string,

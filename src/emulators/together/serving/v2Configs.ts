@@ -23,6 +23,18 @@ export class ConfigCatalog {
   readonly entries: ConfigEntry[] = [];
   private readonly baseModelIds = new Map<string, string>();
 
+  /** What a saved state keeps: the ids the configs and base models were given. */
+  snapshot(): { entries: ConfigEntry[]; baseModelIds: Map<string, string> } {
+    return { entries: this.entries, baseModelIds: this.baseModelIds };
+  }
+
+  /** The ids of a saved state, so deployments made before a restart still name real configs. */
+  restore(saved: { entries: ConfigEntry[]; baseModelIds: Map<string, string> }): void {
+    this.entries.splice(0, this.entries.length, ...saved.entries);
+    this.baseModelIds.clear();
+    for (const [k, v] of saved.baseModelIds) this.baseModelIds.set(k, v);
+  }
+
   constructor(catalog: Catalog, ids: TogetherIds) {
     for (const m of catalog.all()) {
       const ml = ids.v2('ml');

@@ -302,6 +302,21 @@ export class V2Serving {
     for (const t of this.timers.values()) this.ctx.clock.cancel(t);
   }
 
+  /** A deployment from a saved state: billed again if it served, a start or stop goes on. */
+  restore(d: DeploymentRecord): void {
+    if (d.state === 'DEPLOYMENT_STATE_PROVISIONING') this.provision(d);
+    else if (d.state === 'DEPLOYMENT_STATE_STOPPING') this.stop(d);
+    else if (d.state !== 'DEPLOYMENT_STATE_STOPPED' && d.state !== 'DEPLOYMENT_STATE_FAILED') {
+      this.ctx.meter.run(d.id, {
+        api: 'v2',
+        name: d.name,
+        hardware: d.hardware,
+        replicas: Math.max(1, d.minReplicas),
+        centsPerHour: hardwareById(d.hardware)?.centsPerHour ?? 0,
+      });
+    }
+  }
+
   private provision(d: DeploymentRecord): void {
     this.ctx.meter.stop(d.id);
     this.transition(

@@ -66,7 +66,7 @@ export function addPromotionFlags(cmd: Command): Command {
     )
     .option(
       '--prune-endpoints',
-      'the same for dedicated endpoints billed by the minute (Together): stop those no alias points to, keeping the rollback target',
+      'the same for dedicated serving endpoints billed by the minute: stop those no alias points to, keeping the rollback target',
       false,
     )
     .addOption(policy('gate-pii', 'PII gate (default warn)'))

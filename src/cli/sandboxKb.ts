@@ -88,7 +88,7 @@ export async function runKbSandboxCommand(f: KbSandboxFlags): Promise<void> {
     stopping.abort();
   };
   const offStopSignal = onShutdownSignal(onStopSignal);
-  say('starting the sandbox (Temporal dev server, OpenAI and W&B emulators, worker)…\n');
+  say('starting the sandbox (Temporal dev server, the embeddings and W&B emulators, worker)…\n');
   let lastRendered = '';
   const onAwaitingApproval = (pause: KbApprovalPause): (() => void) | undefined => {
     const keys = canListenForKeys(process.stdin)

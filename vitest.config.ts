@@ -6,8 +6,9 @@ import { defineConfig } from 'vitest/config';
 // runs our HTTP clients against local peers and emulators; `emulators` the HTTP emulators against
 // the official clients; `replay` the committed histories (no server); `timeskip` the workflows'
 // timing on Temporal's test server; `stores` the knowledge base's vector stores on a real LanceDB
-// folder and a real PostgreSQL; `integration` a real Temporal dev server plus the emulators.
-// `vitest run` (npm test) runs them all.
+// folder and a real PostgreSQL; `integration` a real Temporal dev server plus the emulators;
+// `chaos` kills workers mid-step on that server and checks nothing is lost or done twice (minutes
+// each, so `npm test` leaves it to `npm run test:chaos`, which CI runs as its own step).
 // Most test time is waiting (emulated training, Temporal timers), not CPU: four files at once
 // keep a 2-core machine busy without starving the dev server (12.5 min serial, 4.5 min with 4).
 const maxWorkers = Number(process.env.FINETUNE_TEST_WORKERS ?? 4);
@@ -97,6 +98,16 @@ export default defineConfig({
           globalSetup: ['test/integration/globalSetup.ts'],
           pool: 'forks',
           testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          globalSetup: ['test/integration/globalSetup.ts'],
+          pool: 'forks',
+          testTimeout: 300_000,
           hookTimeout: 180_000,
         },
       },

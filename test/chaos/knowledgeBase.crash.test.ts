@@ -18,8 +18,8 @@ import type { EmbeddingRequestRecord } from '../../src/emulators/openai/index.js
 import type { KbProgress, KnowledgeBaseInput } from '../../src/shared/knowledgeBaseTypes.js';
 import { openVectorStore, type VectorStore } from '../../src/vectorStores/index.js';
 import { editDocuments, generateCorpus, type GeneratedCorpus } from '../support/kbCorpus.js';
-import { eventually, startHarness, type Harness } from './support/harness.js';
-import { HELD_WRITE_MARK, spawnKbWorker, type WorkerProcess } from './support/workerProcess.js';
+import { eventually, startHarness, type Harness } from '../integration/support/harness.js';
+import { HELD_WRITE_MARK, spawnKbWorker, type WorkerProcess } from '../integration/support/workerProcess.js';
 
 const KB = 'crashkb';
 /** A killed worker's activity is retried after its heartbeat timeout (one minute). */

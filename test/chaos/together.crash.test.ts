@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
-import { eventually } from './support/harness.js';
+import { eventually } from '../integration/support/harness.js';
 import {
   startTogetherHarness,
   togetherInput,
   togetherWorkerEnv,
   type TogetherHarness,
-} from './support/together.js';
-import { spawnWorkerWith, type WorkerProcess } from './support/workerProcess.js';
+} from '../integration/support/together.js';
+import { spawnWorkerWith, type WorkerProcess } from '../integration/support/workerProcess.js';
 
 const CREATE = 'POST /v1/fine-tunes';
 const FINALISE = 'POST /v1/files/:id/preprocess';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
-import { eventually, startHarness, type Harness } from './support/harness.js';
-import { sampleInput } from './support/pipelineInput.js';
-import { spawnWorker, type WorkerProcess } from './support/workerProcess.js';
+import { eventually, startHarness, type Harness } from '../integration/support/harness.js';
+import { sampleInput } from '../integration/support/pipelineInput.js';
+import { spawnWorker, type WorkerProcess } from '../integration/support/workerProcess.js';
 
 describe('a worker killed mid-pipeline', () => {
   let h: Harness;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync } from '../../src/client/sync.js';
 import { syncWorkflowId } from '../../src/workflows/syncFineTune.js';
-import { eventually, startHarness, type Harness } from './support/harness.js';
+import { eventually, startHarness, type Harness } from '../integration/support/harness.js';
 import {
   FAST_WAIT,
   SHORT_JOBS,
@@ -15,8 +15,8 @@ import {
   versionsOf,
   waitForJob,
   wandbOf,
-} from './support/wandbHelpers.js';
-import { spawnWorker, type WorkerProcess } from './support/workerProcess.js';
+} from '../integration/support/wandbHelpers.js';
+import { spawnWorker, type WorkerProcess } from '../integration/support/workerProcess.js';
 
 const STEPS = 3000;
 /** The client sends history in posts of 2,000 lines: the kill lands between the two. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
-import { AZURE_HARNESS, azureWorkerEnv } from './support/azure.js';
-import { eventually, startHarness, type Harness } from './support/harness.js';
-import { sampleInput } from './support/pipelineInput.js';
-import { spawnWorker, type WorkerProcess } from './support/workerProcess.js';
+import { AZURE_HARNESS, azureWorkerEnv } from '../integration/support/azure.js';
+import { eventually, startHarness, type Harness } from '../integration/support/harness.js';
+import { sampleInput } from '../integration/support/pipelineInput.js';
+import { spawnWorker, type WorkerProcess } from '../integration/support/workerProcess.js';
 
 const CREATE = 'POST /openai/v1/fine_tuning/jobs';
 

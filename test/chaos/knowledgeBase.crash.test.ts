@@ -19,7 +19,11 @@ import type { KbProgress, KnowledgeBaseInput } from '../../src/shared/knowledgeB
 import { openVectorStore, type VectorStore } from '../../src/vectorStores/index.js';
 import { editDocuments, generateCorpus, type GeneratedCorpus } from '../support/kbCorpus.js';
 import { eventually, startHarness, type Harness } from '../integration/support/harness.js';
-import { HELD_WRITE_MARK, spawnKbWorker, type WorkerProcess } from '../integration/support/workerProcess.js';
+import {
+  HELD_WRITE_MARK,
+  spawnKbWorker,
+  type WorkerProcess,
+} from '../integration/support/workerProcess.js';
 
 const KB = 'crashkb';
 /** A killed worker's activity is retried after its heartbeat timeout (one minute). */

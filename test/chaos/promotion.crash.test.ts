@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFineTunePipeline } from '../../src/client/pipeline.js';
 import { approvePromotionSignal, progressQuery } from '../../src/workflows/definitions.js';
-import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from '../integration/support/harness.js';
+import {
+  eventually,
+  startHarness,
+  TEST_WANDB_ENTITY,
+  type Harness,
+} from '../integration/support/harness.js';
 import { sampleInput } from '../integration/support/pipelineInput.js';
 import { spawnWorker, type WorkerProcess } from '../integration/support/workerProcess.js';
 

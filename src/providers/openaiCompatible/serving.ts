@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
 import { ErrorType } from '../../shared/errorTypes.js';
 import type { ServingRecord, ServingState } from '../../shared/providerTypes.js';
-import { abortableSleep as sleep } from '../together/abortableSleep.js';
+import { abortableSleep as sleep } from '../shared/abortableSleep.js';
 import type { ServeRequest } from '../types.js';
 import type { CustomModel, CustomModels } from './customModels.js';
 

@@ -9,7 +9,7 @@ import { togetherJobs } from './jobs.js';
 import { RUN_KEY_IN_NAME, SUFFIX_MAX } from './limits.js';
 import { togetherResults } from './results.js';
 import { DEFAULT_ENDPOINT_SETTINGS, togetherServing, type EndpointSettings } from './serving.js';
-import { withScopedSignal } from './scopedSignal.js';
+import { withScopedSignal } from '../shared/scopedSignal.js';
 import { MAX_SINGLE_PUT_BYTES } from './upload.js';
 
 export interface TogetherProviderOptions extends TogetherSettings {

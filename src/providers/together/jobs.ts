@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { JobForSync } from '../../shared/syncTypes.js';
 import type { CreateJobInput, JobRecord, ProviderJobs } from '../types.js';
 import type { TogetherClients } from './client.js';
 import type { TogetherCalling } from './errors.js';
-import { RUN_KEY_LENGTH } from './limits.js';
 import { needsLoraDefaults, togetherTraining } from './method.js';
 import { latestOf, metricsToHistory } from './metrics.js';
 import {
@@ -14,30 +12,8 @@ import {
   toSnapshot,
   type TogetherJob,
 } from './snapshot.js';
-import { abortableSleep as sleep } from './abortableSleep.js';
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-
-/**
- * The run's key: `tf` + 10 base32 characters of sha256(workflow id, first run id). It goes in
- * the job's `suffix` (Together keeps no metadata), so a job is found as this run's by the key
- * alone — a run id is never reused, so no other pipeline's job carries it.
- */
-export function runKey(workflowId: string, runId: string): string {
-  const digest = createHash('sha256').update(`${workflowId}:${runId}`).digest();
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < RUN_KEY_LENGTH - 2) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return `tf${out}`;
-}
+import { abortableSleep as sleep } from '../shared/abortableSleep.js';
+import { runKey } from '../shared/runKey.js';
 
 /** What Together records as the suffix: the person's (if any), then the run's key. */
 export function suffixWithKey(suffix: string | undefined, key: string): string {

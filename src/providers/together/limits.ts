@@ -1,11 +1,11 @@
 import type { FinetuneModelLimits } from 'together-ai/resources/fine-tuning';
+import { RUN_KEY_LENGTH } from '../shared/runKey.js';
 import type { RequestCheck, RequestCheckInput } from '../types.js';
 
 const list = (xs: string[], max = 6) =>
   xs.length > max ? `${xs.slice(0, max).join(', ')}, … (${xs.length} in all)` : xs.join(', ');
 
 /** The suffix Together records is ours plus the run's key; the rest must fit in 64 characters. */
-export const RUN_KEY_LENGTH = 12;
 export const SUFFIX_MAX = 64 - RUN_KEY_LENGTH - 1;
 /** A run's key in a model name (`tf` + 10 base32 characters): a fine-tune a pipeline made. */
 export const RUN_KEY_IN_NAME = /(^|[-/])tf[a-z2-7]{10}(-|$)/;

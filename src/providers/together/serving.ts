@@ -8,7 +8,7 @@ import type { ServeRequest } from '../types.js';
 import type { TogetherClients } from './client.js';
 import type { TogetherCalling } from './errors.js';
 import type { TogetherJob } from './snapshot.js';
-import { abortableSleep as sleep } from './abortableSleep.js';
+import { abortableSleep as sleep } from '../shared/abortableSleep.js';
 
 /** Where promoted (and evaluated) models run, unless the request says otherwise. */
 export interface EndpointSettings {

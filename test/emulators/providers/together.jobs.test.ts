@@ -6,7 +6,7 @@ import {
   startTogetherEmulator,
   type RunningTogetherEmulator,
 } from '../../../src/emulators/together/index.js';
-import { runKey } from '../../../src/providers/together/jobs.js';
+import { runKey } from '../../../src/providers/shared/runKey.js';
 import { togetherProvider, type TogetherProvider } from '../../../src/providers/together/index.js';
 import type { CreateContext, CreateJobInput } from '../../../src/providers/types.js';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FinetuneModelLimits } from 'together-ai/resources/fine-tuning';
-import { runKey, suffixWithKey } from '../../../../src/providers/together/jobs.js';
-import { checkAgainstLimits, RUN_KEY_LENGTH } from '../../../../src/providers/together/limits.js';
+import { runKey } from '../../../../src/providers/shared/runKey.js';
+import { suffixWithKey } from '../../../../src/providers/together/jobs.js';
+import { RUN_KEY_LENGTH } from '../../../../src/providers/shared/runKey.js';
+import { checkAgainstLimits } from '../../../../src/providers/together/limits.js';
 import { togetherTraining } from '../../../../src/providers/together/method.js';
 import {
   latestOf,

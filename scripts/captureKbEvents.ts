@@ -1,7 +1,8 @@
 // Replay fixtures for the knowledge base's events (the kb-outgoing-events patch's new branch): an
 // ingest auto-approved, a second one approved by Update (kb.approval.requested, .decided and
-// .promotion.completed), then a rollback (kb.rollback.completed). A stack of its own: its worker
-// has a knowledge-base store and sends its events to a receiver here (and one that is down).
+// .promotion.completed), then a rollback (kb.rollback.completed), then an ingest that fails
+// (kb.pipeline.failed). A stack of its own: its worker has a knowledge-base store and sends its
+// events to a receiver here (and one that is down).
 // Run by scripts/capture-histories.ts (`npm run capture:histories -- --only=kb-events`).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,21 @@ export async function captureKbEvents(
       { ...opts, workflowId: 'replay-kb-events-rollback' },
     );
     save('rollbackKnowledgeBase', 'events-rolled-back', 'replay-kb-events-rollback');
+
+    // A run that fails a stage in (a golden set with no usable question): kb.pipeline.failed.
+    const bad = join(dir, 'golden-bad.jsonl');
+    writeFileSync(bad, '{"question": "no relevant documents named"}\n');
+    const failing = await startKnowledgeBaseIngest(
+      client,
+      input({ golden: { path: bad }, promotion: { autoApprove: { by: 'ci' } } }),
+      { ...opts, workflowId: 'replay-kb-events-failed' },
+    );
+    const outcome = await failing.handle.result().then(
+      () => 'succeeded',
+      () => 'failed',
+    );
+    if (outcome !== 'failed') throw new Error('the ingest with a bad golden set did not fail');
+    save('knowledgeBasePipeline', 'events-failed', failing.workflowId);
     const received = events.receiver.received.map((e) => e.type);
     console.log(`receiver got ${received.length} events: ${received.join(', ')}`);
   } finally {

@@ -270,6 +270,7 @@ export const PATCHES = {
       ],
       new: [
         'knowledgeBasePipeline/events-approved.json',
+        'knowledgeBasePipeline/events-failed.json',
         'rollbackKnowledgeBase/events-rolled-back.json',
       ],
     },

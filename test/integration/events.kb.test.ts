@@ -2,7 +2,7 @@
 // kb.approval.requested with `finetune kb approve`, and its promotion kb.promotion.completed
 // naming the index production now holds, each once and signed (verified by the `openai` client's
 // Standard Webhooks verifier); the index re-opens from the event alone, as docs/events.md's
-// receiver does.
+// receiver does. A blocked gate, a rollback and a failed ingest send theirs once each too.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,6 +220,28 @@ describe("the knowledge base's events", () => {
       by: 'carol',
       reason: 'the edit was wrong',
     });
+    expect(r.rejected()).toBe(0);
+  });
+
+  it('an ingest that fails sends kb.pipeline.failed once, with the failure type and no data', async () => {
+    // A golden set with no usable question: the run fails when it resolves the set (a stage in).
+    const bad = join(work, 'golden-bad.jsonl');
+    writeFileSync(bad, '{"question": "where is the refund policy?"}\n');
+    const failing = await startKnowledgeBaseIngest(
+      h.client,
+      input({ golden: { path: bad }, promotion: { autoApprove: { by: 'ci' } } }),
+      { taskQueue: h.taskQueue },
+    );
+    await expect(failing.handle.result()).rejects.toThrow();
+    const failed = await deliveredOnce(failing.workflowId, 'kb.pipeline.failed');
+    expect(failed).toMatchObject({
+      workflowId: failing.workflowId,
+      kb,
+      errorType: 'KbGoldenSetInvalid',
+    });
+    expect(typeof failed.stage).toBe('string');
+    // Ids and refs only: the golden set's text never travels in an event.
+    expect(JSON.stringify(failed)).not.toContain('refund policy');
     expect(r.rejected()).toBe(0);
   });
 });

@@ -145,8 +145,13 @@ describe('a W&B outage never holds a finished fine-tune', () => {
     // The wait is over: W&B held none of its polls.
     const wait = await h.client.workflow.getHandle(awaitWorkflowIdFor(jobId)).describe();
     expect(wait.status.name).toBe('COMPLETED');
-    const p = await started.handle.query(progressQuery);
-    expect(p.wandb?.sync).toEqual({ workflowId: `${started.workflowId}/wandb`, state: 'running' });
+    // The sync child starts in the task that shows `succeeded`; the pipeline records it once the
+    // start is confirmed, a task later.
+    const sync = await eventually('the sync started', async () => {
+      const p = await started.handle.query(progressQuery);
+      return p.wandb?.sync;
+    });
+    expect(sync).toEqual({ workflowId: `${started.workflowId}/wandb`, state: 'running' });
 
     w.setFaults(undefined);
     const result = await started.handle.result();

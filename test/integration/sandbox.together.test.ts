@@ -44,7 +44,11 @@ describe('finetune sandbox --provider together', () => {
     expect(result.provider).toBe('together');
     expect(result.stage).toBe('promoted');
     expect(result.wandb.errors).toEqual([]);
-    expect(result.gates.find((g) => g.gate === 'eval')?.verdict).toBe('pass');
+    // The first run's candidate beats the base model; the second's is measured against the
+    // first's model, trained on the same data, and may score a little under it (which model
+    // answers which prompt exactly hangs on a hash of its random id): a warning, never a block.
+    expect(first.gates.find((g) => g.gate === 'eval')?.verdict).toBe('pass');
+    expect(['pass', 'warn']).toContain(result.gates.find((g) => g.gate === 'eval')?.verdict);
     const serving = result.promotion!.serving!;
     expect(serving.deployment).toMatchObject({ kind: 'dedicated-endpoint' });
     expect(serving.deployment!.costPerHourUsd).toBeGreaterThan(0);

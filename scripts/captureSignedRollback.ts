@@ -2,7 +2,7 @@
 // policy (one approval promotes, a rollback needs two), so its own stack; then a worker without
 // one (the new path with no policy: the rollback goes ahead as asked).
 // Run by scripts/capture-histories.ts (`npm run capture:histories -- --only=signed-rollback`).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -13,7 +13,12 @@ import { rollbackRequest, startSignedRollback } from '../src/client/signedRollba
 import { buildLocalStack } from '../src/localStack/index.js';
 import type { ApprovalRequestView } from '../src/shared/approvalTypes.js';
 import { approvePromotionSignal } from '../src/workflows/definitions.js';
-import { signedBy, testSigner, type TestSigner } from '../test/support/approvalKeys.js';
+import {
+  signedBy,
+  testSigner,
+  type TestSigner,
+  writePolicyFile,
+} from '../test/support/approvalKeys.js';
 import { sampleInput } from '../test/integration/support/pipelineInput.js';
 
 type Save = (type: string, scenario: string, workflowId: string) => void;
@@ -67,20 +72,7 @@ export async function captureSignedRollback(
   const bob = testSigner('bob', ['security']);
   const dir = mkdtempSync(join(tmpdir(), 'capture-policy-'));
   const policy = join(dir, 'policy.json');
-  writeFileSync(
-    policy,
-    JSON.stringify({
-      version: 1,
-      signers: [alice, bob].map((s) => ({
-        principal: s.principal,
-        roles: s.roles,
-        key: s.publicKey,
-      })),
-      promote: { approvals: 1 },
-      rollback: { approvals: 2 },
-      maxValidity: '1h',
-    }),
-  );
+  writePolicyFile(policy, [alice, bob], { rollback: { approvals: 2 }, maxValidity: '1h' });
   let stack = await stackFor(stackOptions, policy);
   try {
     bind(stack.server!.cli.path, stack.server!.address);

@@ -9,7 +9,7 @@ import { approvalRequest } from '../../src/client/signedDecision.js';
 import type { SignedRollbackOutcome } from '../../src/client/signedRollback.js';
 import type { DecisionPayload } from '../../src/shared/approvalTypes.js';
 import type { DecisionReply } from '../../src/shared/promotionTypes.js';
-import { signedBy, testSigner, type TestSigner } from '../support/approvalKeys.js';
+import { signedBy, testSigner, type TestSigner, writePolicyFile } from '../support/approvalKeys.js';
 import { runCli } from '../cli/support/runCli.js';
 import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
@@ -34,20 +34,7 @@ describe('finetune rollback --sign / --print-payload / --signature', () => {
     return path;
   };
   beforeAll(async () => {
-    writeFileSync(
-      policyPath,
-      JSON.stringify({
-        version: 1,
-        signers: [alice, bob].map((s) => ({
-          principal: s.principal,
-          roles: s.roles,
-          key: s.publicKey,
-        })),
-        promote: { approvals: 1 },
-        rollback: { approvals: 2 },
-        maxValidity: '2h',
-      }),
-    );
+    writePolicyFile(policyPath, [alice, bob], { rollback: { approvals: 2 }, maxValidity: '2h' });
     h = await startHarness({}, {}, { approvalPolicy: policyPath });
     await h.startWorker();
   });

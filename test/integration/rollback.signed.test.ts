@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { verifyModelLineage } from '../../src/client/verifyLineage.js';
 import type { ApprovalRequestView, SignedDecision } from '../../src/shared/approvalTypes.js';
 import type { GovernanceEvent, RollbackInput } from '../../src/shared/governanceTypes.js';
 import { approvePromotionSignal, progressQuery } from '../../src/workflows/definitions.js';
-import { signedBy, testSigner, type TestSigner } from '../support/approvalKeys.js';
+import { signedBy, testSigner, type TestSigner, writePolicyFile } from '../support/approvalKeys.js';
 import { eventually, startHarness, TEST_WANDB_ENTITY, type Harness } from './support/harness.js';
 import { sampleInput } from './support/pipelineInput.js';
 
@@ -37,20 +37,7 @@ describe('signed rollbacks and migrations under the approval policy', () => {
   const policyPath = join(dir, 'policy.json');
   const where = { project, entity: TEST_WANDB_ENTITY, collection: 'model-metadata' };
   beforeAll(async () => {
-    writeFileSync(
-      policyPath,
-      JSON.stringify({
-        version: 1,
-        signers: [alice, bob].map((s) => ({
-          principal: s.principal,
-          roles: s.roles,
-          key: s.publicKey,
-        })),
-        promote: { approvals: 1 },
-        rollback: { approvals: 2 },
-        maxValidity: '1h',
-      }),
-    );
+    writePolicyFile(policyPath, [alice, bob], { rollback: { approvals: 2 }, maxValidity: '1h' });
     h = await startHarness({}, {}, { approvalPolicy: policyPath });
     await h.startWorker();
   });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   buildPayload,
@@ -52,6 +53,23 @@ export function policyFor(
       ...rest,
     },
     'test',
+  );
+}
+
+/** A policy file as an operator writes it: these signers, one approval to promote, the rest given. */
+export function writePolicyFile(
+  path: string,
+  signers: TestSigner[],
+  rest: { rollback?: { approvals: number }; maxValidity: string },
+): void {
+  writeFileSync(
+    path,
+    JSON.stringify({
+      version: 1,
+      signers: signers.map((s) => ({ principal: s.principal, roles: s.roles, key: s.publicKey })),
+      promote: { approvals: 1 },
+      ...rest,
+    }),
   );
 }
 
